@@ -1,0 +1,21 @@
+"""Bundled data for demos and tests (shipped inside scikit-learn, no download)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def breast_cancer() -> tuple[np.ndarray, np.ndarray]:
+    """Wisconsin breast-cancer data, standardized: x (569, 30) float32, y (569,) float32.
+
+    Examples
+    --------
+    >>> x, y = breast_cancer()
+    >>> x.shape, y.shape
+    ((569, 30), (569,))
+    """
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = load_breast_cancer(return_X_y=True)
+    return StandardScaler().fit_transform(x).astype("float32"), y.astype("float32")

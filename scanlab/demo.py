@@ -1,0 +1,52 @@
+"""The demo scan: a Talos-style MLP on the bundled breast-cancer data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEMO_PARAMS: dict[str, Any] = {
+    "first_neuron": [8, 16, 32, 64],
+    "hidden_layers": [0, 1, 2],
+    "dropout": (0, 0.5, 5),
+    "lr": [1e-2, 3e-3, 1e-3],
+    "batch_size": [16, 32, 64],
+    "epochs": [20],
+    "optimizer": ["adam", "nadam", "rmsprop"],
+    "activation": ["relu", "elu"],
+}
+
+
+def breast_cancer_model(x_train, y_train, x_val, y_val, params):
+    """A Talos-contract model function: an MLP built from ``params``, trained once."""
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(x_train.shape[1],))])
+    for _ in range(params["hidden_layers"] + 1):
+        model.add(keras.layers.Dense(params["first_neuron"], activation=params["activation"]))
+        model.add(keras.layers.Dropout(params["dropout"]))
+    model.add(keras.layers.Dense(1, activation="sigmoid"))
+    optimizer = keras.optimizers.get({"class_name": params["optimizer"],
+                                      "config": {"learning_rate": params["lr"]}})
+    model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
+    history = model.fit(x_train, y_train, validation_data=(x_val, y_val),
+                        epochs=params["epochs"], batch_size=params["batch_size"], verbose=0)
+    return history, model
+
+
+def run_demo(experiment_name: str = "breast_cancer_demo", round_limit: int = 20,
+             results_dir: str = "results", seed: int = 7, top: int = 5) -> Any:
+    """Scan ``round_limit`` runs of the demo grid, print the best runs, return the Scan."""
+    from scanlab.datasets import breast_cancer
+    from scanlab.scan import Scan
+
+    x, y = breast_cancer()
+    scan = Scan(x, y, params=DEMO_PARAMS, model=breast_cancer_model,
+                experiment_name=experiment_name, round_limit=round_limit, seed=seed,
+                metric="val_accuracy", results_dir=results_dir)
+    ok = scan.data[scan.data["status"] == "ok"]
+    columns = ["run_id", *scan.space.names, "val_accuracy", "val_loss", "duration_s"]
+    best = ok.sort_values("val_accuracy", ascending=False).head(top)[columns]
+    print(f"\n{len(ok)} runs ok, {len(scan.data) - len(ok)} failed; results in {scan.round_path}")
+    print(f"best {top} runs by val_accuracy:")
+    print(best.to_string(index=False))
+    return scan

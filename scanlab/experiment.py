@@ -1,0 +1,173 @@
+"""Experiment folders: rounds, manifests and the lock that keeps one writer per experiment.
+
+``results/<experiment_name>/round-NNN/`` holds one round. A Scan whose settings match the
+latest round's manifest resumes that round; any other Scan starts the next round.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import platform
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from scanlab.errors import ExperimentLockedError
+from scanlab.log import round_dirs
+from scanlab.space import ParamSpace, value_label
+
+MANIFEST_FILE = "manifest.json"
+
+
+def encode_value(value: Any) -> Any:
+    """A JSON form of one parameter value; callables become ``{"callable": "module:name"}``."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, "item") and not hasattr(value, "__len__"):
+        return value.item()
+    module = getattr(value, "__module__", None)
+    qualname = getattr(value, "__qualname__", None)
+    if callable(value) and module and qualname and "<" not in qualname:
+        return {"callable": f"{module}:{qualname}", "label": value_label(value)}
+    return {"repr": value_label(value)}
+
+
+def decode_value(value: Any) -> Any:
+    """Inverse of :func:`encode_value` (callables are imported by name)."""
+    if isinstance(value, dict) and "callable" in value:
+        module, _, qualname = value["callable"].partition(":")
+        obj: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+        return obj
+    if isinstance(value, dict) and "repr" in value:
+        return value["repr"]
+    return value
+
+
+def encode_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The params dict as given, in JSON form (ranges stay ranges)."""
+    out: dict[str, Any] = {}
+    for name, spec in params.items():
+        if isinstance(spec, tuple):
+            out[name] = {"range": [encode_value(v) for v in spec]}
+        else:
+            values = spec.tolist() if hasattr(spec, "tolist") else list(spec)
+            out[name] = [encode_value(v) for v in values]
+    return out
+
+
+def decode_params(encoded: Mapping[str, Any]) -> dict[str, Any]:
+    """Rebuild a params dict from :func:`encode_params` output."""
+    out: dict[str, Any] = {}
+    for name, spec in encoded.items():
+        if isinstance(spec, dict) and "range" in spec:
+            out[name] = tuple(decode_value(v) for v in spec["range"])
+        else:
+            out[name] = [decode_value(v) for v in spec]
+    return out
+
+
+def fingerprint(space: ParamSpace, settings: Mapping[str, Any]) -> str:
+    """A hash of what decides a round's set of runs: the grid's labels and the sampling."""
+    payload = {"grid": {n: space.value_labels[n] for n in space.names}, **settings}
+    text = json.dumps(payload, sort_keys=True, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def versions() -> dict[str, str]:
+    """Versions that matter for reproducing a round."""
+    from scanlab import __version__
+
+    found = {"python": platform.python_version(), "scanlab": __version__}
+    try:
+        import keras
+
+        found["keras"] = keras.__version__
+        found["backend"] = keras.backend.backend()
+    except Exception:  # noqa: BLE001 - versions are informative only
+        pass
+    return found
+
+
+@dataclass
+class RoundInfo:
+    """Which round a Scan writes, and whether it resumes it."""
+
+    number: int
+    path: Path
+    resumed: bool
+    manifest: dict[str, Any] | None
+
+
+class ExperimentFolder:
+    """``results/<experiment_name>/``: its rounds and its writer lock.
+
+    Parameters
+    ----------
+    path : Path
+        The experiment folder (created if missing).
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(str(self.path / ".lock"), timeout=0)
+
+    def acquire(self) -> None:
+        """Take the experiment's lock, or refuse if another process holds it."""
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise ExperimentLockedError(
+                f"experiment {str(self.path)!r} is being scanned by another process right now "
+                f"(its lock file {str(self.path / '.lock')!r} is held). Wait for that scan to "
+                f"finish, stop it, or use another experiment_name."
+            ) from None
+
+    def release(self) -> None:
+        """Release the lock (also released by the OS if the process dies)."""
+        if self._lock.is_locked:
+            self._lock.release()
+
+    def rounds(self) -> list[Path]:
+        """Round folders, oldest first."""
+        return round_dirs(self.path)
+
+    def resolve_round(self, fingerprint_: str, resume: bool) -> RoundInfo:
+        """The round to write: the latest one if its fingerprint matches, else a new one."""
+        rounds = self.rounds()
+        if rounds:
+            latest = rounds[-1]
+            manifest = read_manifest(latest)
+            if resume and manifest and manifest.get("fingerprint") == fingerprint_:
+                return RoundInfo(_round_number(latest), latest, True, manifest)
+        number = _round_number(rounds[-1]) + 1 if rounds else 1
+        return RoundInfo(number, self.path / f"round-{number:03d}", False, None)
+
+
+def _round_number(path: Path) -> int:
+    return int(path.name.split("-")[1])
+
+
+def read_manifest(round_dir: Path) -> dict[str, Any] | None:
+    """A round's manifest, or None if it has none (or it is unreadable)."""
+    try:
+        return json.loads((Path(round_dir) / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_manifest(round_dir: Path, manifest: Mapping[str, Any]) -> None:
+    """Write a manifest atomically (a crash leaves the old or the new one, never half)."""
+    round_dir = Path(round_dir)
+    round_dir.mkdir(parents=True, exist_ok=True)
+    tmp = round_dir / (MANIFEST_FILE + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, round_dir / MANIFEST_FILE)

@@ -1,0 +1,141 @@
+"""Scan limits with Talos's semantics: fraction_limit, round_limit, time_limit,
+performance_target. Everything here is checked before any training starts."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import time
+from datetime import datetime, timedelta
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+from scanlab.errors import ScanArgumentError, ScanArgumentTypeError
+
+
+def planned_runs(grid_size: int, fraction_limit: float | None, round_limit: int | None) -> int:
+    """How many permutations to draw: the smaller of the two limits, or the whole grid.
+
+    Examples
+    --------
+    >>> planned_runs(180_000, 0.01, None), planned_runs(180_000, 0.01, 500)
+    (1800, 500)
+    """
+    n = grid_size
+    if fraction_limit is not None:
+        if (isinstance(fraction_limit, bool) or not isinstance(fraction_limit, numbers.Real)
+                or not 0 < fraction_limit <= 1):
+            raise ScanArgumentError(
+                f"fraction_limit must be a fraction of the grid in (0, 1], got "
+                f"{fraction_limit!r}. Use e.g. fraction_limit=0.01 for 1% of the permutations."
+            )
+        by_fraction = math.floor(Fraction(fraction_limit) * grid_size)
+        if by_fraction < 1:
+            raise ScanArgumentError(
+                f"fraction_limit={fraction_limit} of a grid of {grid_size:,} permutations "
+                f"selects no run (it floors to 0). Use fraction_limit >= {1 / grid_size:.3g} "
+                f"or round_limit=<number of runs>."
+            )
+        n = min(n, by_fraction)
+    if round_limit is not None:
+        if isinstance(round_limit, bool) or not isinstance(round_limit, numbers.Integral):
+            raise ScanArgumentTypeError(
+                f"round_limit must be an int (number of runs; Talos calls a run a round), got "
+                f"{round_limit!r}. Use e.g. round_limit=100."
+            )
+        if round_limit < 1:
+            raise ScanArgumentError(
+                f"round_limit={round_limit} selects no run; it must be >= 1 (the grid has "
+                f"{grid_size:,} permutations)."
+            )
+        n = min(n, int(round_limit))
+    return n
+
+
+def parse_deadline(time_limit: Any, now: datetime | None = None) -> float | None:
+    """The deadline as a ``time.time()`` value: no new run starts after it.
+
+    Accepts Talos's ``'YYYY-MM-DD HH:MM'`` string (local time), any ISO-8601 string, a
+    ``datetime``, a ``timedelta``, or a number of seconds from now.
+
+    Examples
+    --------
+    >>> parse_deadline(None) is None
+    True
+    """
+    if time_limit is None:
+        return None
+    now = now or datetime.now()
+    if isinstance(time_limit, (int, float)) and not isinstance(time_limit, bool):
+        seconds = float(time_limit)
+        if seconds <= 0:
+            raise ScanArgumentError(
+                f"time_limit={time_limit!r} seconds is not in the future; give a positive "
+                f"number of seconds or a date like '2026-12-01 18:00'."
+            )
+        return time.time() + seconds
+    if isinstance(time_limit, timedelta):
+        return parse_deadline(time_limit.total_seconds(), now)
+    if isinstance(time_limit, str):
+        try:
+            deadline = datetime.fromisoformat(time_limit.strip())
+        except ValueError:
+            raise ScanArgumentError(
+                f"time_limit={time_limit!r} cannot be read as a date and time; use Talos's "
+                f"format 'YYYY-MM-DD HH:MM' (e.g. '2026-12-01 18:00'), or seconds from now."
+            ) from None
+    elif isinstance(time_limit, datetime):
+        deadline = time_limit
+    else:
+        raise ScanArgumentTypeError(
+            f"time_limit must be a 'YYYY-MM-DD HH:MM' string, a datetime, a timedelta or "
+            f"seconds, got {type(time_limit).__name__} ({time_limit!r})."
+        )
+    if deadline.tzinfo is None:
+        timestamp = deadline.timestamp()  # naive = local time, as Talos reads it
+        current = now.timestamp()
+    else:
+        timestamp, current = deadline.timestamp(), now.astimezone().timestamp()
+    if timestamp <= current:
+        raise ScanArgumentError(
+            f"time_limit={time_limit!r} is in the past (now is "
+            f"{now.strftime('%Y-%m-%d %H:%M')}); no run would start. Give a later time."
+        )
+    return timestamp
+
+
+class PerformanceTarget(NamedTuple):
+    """Stop the scan when a run's final ``metric`` reaches ``value``."""
+
+    metric: str
+    value: float
+    minimize: bool
+
+    def reached(self, metrics: dict[str, float]) -> bool:
+        """True when ``metrics`` meets the target."""
+        got = metrics.get(self.metric)
+        if got is None or math.isnan(got):
+            return False
+        return got <= self.value if self.minimize else got >= self.value
+
+
+def parse_performance_target(target: Any) -> PerformanceTarget | None:
+    """Talos's ``[metric, value, minimize]``, or ``(metric, value)`` with the direction
+    inferred from the metric's name."""
+    from scanlab.metrics import is_loss_like
+
+    if target is None:
+        return None
+    usage = ("Use [metric, value] or [metric, value, minimize], e.g. "
+             "performance_target=['val_accuracy', 0.97] or ['val_loss', 0.1, True].")
+    if not isinstance(target, (list, tuple)) or len(target) not in (2, 3):
+        raise ScanArgumentError(f"performance_target={target!r} is malformed. {usage}")
+    metric, value = target[0], target[1]
+    if not isinstance(metric, str) or isinstance(value, bool) or not isinstance(
+        value, numbers.Real
+    ):
+        raise ScanArgumentError(
+            f"performance_target={target!r} needs a metric name and a number. {usage}"
+        )
+    minimize = bool(target[2]) if len(target) == 3 else is_loss_like(metric)
+    return PerformanceTarget(metric, float(value), minimize)

@@ -1,0 +1,281 @@
+"""The parameter space: a lazy grid over a Talos-style params dict.
+
+A params dict maps each parameter name to a list of choices or to a Talos range
+``(start, stop, steps)``. :class:`ParamSpace` validates it and answers ``len(space)`` and
+``space[i]`` without ever building the grid: index ``i`` is decoded as a mixed-radix number
+over the parameter names in sorted order.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import numbers
+import re
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from scanlab.errors import ParamsError, ParamsTypeError
+
+# Columns every results file has; a parameter may not take one of these names.
+RESERVED_COLUMNS = frozenset({
+    "run_id", "round", "status", "epochs_run", "best_epoch", "best_value",
+    "start", "end", "duration_s", "error",
+})
+# History keys a Keras model almost always reports; a parameter named like one would be
+# overwritten by the metric's column. Other history keys are checked after the first run.
+COMMON_METRIC_NAMES = frozenset({
+    "loss", "val_loss", "acc", "val_acc", "accuracy", "val_accuracy",
+})
+
+
+def talos_range(start: float, stop: float, steps: int) -> list:
+    """Expand a Talos range: ``steps`` evenly spaced values from ``start``, ``stop`` excluded.
+
+    Values are ints when both ends are ints; duplicates (from int truncation) are dropped.
+
+    Examples
+    --------
+    >>> talos_range(0, 0.5, 5)
+    [0.0, 0.1, 0.2, 0.3, 0.4]
+    >>> talos_range(1, 3, 5)
+    [1, 2]
+    """
+    step = (stop - start) / steps
+    if _is_int(start) and _is_int(stop):
+        raw = [int(start + i * step) for i in range(steps)]
+    else:
+        raw = [float(f"{start + i * step:.12g}") for i in range(steps)]
+    return list(dict.fromkeys(raw))
+
+
+def value_label(value: Any) -> str:
+    """A readable, deterministic name for a parameter value, as written to the results.
+
+    Examples
+    --------
+    >>> import math
+    >>> value_label(math.sqrt), value_label(0.001), value_label('relu'), value_label(None)
+    ('sqrt', '0.001', 'relu', 'None')
+    """
+    if isinstance(value, str):
+        return value
+    if value is None or isinstance(value, (bool, numbers.Number)):
+        return repr(value.item() if hasattr(value, "item") else value)
+    if isinstance(value, functools.partial):
+        args = [value_label(a) for a in value.args]
+        args += [f"{k}={value_label(v)}" for k, v in sorted(value.keywords.items())]
+        return f"{value_label(value.func)}({', '.join(args)})"
+    name = getattr(value, "__name__", None)
+    if isinstance(name, str) and callable(value):
+        return name
+    get_config = getattr(value, "get_config", None)
+    if callable(get_config):
+        try:
+            config = get_config()
+        except Exception:  # noqa: BLE001 - any object may have a broken get_config
+            config = None
+        if isinstance(config, dict):
+            shown = ", ".join(f"{k}={v!r}" for k, v in sorted(config.items()) if k != "name")
+            return f"{type(value).__name__}({shown})"
+    # Drop memory addresses so that the label (and run_id) is the same in every process.
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", repr(value))
+
+
+def run_id_for(labels: Mapping[str, str]) -> str:
+    """The run id of a permutation: a short hash of its parameter labels, stable across runs.
+
+    Examples
+    --------
+    >>> run_id_for({'lr': '0.01', 'units': '8'})
+    '1286d26e3acab7b8'
+    """
+    payload = json.dumps(sorted(labels.items()), separators=(",", ":"))
+    return hashlib.sha1(payload.encode()).hexdigest()[:16]
+
+
+class ParamSpace:
+    """A validated, lazy grid over a Talos-style params dict.
+
+    Parameters
+    ----------
+    params : dict
+        Maps each parameter name to a list of choices or a Talos range tuple
+        ``(start, stop, steps)``.
+
+    Examples
+    --------
+    >>> space = ParamSpace({'lr': [0.1, 0.01], 'units': (8, 40, 4)})
+    >>> len(space)
+    8
+    >>> space[5]
+    {'lr': 0.01, 'units': 16}
+    >>> space.labels(5)
+    {'lr': '0.01', 'units': '16'}
+    """
+
+    def __init__(self, params: Mapping[str, Any]) -> None:
+        self.params = params
+        self.names: list[str] = sorted(_check_params_dict(params))
+        self.values: dict[str, list] = {name: _expand(name, params[name]) for name in self.names}
+        self.value_labels: dict[str, list[str]] = {}
+        for name in self.names:
+            self.value_labels[name] = _check_distinct(name, self.values[name])
+        self.shape: list[int] = [len(self.values[name]) for name in self.names]
+        # strides[j]: how many grid points one step of parameter j skips (last name fastest).
+        self.strides: list[int] = [math.prod(self.shape[j + 1:]) for j in range(len(self.shape))]
+
+    def __len__(self) -> int:
+        size = math.prod(self.shape)
+        if size > sys.maxsize:
+            raise OverflowError(
+                f"the grid has {size:.3e} permutations, more than Python's len() can return; "
+                f"use space.size, which is exact for any grid."
+            )
+        return size
+
+    @property
+    def size(self) -> int:
+        """Number of permutations as an exact Python int (``len()`` too, but never overflows)."""
+        return math.prod(self.shape)
+
+    def __repr__(self) -> str:
+        return f"ParamSpace({len(self.names)} parameters, {self.size:,} permutations)"
+
+    def value_indices(self, index: int) -> list[int]:
+        """Decode a grid index into one value index per parameter (mixed radix)."""
+        size = self.size
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError(f"grid index {index} out of range for a grid of {size:,} permutations")
+        digits = []
+        for stride, n in zip(self.strides, self.shape, strict=True):
+            digits.append((index // stride) % n)
+        return digits
+
+    def index_of(self, value_indices: Sequence[int]) -> int:
+        """Encode one value index per parameter into a grid index (inverse of value_indices)."""
+        return sum(int(v) * s for v, s in zip(value_indices, self.strides, strict=True))
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        digits = self.value_indices(index)
+        return {name: self.values[name][d] for name, d in zip(self.names, digits, strict=True)}
+
+    def labels(self, index: int) -> dict[str, str]:
+        """The readable labels of permutation ``index``, as written to the results CSV."""
+        digits = self.value_indices(index)
+        return {name: self.value_labels[name][d] for name, d in zip(self.names, digits, strict=True)}
+
+    def run_id(self, index: int) -> str:
+        """The run id of permutation ``index`` (see :func:`run_id_for`)."""
+        return run_id_for(self.labels(index))
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for index in range(self.size):
+            yield self[index]
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+def _check_params_dict(params: Any) -> list[str]:
+    if not isinstance(params, Mapping):
+        raise ParamsTypeError(
+            f"params must be a dict of parameter name -> list of values, got "
+            f"{type(params).__name__} ({_short(params)}). Example: params={{'lr': [0.01, 0.001]}}."
+        )
+    if not params:
+        raise ParamsError(
+            "params is empty: it needs at least one parameter. "
+            "Example: params={'lr': [0.01, 0.001]}."
+        )
+    for name in params:
+        if not isinstance(name, str) or not name:
+            raise ParamsTypeError(
+                f"params keys must be non-empty strings (they become column names), got {name!r}."
+            )
+        if name in RESERVED_COLUMNS or name in COMMON_METRIC_NAMES:
+            raise ParamsError(
+                f"params key {name!r} collides with the results column of the same name. "
+                f"Rename the parameter (e.g. {name + '_param'!r}) and read it under that name "
+                f"in your model function."
+            )
+    return list(params)
+
+
+def _expand(name: str, spec: Any) -> list:
+    if isinstance(spec, tuple):
+        return _expand_range(name, spec)
+    if isinstance(spec, (str, bytes)) or not isinstance(spec, Sequence | range) and not hasattr(
+        spec, "tolist"
+    ):
+        if isinstance(spec, (set, frozenset)):
+            raise ParamsTypeError(
+                f"params[{name!r}] is a set ({_short(spec)}); sets have no fixed order, so "
+                f"scans would not repeat. Use a list: params[{name!r}] = {sorted(spec, key=repr)!r}."
+            )
+        raise ParamsTypeError(
+            f"params[{name!r}] must be a list of choices or a (start, stop, steps) range, got "
+            f"{_short(spec)} (of type {type(spec).__name__}). Wrap a single value in a list: "
+            f"params[{name!r}] = [{spec!r}]."
+        )
+    values = spec.tolist() if hasattr(spec, "tolist") else list(spec)
+    if not values:
+        raise ParamsError(
+            f"params[{name!r}] is an empty list: every parameter needs at least one value. "
+            f"Give it one or more values, or remove the key."
+        )
+    return values
+
+
+def _expand_range(name: str, spec: tuple) -> list:
+    usage = f"Write a range as (start, stop, steps), e.g. params[{name!r}] = (0, 0.5, 5)."
+    if len(spec) != 3:
+        raise ParamsError(
+            f"params[{name!r}] is a tuple of length {len(spec)} ({spec!r}); a Talos range has "
+            f"exactly 3 items. {usage} For a list of choices use a list, not a tuple."
+        )
+    start, stop, steps = spec
+    for what, x in (("start", start), ("stop", stop)):
+        if not isinstance(x, numbers.Real) or isinstance(x, bool) or not math.isfinite(x):
+            raise ParamsTypeError(
+                f"params[{name!r}] range {what} must be a finite number, got {x!r}. {usage}"
+            )
+    if not _is_int(steps) or steps < 1:
+        raise ParamsError(
+            f"params[{name!r}] range steps must be an int >= 1, got {steps!r}. {usage}"
+        )
+    if stop <= start:
+        raise ParamsError(
+            f"params[{name!r}] range needs stop > start, got start={start!r}, stop={stop!r}. "
+            f"{usage}"
+        )
+    return talos_range(start, stop, int(steps))
+
+
+def _check_distinct(name: str, values: list) -> list[str]:
+    labels = [value_label(v) for v in values]
+    seen: dict[Any, int] = {}
+    for position, (value, label) in enumerate(zip(values, labels, strict=True)):
+        is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        keys = [("label", label)] + ([("number", float(value))] if is_number else [])
+        for key in keys:
+            if key in seen:
+                first = seen[key]
+                raise ParamsError(
+                    f"params[{name!r}] has duplicate values: {values[first]!r} (position "
+                    f"{first}) and {value!r} (position {position}). Each value must appear "
+                    f"once; remove the duplicate."
+                )
+            seen[key] = position
+    return labels
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

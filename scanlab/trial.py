@@ -1,0 +1,151 @@
+"""One run: call the user's model function on one permutation and read what it returned.
+
+The Talos contract: ``model(x_train, y_train, x_val, y_val, params) -> (history, model)``,
+where ``history`` is a Keras ``History`` or anything with a ``.history`` dict of per-epoch
+lists (a plain dict works too). Nothing here imports a deep-learning framework.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback as tb
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+
+class ContractError(TypeError):
+    """The model function broke the ``(history, model)`` contract."""
+
+
+class TrialData(NamedTuple):
+    """The arrays handed to every run."""
+
+    x_train: Any
+    y_train: Any
+    x_val: Any
+    y_val: Any
+
+
+@dataclass
+class TrialResult:
+    """What one run produced, ready to be logged by the driver.
+
+    ``raised`` tells an exception (which counts toward the consecutive-failure stop) from a
+    run that finished with a non-finite loss (recorded as failed, but not a sign that every
+    run will fail).
+    """
+
+    status: str
+    start: str
+    end: str
+    duration_s: float
+    history: dict[str, list[float]] = field(default_factory=dict)
+    error: str | None = None
+    traceback: str | None = None
+    raised: bool = False
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        """Final (last-epoch) value of every history key."""
+        return {key: values[-1] for key, values in self.history.items() if values}
+
+    @property
+    def epochs_run(self) -> int | None:
+        """Number of epochs in the history (None when the run failed before returning)."""
+        lengths = [len(v) for v in self.history.values()]
+        return max(lengths) if lengths else None
+
+
+def read_history(history: Any) -> dict[str, list[float]]:
+    """Per-epoch values as plain float lists, from a Keras History or a dict.
+
+    Examples
+    --------
+    >>> read_history({'loss': [0.9, 0.5], 'val_loss': [1.0, 0.7]})
+    {'loss': [0.9, 0.5], 'val_loss': [1.0, 0.7]}
+    """
+    raw = history.history if hasattr(history, "history") else history
+    if not isinstance(raw, Mapping):
+        raise ContractError(
+            f"the model function must return (history, model) where history is a Keras "
+            f"History (the return value of model.fit) or a dict of per-epoch lists; got "
+            f"history of type {type(history).__name__}."
+        )
+    out = {}
+    for key, values in raw.items():
+        if isinstance(values, (int, float)) or hasattr(values, "item") and not hasattr(
+            values, "__len__"
+        ):
+            values = [values]
+        out[str(key)] = [float(v) for v in values]
+    return out
+
+
+def run_trial(
+    model_fn: Callable,
+    data: TrialData,
+    params: dict[str, Any],
+    save_model: Callable[[Any], None] | None = None,
+) -> TrialResult:
+    """Train one permutation and return its result; never raises for a failed run.
+
+    Parameters
+    ----------
+    model_fn : callable
+        The user's model function (Talos contract).
+    data : TrialData
+        Training and validation arrays.
+    params : dict
+        The permutation (a fresh copy is passed, so the model function may modify it).
+    save_model : callable, optional
+        Called with the trained model (e.g. to write a ``.keras`` file).
+    """
+    start_wall = datetime.now(UTC)
+    start = time.perf_counter()
+    history: dict[str, list[float]] = {}
+    try:
+        returned = model_fn(data.x_train, data.y_train, data.x_val, data.y_val, dict(params))
+        if not isinstance(returned, (tuple, list)) or len(returned) != 2:
+            raise ContractError(
+                f"the model function must return (history, model), a 2-tuple; got "
+                f"{_describe(returned)}. End it with `return history, model` where "
+                f"history = model.fit(...)."
+            )
+        history = read_history(returned[0])
+        if save_model is not None:
+            save_model(returned[1])
+        del returned
+    except Exception as exc:  # noqa: BLE001 - a failed run is data
+        return _finish(start_wall, start, history, "failed",
+                       f"{type(exc).__name__}: {exc}", tb.format_exc(), raised=True)
+    non_finite = [k for k, v in history.items() if "loss" in k and v and not math.isfinite(v[-1])]
+    if non_finite:
+        key = non_finite[0]
+        epoch = next(i for i, v in enumerate(history[key], 1) if not math.isfinite(v))
+        return _finish(start_wall, start, history, "failed",
+                       f"NonFiniteLoss: {key} became {history[key][epoch - 1]} at epoch {epoch}",
+                       None, raised=False)
+    return _finish(start_wall, start, history, "ok", None, None, raised=False)
+
+
+def _finish(start_wall: datetime, start: float, history: dict, status: str, error: str | None,
+            traceback: str | None, raised: bool) -> TrialResult:
+    return TrialResult(
+        status=status,
+        start=start_wall.isoformat(timespec="milliseconds"),
+        end=datetime.now(UTC).isoformat(timespec="milliseconds"),
+        duration_s=round(time.perf_counter() - start, 4),
+        history=history,
+        error=error,
+        traceback=traceback,
+        raised=raised,
+    )
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    return f"a value of type {type(value).__name__}"
