@@ -42,3 +42,7 @@ class TooManyFailuresError(ScanlabError, RuntimeError):
 
 class ResultsFormatError(ScanlabError, ValueError):
     """A file is not a results file, or is corrupt beyond its last line."""
+
+
+class WorkerStartError(ScanlabError, RuntimeError):
+    """A worker process could not load the model function or the data."""

@@ -23,7 +23,15 @@ from scanlab.errors import (
     ScanlabError,
     TooManyFailuresError,
 )
-from scanlab.executors import InProcessExecutor, MemoryHygiene, Task
+from scanlab.executors import (
+    DaskExecutor,
+    InProcessExecutor,
+    MemoryHygiene,
+    ProcessExecutor,
+    Task,
+    dask_client_type,
+    detect_gpus,
+)
 from scanlab.experiment import (
     ExperimentFolder,
     encode_params,
@@ -149,6 +157,11 @@ class Scan:
         results_dir: str | Path = "results",
         resume: bool = True,
         max_consecutive_failures: int | None = 5,
+        workers: int | None = None,
+        executor: Any = None,
+        workers_per_gpu: int = 1,
+        max_runs_per_worker: int | None = None,
+        trial_timeout: float | None = None,
     ) -> None:
         self.space = ParamSpace(params)
         self.method = resolve_method(random_method)
@@ -157,6 +170,13 @@ class Scan:
         self.target = parse_performance_target(performance_target)
         _check_arguments(model, experiment_name, boolean_limit, seed, max_consecutive_failures,
                          metric, reduction_metric)
+        _check_parallel_arguments(workers, executor, workers_per_gpu, max_runs_per_worker,
+                                  trial_timeout)
+        self.workers = workers
+        self.executor = executor
+        self.workers_per_gpu = workers_per_gpu
+        self.max_runs_per_worker = max_runs_per_worker
+        self.trial_timeout = trial_timeout
         self.params = params
         self.model = model
         self.experiment_name = experiment_name
@@ -173,7 +193,7 @@ class Scan:
         self._settings = {"random_method": self.method, "seed": seed,
                           "fraction_limit": fraction_limit, "round_limit": round_limit}
         self._inputs = (x, y, x_val, y_val, val_split)
-        self._hygiene = MemoryHygiene(clear_session=clear_session)
+        self._hygiene = {"clear_session": clear_session}
         self._run()
 
     # -- public results ---------------------------------------------------------------------
@@ -234,9 +254,7 @@ class Scan:
             existing = log.read_rows()
             self._manifest = self._start_manifest(info, fingerprint_data(data))
             write_manifest(self.round_path, self._manifest)
-            executor = InProcessExecutor(
-                self.model, data, self._hygiene,
-                models_dir=self.round_path / "models" if self.save_models else None)
+            executor = self._make_executor(data)
             try:
                 self._loop(executor, log, existing)
             finally:
@@ -252,7 +270,25 @@ class Scan:
                 log.close()
             folder.release()
 
-    def _loop(self, executor: InProcessExecutor, log: ResultLog, existing: pd.DataFrame) -> None:
+    def _make_executor(self, data: Any) -> Any:
+        """In-process by default; worker processes for workers > 1, GPUs, timeouts or
+        recycling; Dask when a client is given."""
+        models_dir = self.round_path / "models" if self.save_models else None
+        if self.executor is not None:
+            return DaskExecutor(self.executor, self.model, data, self._hygiene, models_dir)
+        gpus = detect_gpus()
+        workers = self.workers or max(1, len(gpus) * self.workers_per_gpu)
+        if workers == 1 and len(gpus) <= 1 and self.workers_per_gpu == 1 and (
+            self.trial_timeout is None and self.max_runs_per_worker is None
+        ):
+            return InProcessExecutor(self.model, data, MemoryHygiene(**self._hygiene),
+                                     models_dir)
+        return ProcessExecutor(
+            self.model, data, workers, self._hygiene, self.round_path / "workers.log",
+            models_dir=models_dir, gpus=gpus, workers_per_gpu=self.workers_per_gpu,
+            max_runs_per_worker=self.max_runs_per_worker, trial_timeout=self.trial_timeout)
+
+    def _loop(self, executor: Any, log: ResultLog, existing: pd.DataFrame) -> None:
         done = set(existing["run_id"].dropna().astype(str)) if len(existing) else set()
         self.tracked_metric: str | None = None
         self.minimize: bool | None = None
@@ -443,6 +479,40 @@ def _check_arguments(model: Any, experiment_name: Any, boolean_limit: Any, seed:
             raise ScanArgumentTypeError(
                 f"{name} must be a history key such as 'val_loss', got {value!r}."
             )
+
+
+def _check_parallel_arguments(workers: Any, executor: Any, workers_per_gpu: Any,
+                              max_runs_per_worker: Any, trial_timeout: Any) -> None:
+    for name, value in (("workers", workers), ("workers_per_gpu", workers_per_gpu),
+                        ("max_runs_per_worker", max_runs_per_worker)):
+        if value is None and name != "workers_per_gpu":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ScanArgumentError(
+                f"{name} must be an int >= 1, got {value!r}. E.g. workers=2 runs two trials "
+                f"at once in worker processes."
+            )
+    if trial_timeout is not None and (
+        isinstance(trial_timeout, bool) or not isinstance(trial_timeout, (int, float))
+        or trial_timeout <= 0
+    ):
+        raise ScanArgumentError(
+            f"trial_timeout must be a positive number of seconds, got {trial_timeout!r}."
+        )
+    if executor is None:
+        return
+    client_type = dask_client_type()
+    if not isinstance(executor, client_type):
+        raise ScanArgumentTypeError(
+            f"executor must be a dask.distributed.Client, got {type(executor).__name__}. "
+            f"For worker processes on this machine use workers=N instead."
+        )
+    if trial_timeout is not None or max_runs_per_worker is not None or workers is not None:
+        raise ScanArgumentError(
+            "trial_timeout, max_runs_per_worker and workers apply to scanlab's own worker "
+            "processes, not to a Dask cluster (size it with the cluster; Dask's nanny restarts "
+            "workers). Drop them or drop executor."
+        )
 
 
 def _progress_bar(scan: Scan, initial: int) -> Any:
