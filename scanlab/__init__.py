@@ -15,6 +15,7 @@ from scanlab.errors import (
     ScanArgumentTypeError,
     ScanlabError,
     TooManyFailuresError,
+    WorkerStartError,
 )
 from scanlab.log import load_results, read_histories
 from scanlab.scan import Scan
@@ -32,6 +33,7 @@ __all__ = [
     "ScanArgumentTypeError",
     "ScanlabError",
     "TooManyFailuresError",
+    "WorkerStartError",
     "__version__",
     "load_results",
     "read_histories",
