@@ -6,7 +6,7 @@ import math
 import keras
 import pytest
 
-from scanlab import ParamSpace, ParamsError, ParamsTypeError, talos_range
+from scanlab import ParamsError, ParamSpace, ParamsTypeError, talos_range
 from scanlab.space import run_id_for, value_label
 
 
