@@ -5,9 +5,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from scanlab import reduce
 from scanlab.errors import (
+    AnalysisError,
     ExperimentLockedError,
     MetricNotFoundError,
+    NoRunsError,
     ParamsError,
     ParamsTypeError,
     ResultsFormatError,
@@ -17,13 +20,18 @@ from scanlab.errors import (
     TooManyFailuresError,
     WorkerStartError,
 )
+from scanlab.experiment import Experiment
 from scanlab.log import load_results, read_histories
 from scanlab.scan import Scan
 from scanlab.space import ParamSpace, talos_range
 
 __all__ = [
+    "Analyze",
+    "AnalysisError",
+    "Experiment",
     "ExperimentLockedError",
     "MetricNotFoundError",
+    "NoRunsError",
     "ParamSpace",
     "ParamsError",
     "ParamsTypeError",
@@ -36,6 +44,16 @@ __all__ = [
     "WorkerStartError",
     "__version__",
     "load_results",
+    "reduce",
     "read_histories",
     "talos_range",
 ]
+
+
+def __getattr__(name: str):
+    # Analyze pulls in scipy.stats (about a second); import it only when asked for.
+    if name == "Analyze":
+        from scanlab.analyze import Analyze
+
+        return Analyze
+    raise AttributeError(f"module 'scanlab' has no attribute {name!r}")

@@ -34,7 +34,8 @@ def breast_cancer_model(x_train, y_train, x_val, y_val, params):
 
 
 def run_demo(experiment_name: str = "breast_cancer_demo", round_limit: int = 20,
-             results_dir: str = "results", seed: int = 7, top: int = 5) -> Any:
+             results_dir: str = "results", seed: int = 7, top: int = 5,
+             workers: int | None = None) -> Any:
     """Scan ``round_limit`` runs of the demo grid, print the best runs, return the Scan."""
     from scanlab.datasets import breast_cancer
     from scanlab.scan import Scan
@@ -42,11 +43,11 @@ def run_demo(experiment_name: str = "breast_cancer_demo", round_limit: int = 20,
     x, y = breast_cancer()
     scan = Scan(x, y, params=DEMO_PARAMS, model=breast_cancer_model,
                 experiment_name=experiment_name, round_limit=round_limit, seed=seed,
-                metric="val_accuracy", results_dir=results_dir)
+                metric="val_accuracy", results_dir=results_dir, workers=workers)
     ok = scan.data[scan.data["status"] == "ok"]
     columns = ["run_id", *scan.space.names, "val_accuracy", "val_loss", "duration_s"]
     best = ok.sort_values("val_accuracy", ascending=False).head(top)[columns]
     print(f"\n{len(ok)} runs ok, {len(scan.data) - len(ok)} failed; results in {scan.round_path}")
-    print(f"best {top} runs by val_accuracy:")
+    print(f"best {min(top, len(ok))} runs by val_accuracy:")
     print(best.to_string(index=False))
     return scan

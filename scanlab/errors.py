@@ -46,3 +46,11 @@ class ResultsFormatError(ScanlabError, ValueError):
 
 class WorkerStartError(ScanlabError, RuntimeError):
     """A worker process could not load the model function or the data."""
+
+
+class AnalysisError(ScanlabError, ValueError):
+    """A question about the results cannot be answered from them (bad argument, no data)."""
+
+
+class NoRunsError(AnalysisError):
+    """There are no runs, or no successful runs, to compute a statistic from."""

@@ -171,3 +171,76 @@ def write_manifest(round_dir: Path, manifest: Mapping[str, Any]) -> None:
     tmp = round_dir / (MANIFEST_FILE + ".tmp")
     tmp.write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
     os.replace(tmp, round_dir / MANIFEST_FILE)
+
+
+class Experiment:
+    """An experiment folder's rounds, their params and their results.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``results/<experiment_name>``.
+
+    Examples
+    --------
+    >>> exp = Experiment('results/breast_cancer')              # doctest: +SKIP
+    >>> exp.rounds()                                           # doctest: +SKIP
+    >>> params2 = exp.params(2)                                # doctest: +SKIP
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        if not self.path.is_dir():
+            raise FileNotFoundError(
+                f"no experiment folder at {str(self.path)!r}; experiments live in "
+                f"results/<experiment_name> (the Scan's results_dir and experiment_name)."
+            )
+
+    def rounds(self) -> Any:
+        """One row per round: status, counts, sampler, seed, start and end."""
+        import pandas as pd
+
+        rows = []
+        for round_dir in round_dirs(self.path):
+            manifest = read_manifest(round_dir) or {}
+            rows.append({
+                "round": _round_number(round_dir),
+                "status": manifest.get("status"),
+                "runs_ok": manifest.get("runs_ok"),
+                "runs_failed": manifest.get("runs_failed"),
+                "planned_runs": manifest.get("planned_runs"),
+                "grid_size": manifest.get("grid_size"),
+                "random_method": manifest.get("random_method"),
+                "seed": manifest.get("seed"),
+                "started": manifest.get("started"),
+                "ended": manifest.get("ended"),
+            })
+        return pd.DataFrame(rows)
+
+    def _round_dir(self, number: int | None) -> Path:
+        rounds = round_dirs(self.path)
+        if not rounds:
+            raise FileNotFoundError(f"experiment {str(self.path)!r} has no rounds yet.")
+        if number is None:
+            return rounds[-1]
+        for round_dir in rounds:
+            if _round_number(round_dir) == number:
+                return round_dir
+        raise ValueError(
+            f"experiment {str(self.path)!r} has no round {number}; it has rounds "
+            f"{[_round_number(r) for r in rounds]}."
+        )
+
+    def manifest(self, number: int | None = None) -> dict[str, Any]:
+        """A round's manifest (default: the latest round)."""
+        return read_manifest(self._round_dir(number)) or {}
+
+    def params(self, number: int | None = None) -> dict[str, Any]:
+        """The params dict a round scanned, as given (callables re-imported by name)."""
+        return decode_params(self.manifest(number)["params"])
+
+    def results(self, number: int | None = None) -> Any:
+        """Runs of one round, or of every round when ``number`` is None."""
+        from scanlab.log import load_results
+
+        return load_results(self.path if number is None else self._round_dir(number))

@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from scanlab.errors import MetricNotFoundError
 
-_LOSS_WORDS = ("loss", "error", "mse", "mae", "mape", "msle", "rmse", "crossentropy",
-               "hinge", "kld", "kl_divergence", "poisson", "logcosh", "huber")
+# Words of a metric name that mean "lower is better" (besides loss, error, crossentropy).
+_LOWER_IS_BETTER = frozenset({
+    "mse", "mae", "mape", "msle", "rmse", "hinge", "logcosh", "kld", "divergence", "poisson",
+    "duration",
+})
 
 
 def is_loss_like(metric: str) -> bool:
-    """True when lower values of ``metric`` are better (losses and errors).
+    """True when lower values of ``metric`` are better, guessed from its name.
+
+    Loss-like names are minimized: ``loss``, ``val_loss``, ``mse``, ``mae``, ``rmse``,
+    ``mape``, anything containing ``loss`` or ``error``, ``*crossentropy``, ``hinge``, ``kld``,
+    ``duration_s``. Everything else (accuracy, auc, precision, f1, ...) is maximized.
 
     Examples
     --------
-    >>> is_loss_like('val_loss'), is_loss_like('val_accuracy'), is_loss_like('mae')
-    (True, False, True)
+    >>> is_loss_like('val_loss'), is_loss_like('mean_squared_error'), is_loss_like('val_acc')
+    (True, True, False)
     """
-    name = metric.lower()
-    return any(word in name for word in _LOSS_WORDS)
+    low = metric.lower()
+    if low.startswith("val_"):
+        low = low[4:]
+    if "loss" in low or "error" in low or "crossentropy" in low:
+        return True
+    if low in ("false_positives", "false_negatives"):
+        return True
+    return bool(set(re.split(r"[^a-z0-9]+", low)) & _LOWER_IS_BETTER)
 
 
 def resolve_metric(metric: str, available: Collection[str], argument: str = "metric") -> str:

@@ -1,0 +1,157 @@
+"""The scanlab command line: exit codes and messages, in-process and as `python -m scanlab`."""
+
+from __future__ import annotations
+
+import os
+import re
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import textwrap  # noqa: E402
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from scanlab import cli  # noqa: E402
+
+TAIL = "epochs_run,best_epoch,best_value,start,end,duration_s,error"
+T0 = "2026-01-01T00:00:00+00:00"
+RESULTS = textwrap.dedent(f"""\
+    run_id,round,status,activation,dropout,lr,accuracy,loss,val_accuracy,val_loss,{TAIL}
+    a1,1,ok,relu,0.0,0.01,0.91,0.30,0.88,0.40,5,5,0.88,{T0},{T0},9.0,
+    a2,1,ok,elu,0.2,0.001,0.95,0.20,0.93,0.25,5,5,0.93,{T0},{T0},9.0,
+    a3,1,failed,relu,0.4,0.01,,,,,0,,,{T0},{T0},0.5,"ValueError: shapes (3,) and (4,)"
+    a4,1,ok,elu,0.4,0.0001,0.80,0.50,0.70,0.70,5,4,0.70,{T0},{T0},9.0,
+    a5,1,ok,relu,0.2,0.001,0.93,0.25,0.90,0.35,5,5,0.90,{T0},{T0},9.0,
+    a6,1,ok,elu,0.0,0.01,0.92,0.28,0.89,0.38,5,5,0.89,{T0},{T0},9.0,
+    """)
+
+
+@pytest.fixture
+def csv(tmp_path):
+    path = tmp_path / "results.csv"
+    path.write_text(RESULTS)
+    return str(path)
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_show_prints_the_best_runs(capsys, csv):
+    code, out, err = run(capsys, "show", csv, "-n", "2")
+    assert code == 0 and err == ""
+    assert "6 runs (5 ok, 1 failed); failures: ValueError x1" in out
+    assert "metric val_accuracy (higher is better): best 0.93 (run a2, round 1)" in out
+    lines = out.splitlines()
+    table = lines[lines.index("") + 1:]
+    assert "a2" in table[2] and "a5" in table[3] and len(table) == 4
+
+
+def test_show_metric_and_direction_flags(capsys, csv):
+    code, out, _ = run(capsys, "show", csv, "--metric", "val_loss", "-n", "1")
+    assert code == 0 and "best 0.25 (run a2" in out and "lower is better" in out
+    code, out, _ = run(capsys, "show", csv, "-m", "val_loss", "--maximize", "-n", "1")
+    assert code == 0 and "best 0.7 (run a4" in out
+
+
+def test_correlate(capsys, csv):
+    code, out, err = run(capsys, "correlate", csv)
+    assert code == 0 and err == ""
+    assert "spearman correlation for numeric parameters" in out
+    for word in ("activation", "categorical", "kruskal", "dropout", "lr"):
+        assert word in out
+    code, out, _ = run(capsys, "correlate", csv, "--method", "kendall", "-m", "val_loss")
+    assert code == 0 and "kendall" in out
+
+
+def test_report(capsys, tmp_path):
+    csv = tmp_path / "results.csv"            # no parameters: a quick report, same code path
+    csv.write_text("run_id,round,status,mse,error\na,1,ok,0.3,\nb,1,ok,0.1,\nc,2,ok,0.2,\n")
+    out_file = tmp_path / "out.html"
+    code, out, err = run(capsys, "report", str(csv), "-o", str(out_file), "--title", "round 1")
+    assert code == 0 and err == ""
+    assert out.startswith(f"wrote {out_file} (")
+    assert "<h1>round 1</h1>" in out_file.read_text()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["show", "nope.csv"], r"^scanlab show: error: no such results file or experiment "
+                           r"folder: 'nope.csv'$"),
+    (["show", "{csv}", "--metric", "f1"], r"^scanlab show: error: metric 'f1' is not in the "
+                                          r"results; the metrics are: accuracy, loss, "
+                                          r"val_accuracy, val_loss$"),
+    (["correlate", "{other}"], r"^scanlab correlate: error: .*not a scanlab results file.*"
+                               r"missing"),
+    (["show", "{empty}"], r"^scanlab show: error: .*has no runs: nothing to analyse$"),
+    (["show", "{failed}"], r"^scanlab show: error: no successful runs to analyse: all 1 runs "
+                           r"failed \(most common error: TypeError: bad model\)$"),
+    (["report", "{csv}", "-o", "no/such/dir/r.html"],
+     r"^scanlab report: error: output folder does not exist: 'no/such/dir'$"),
+    (["show", "{csv}", "-n", "0"], r"^scanlab show: error: -n must be a positive number"),
+])
+def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, csv, argv, message):
+    other = tmp_path / "iris.csv"
+    other.write_text("sepal_length,species\n5.1,setosa\n")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    failed = tmp_path / "failed.csv"
+    failed.write_text(f"run_id,round,status,lr,{TAIL}\n"
+                      f"x1,1,failed,0.1,0,,,{T0},{T0},0.1,TypeError: bad model\n")
+    argv = [a.format(csv=csv, other=other, empty=empty, failed=failed) for a in argv]
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err
+    assert re.search(message, err.strip()), err
+
+
+def test_usage_errors_exit_2(capsys, csv):
+    code, _, err = run(capsys)
+    assert code == 2 and "a command is required: demo, report, show, correlate" in err
+    code, _, err = run(capsys, "correlate", csv, "--method", "pearson")
+    assert code == 2 and "invalid choice: 'pearson'" in err
+    code, _, err = run(capsys, "show")
+    assert code == 2 and "the following arguments are required: source" in err
+    code, _, err = run(capsys, "show", csv, "--minimize", "--maximize")
+    assert code == 2 and "not allowed with argument" in err
+
+
+def test_help_and_version_exit_0(capsys):
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "report" in out and "correlate" in out
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("scanlab ")
+
+
+def test_commands_table_drives_the_parser():
+    parser = cli._build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    assert list(sub.choices) == list(cli.COMMANDS) == ["demo", "report", "show", "correlate"]
+
+
+def test_python_dash_m_scanlab(csv):
+    env = dict(os.environ, COLUMNS="200")
+    done = subprocess.run([sys.executable, "-m", "scanlab", "show", csv, "-n", "3"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "6 runs (5 ok, 1 failed)" in done.stdout
+    bad = subprocess.run([sys.executable, "-m", "scanlab", "show", csv, "-m", "nope"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.startswith("scanlab show: error: metric 'nope'")
+
+
+def test_demo_scans_the_bundled_data_and_prints_the_best_runs(capsys, tmp_path):
+    code, out, _ = run(capsys, "demo", "--runs", "1", "--results-dir", str(tmp_path))
+    assert code == 0
+    assert "1 runs ok, 0 failed" in out and "best 1 runs by val_accuracy" in out
+    assert (tmp_path / "breast_cancer_demo" / "round-001" / "results.csv").exists()
+    code, _, err = run(capsys, "demo", "--runs", "0")
+    assert code == 2 and "--runs must be a positive number of runs, got 0" in err
