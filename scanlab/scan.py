@@ -7,6 +7,7 @@ import math
 import random
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from itertools import islice
@@ -47,6 +48,7 @@ from scanlab.limits import (
 )
 from scanlab.log import HEAD_COLUMNS, TAIL_COLUMNS, ResultLog, read_histories
 from scanlab.metrics import default_metric, is_loss_like, resolve_metric
+from scanlab.reduce import REDUCTION_METHODS, worst_value
 from scanlab.sampling import resolve_method, sample_indices
 from scanlab.space import ParamSpace
 from scanlab.trial import TrialResult
@@ -90,8 +92,18 @@ class Scan:
         ``'YYYY-MM-DD HH:MM'`` (local time) or seconds from now: no run starts after it.
     boolean_limit : callable, optional
         ``f(params) -> bool``; sampled permutations for which it is False are skipped.
+    reduction_method : str, optional
+        Automatic reduction (Talos): ``'correlation'`` (= ``'spearman'``), ``'kendall'``,
+        ``'pearson'`` or ``'importance'``. Every ``reduction_interval`` runs, the latest
+        ``reduction_window`` successful runs are analysed and the value most associated with
+        a worse ``reduction_metric`` (above ``reduction_threshold``) is removed from the runs
+        still to be drawn. Each reduction is logged in the manifest and in ``scan.reductions``.
+    reduction_interval, reduction_window : int
+        How often to reduce, and over how many recent runs.
+    reduction_threshold : float
+        Minimum association (|correlation| or importance share, in [0, 1]) to act on.
     reduction_metric : str, optional
-        Talos's name for the metric the scan tracks; see ``metric``.
+        Talos's name for the metric the scan tracks (and reduces on); see ``metric``.
     minimize_loss : bool, optional
         Whether lower values of the tracked metric are better (default: inferred from
         its name, e.g. ``val_loss`` is minimized and ``val_accuracy`` maximized).
@@ -146,6 +158,10 @@ class Scan:
         round_limit: int | None = None,
         time_limit: Any = None,
         boolean_limit: Callable[[dict], bool] | None = None,
+        reduction_method: str | None = None,
+        reduction_interval: int = 50,
+        reduction_window: int = 20,
+        reduction_threshold: float = 0.2,
         reduction_metric: str | None = None,
         minimize_loss: bool | None = None,
         disable_progress_bar: bool = False,
@@ -172,6 +188,10 @@ class Scan:
                          metric, reduction_metric)
         _check_parallel_arguments(workers, executor, workers_per_gpu, max_runs_per_worker,
                                   trial_timeout)
+        _check_reduction_arguments(reduction_method, reduction_interval, reduction_window,
+                                   reduction_threshold)
+        self.reduction = {"method": reduction_method, "interval": reduction_interval,
+                          "window": reduction_window, "threshold": reduction_threshold}
         self.workers = workers
         self.executor = executor
         self.workers_per_gpu = workers_per_gpu
@@ -191,7 +211,8 @@ class Scan:
         self.resume = resume
         self.experiment_path = Path(results_dir) / experiment_name
         self._settings = {"random_method": self.method, "seed": seed,
-                          "fraction_limit": fraction_limit, "round_limit": round_limit}
+                          "fraction_limit": fraction_limit, "round_limit": round_limit,
+                          "reduction": self.reduction if reduction_method else None}
         self._inputs = (x, y, x_val, y_val, val_split)
         self._hygiene = {"clear_session": clear_session}
         self._run()
@@ -299,6 +320,7 @@ class Scan:
             reserved = set(HEAD_COLUMNS) | set(TAIL_COLUMNS) | set(self.space.names)
             self._resolve_metrics([c for c in ok_existing.columns if c not in reserved])
             self._update_best(ok_existing[self.tracked_metric].dropna().tolist())
+        self._start_reduction(ok_existing, runs_done=len(existing))
         failures = 0
         with _progress_bar(self, initial=len(done)) as bar:
             for task, result in executor.run(self._tasks(done, bar)):
@@ -312,6 +334,7 @@ class Scan:
                 bar.update(1)
                 if contract_error is not None:
                     raise contract_error
+                self._after_run_reduction(task, result, bar)
                 if result.status == "ok":
                     self._update_best([result.metrics.get(self.tracked_metric, math.nan)])
                     bar.set_postfix_str(f"best {self.tracked_metric}={self._best:.4g}")
@@ -340,12 +363,69 @@ class Scan:
             run_id = self.space.run_id(index)
             if run_id in done:
                 continue
+            if self._excluded and self._is_excluded(index):
+                if bar.total is not None:
+                    bar.total -= 1
+                    bar.refresh()
+                continue
             if self.deadline is not None and time.time() >= self.deadline:
                 self.stop_reason = "time_limit"
                 return
             if self.print_params:
                 bar.write(f"run {run_id}: {self.space.labels(index)}")
             yield Task(index, run_id, params)
+
+    # -- automatic reduction ----------------------------------------------------------------
+
+    def _start_reduction(self, ok_existing: pd.DataFrame, runs_done: int) -> None:
+        """Restore reductions already made in this round (on resume) and the recent window."""
+        self._excluded: dict[str, set[str]] = {}
+        self._runs_done = runs_done
+        records = self._manifest.setdefault("reductions", [])
+        for record in records:
+            self._excluded.setdefault(record["param"], set()).add(record["value"])
+        self._window: deque[dict[str, Any]] = deque(maxlen=self.reduction["window"])
+        if self.reduction["method"] and len(ok_existing) and self.tracked_metric:
+            recent = ok_existing.sort_values("end").tail(self.reduction["window"])
+            columns = [*self.space.names, self.tracked_metric]
+            for row in recent[columns].astype({n: str for n in self.space.names}).to_dict(
+                    "records"):
+                self._window.append(row)
+
+    def _after_run_reduction(self, task: Task, result: TrialResult, bar: Any) -> None:
+        method = self.reduction["method"]
+        if not method:
+            return
+        self._runs_done += 1
+        if result.status == "ok" and self.tracked_metric in result.metrics:
+            self._window.append({**self.space.labels(task.index),
+                                 self.tracked_metric: result.metrics[self.tracked_metric]})
+        if self._runs_done % self.reduction["interval"]:
+            return
+        left = {n: len(self.space.values[n]) - len(self._excluded.get(n, ())) for n in
+                self.space.names}
+        found = worst_value(pd.DataFrame(list(self._window)), self.space.names,
+                            self.tracked_metric, self.minimize, method,
+                            self.reduction["threshold"], protected=left)
+        if found is None or found["value"] in self._excluded.get(found["param"], set()):
+            return
+        self._excluded.setdefault(found["param"], set()).add(found["value"])
+        record = {**found, "after_runs": self._runs_done, "metric": self.tracked_metric,
+                  "window": len(self._window), "time": _now()}
+        self._manifest["reductions"].append(record)
+        write_manifest(self.round_path, self._manifest)
+        bar.write(f"reduction after {self._runs_done} runs: dropped {found['param']}="
+                  f"{found['value']} ({method} score {found['score']:.2f})")
+
+    def _is_excluded(self, index: int) -> bool:
+        labels = self.space.labels(index)
+        return any(labels[name] in values for name, values in self._excluded.items())
+
+    @property
+    def reductions(self) -> pd.DataFrame:
+        """The automatic reductions made in this round, in order."""
+        columns = ["after_runs", "param", "value", "score", "method", "metric", "window"]
+        return pd.DataFrame(self._manifest.get("reductions", []), columns=columns + ["time"])
 
     def _keep(self, params: dict) -> bool:
         try:
@@ -512,6 +592,31 @@ def _check_parallel_arguments(workers: Any, executor: Any, workers_per_gpu: Any,
             "trial_timeout, max_runs_per_worker and workers apply to scanlab's own worker "
             "processes, not to a Dask cluster (size it with the cluster; Dask's nanny restarts "
             "workers). Drop them or drop executor."
+        )
+
+
+def _check_reduction_arguments(method: Any, interval: Any, window: Any, threshold: Any) -> None:
+    if method is None:
+        return
+    if method not in REDUCTION_METHODS:
+        raise ScanArgumentError(
+            f"reduction_method={method!r} is unknown. Use one of {list(REDUCTION_METHODS)} "
+            f"or None (no automatic reduction)."
+        )
+    for name, value in (("reduction_interval", interval), ("reduction_window", window)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ScanArgumentError(f"{name} must be an int >= 1 (runs), got {value!r}.")
+    if window < 3:
+        raise ScanArgumentError(
+            f"reduction_window={window} is too small to judge a value; use at least 3 runs "
+            f"(Talos's default is 20)."
+        )
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (
+        0 <= threshold < 1
+    ):
+        raise ScanArgumentError(
+            f"reduction_threshold must be in [0, 1) (the minimum association to act on), got "
+            f"{threshold!r}."
         )
 
 

@@ -278,3 +278,58 @@ def test_multi_input_lists_and_pandas_are_split(scan_kwargs, xy):
     Scan(**scan_kwargs | {"model": spy, "x": pd.DataFrame(x), "y": pd.Series(y),
                           "experiment_name": "pd"}, round_limit=1)
     assert seen["types"][0] is pd.DataFrame
+
+
+def planted_bad_units(x_train, y_train, x_val, y_val, params):
+    penalty = 5.0 if params["units"] == 8 else 0.0
+    loss = [1.0 + penalty + params["noise"] / 100, 0.9 + penalty + params["noise"] / 100]
+    return FakeHistory({"loss": loss, "val_loss": loss}), None
+
+
+REDUCTION_PARAMS = {"lr": [0.1, 0.01, 0.001, 0.0001], "units": [4, 8], "noise": list(range(5))}
+
+
+@pytest.mark.parametrize("method", ["correlation", "kendall", "pearson", "importance"])
+def test_automatic_reduction_removes_the_planted_bad_value(scan_kwargs, method):
+    scan = Scan(**scan_kwargs | {"model": planted_bad_units, "params": REDUCTION_PARAMS},
+                round_limit=30, reduction_method=method, reduction_interval=10,
+                reduction_window=10, reduction_threshold=0.2)
+    assert scan.reductions[["after_runs", "param", "value"]].iloc[0].tolist() == [10, "units", "8"]
+    later = scan.data.sort_values("end").iloc[10:]
+    assert (later["units"] == 4).all() and len(later) > 0
+    assert read_manifest(scan.round_path)["reductions"][0]["param"] == "units"
+
+
+def test_reduction_survives_a_resume(scan_kwargs, tmp_path):
+    kwargs = scan_kwargs | {"model": planted_bad_units, "params": REDUCTION_PARAMS}
+    options = dict(round_limit=30, reduction_method="correlation", reduction_interval=10,
+                   reduction_window=10)
+    calls = []
+
+    def stop_after_fifteen(*args):
+        calls.append(1)
+        if len(calls) > 15:
+            raise KeyboardInterrupt
+        return planted_bad_units(*args)
+
+    with pytest.raises(KeyboardInterrupt):
+        Scan(**kwargs | {"model": stop_after_fifteen}, **options)
+    resumed = Scan(**kwargs, **options)
+    full = Scan(**kwargs | {"results_dir": tmp_path / "full"}, **options)
+    assert sorted(resumed.data["run_id"]) == sorted(full.data["run_id"])
+    assert len(resumed.reductions) == len(full.reductions) >= 1
+
+
+@pytest.mark.parametrize(
+    ("override", "match"),
+    [({"reduction_method": "entropy"}, r"reduction_method='entropy' is unknown"),
+     ({"reduction_method": "correlation", "reduction_interval": 0},
+      r"reduction_interval must be an int >= 1"),
+     ({"reduction_method": "correlation", "reduction_window": 2},
+      r"reduction_window=2 is too small"),
+     ({"reduction_method": "correlation", "reduction_threshold": 1.5},
+      r"reduction_threshold must be in \[0, 1\)")],
+)
+def test_bad_reduction_arguments(scan_kwargs, override, match):
+    with pytest.raises(ScanArgumentError, match=match):
+        Scan(**scan_kwargs | override)
