@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import json
+
+import keras
+import pytest
+
+import scanlab
+from scanlab import Experiment, Scan
+from scanlab.experiment import decode_params, encode_params
+
+PARAMS = {
+    "lr": [0.1, 0.01],
+    "dropout": (0, 0.5, 5),
+    "optimizer": [keras.optimizers.Adam, keras.optimizers.Nadam],
+    "activation": [keras.activations.relu, "elu", None],
+    "flag": [True, False],
+}
+
+
+def test_manifest_params_round_trip_exactly_through_json():
+    encoded = json.loads(json.dumps(encode_params(PARAMS)))
+    assert decode_params(encoded) == PARAMS
+
+
+def test_experiment_lists_rounds_and_reloads_params_and_results(scan_kwargs):
+    Scan(**scan_kwargs, round_limit=3)
+    Scan(**scan_kwargs | {"params": {"lr": [0.5, 0.05], "units": [4]}})
+    exp = Experiment(scan_kwargs["results_dir"] / "exp")
+    rounds = exp.rounds()
+    assert rounds["round"].tolist() == [1, 2]
+    assert rounds["runs_ok"].tolist() == [3, 2] and set(rounds["status"]) == {"completed"}
+    assert exp.params(1) == scan_kwargs["params"]
+    assert exp.params() == {"lr": [0.5, 0.05], "units": [4]}
+    assert len(exp.results(1)) == 3 and len(exp.results()) == 5
+    manifest = exp.manifest(1)
+    assert manifest["seed"] == 1 and manifest["random_method"] == "uniform"
+    assert {"python", "scanlab", "keras", "backend"} <= set(manifest["versions"])
+    assert len(manifest["data_fingerprint"]) == 16
+    with pytest.raises(ValueError, match=r"has no round 7; it has rounds \[1, 2\]"):
+        exp.params(7)
+
+
+def test_missing_experiment_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no experiment folder at"):
+        Experiment(tmp_path / "nope")
+
+
+def test_public_api_is_a_decision():
+    assert sorted(scanlab.__all__) == sorted([
+        "Analyze", "AnalysisError", "Experiment", "ExperimentLockedError", "MetricNotFoundError",
+        "NoRunsError", "ParamSpace", "ParamsError", "ParamsTypeError", "ResultsFormatError",
+        "Scan", "ScanArgumentError", "ScanArgumentTypeError", "ScanlabError",
+        "TooManyFailuresError", "WorkerStartError", "__version__", "load_results",
+        "read_histories", "reduce", "talos_range",
+    ])
+    for name in scanlab.__all__:
+        assert getattr(scanlab, name) is not None
