@@ -137,3 +137,35 @@ def crash_or_hang_dask(x_train, y_train, x_val, y_val, params):
     if params["units"] == 8 and params["lr"] == 0.1:
         raise ValueError("planted failure")
     return fake_model(x_train, y_train, x_val, y_val, params)
+
+
+def test_model_defined_in_an_unguarded_main_script_runs_in_workers(tmp_path):
+    """Like a notebook cell: the function lives in __main__ and the script has no
+    ``if __name__ == '__main__'`` guard (multiprocessing's spawn would re-run it)."""
+    import subprocess
+    import textwrap
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(textwrap.dedent("""
+        import sys
+        import numpy as np
+        from scanlab import Scan
+
+        class History:
+            def __init__(self, history):
+                self.history = history
+
+        OFFSET = 0.5  # a global the function needs: cloudpickle sends it by value
+
+        def model(x_train, y_train, x_val, y_val, params):
+            return History({"loss": [params["a"] + OFFSET]}), None
+
+        scan = Scan(np.zeros((10, 2)), np.zeros(10), params={"a": [1, 2, 3, 4]}, model=model,
+                    experiment_name="main", results_dir=sys.argv[1], workers=2,
+                    disable_progress_bar=True, clear_session=False)
+        print(sorted(scan.data["loss"].tolist()))
+    """))
+    done = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True,
+                          text=True, timeout=120, env=dict(os.environ, PYTHONPATH=os.getcwd()))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[1.5, 2.5, 3.5, 4.5]"
