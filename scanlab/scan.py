@@ -281,7 +281,7 @@ class Scan:
             finally:
                 executor.close()
         except BaseException as exc:
-            if log is not None:
+            if log is not None and hasattr(self, "_manifest"):
                 self._finish(log, f"{type(exc).__name__}: {exc}".splitlines()[0])
             raise
         else:
@@ -356,17 +356,13 @@ class Scan:
         for index in islice(sequence, min(self.planned, sys.maxsize)):
             params = self.space[index]
             if self.boolean_limit is not None and not self._keep(params):
-                if bar.total is not None:
-                    bar.total -= 1
-                    bar.refresh()
+                _shrink(bar)
                 continue
             run_id = self.space.run_id(index)
             if run_id in done:
                 continue
             if self._excluded and self._is_excluded(index):
-                if bar.total is not None:
-                    bar.total -= 1
-                    bar.refresh()
+                _shrink(bar)
                 continue
             if self.deadline is not None and time.time() >= self.deadline:
                 self.stop_reason = "time_limit"
@@ -626,6 +622,13 @@ def _progress_bar(scan: Scan, initial: int) -> Any:
     total = scan.planned if scan.planned < 10**15 else None
     return tqdm(total=total, initial=initial, disable=scan.disable_progress_bar, unit="run",
                 desc=f"{scan.experiment_name} round {scan.round}", dynamic_ncols=True)
+
+
+def _shrink(bar: Any) -> None:
+    """One planned run will not happen (filtered out): shorten the progress bar."""
+    if bar.total is not None:
+        bar.total -= 1
+        bar.refresh()
 
 
 def _now() -> str:
