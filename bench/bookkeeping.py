@@ -15,8 +15,9 @@ What it measures
     Reported: median / mean per-run time over runs 1-20, 990-1010 and 9990-10000, the
     median and mean of each 1,000-run block, the start-up (Scan() to run 1) and finishing
     (last run to return, which reads the 10,000 rows back) costs.
-    Then a second scan of 1,000 runs with ``os.fsync`` monkeypatched to a no-op shows the
-    share of fsync (information only: scanlab always fsyncs).
+    Then, for information only: a scan of 1,000 runs with ``os.fsync`` monkeypatched to a
+    no-op shows the share of fsync (scanlab always fsyncs), and a scan of 1,000 runs with
+    ``clear_session=True`` (the default) adds the memory hygiene done after every run.
 
 Target
     <= 2 ms per run at run 10,000 (median, and mean over the last 1,000 runs, which includes
@@ -24,9 +25,8 @@ Target
     latency is not a function of n) at run 10,000 is at most 1.5x that at runs 10 and 1,000.
 
 Command
-    python bench/bookkeeping.py              (from the repository root; 1-5 min, most of it
-                                              in gc.collect() while the engine collects every
-                                              10 runs)
+    python bench/bookkeeping.py              (from the repository root; ~0.5-1.5 min, most of
+                                              it waiting for fsync)
     python bench/bookkeeping.py --runs 2000  (quicker)
 """
 
@@ -121,7 +121,7 @@ class Timed:
         return out
 
 
-def scan_once(n_runs: int, fsync: bool) -> dict:
+def scan_once(n_runs: int, fsync: bool, clear_session: bool = False) -> dict:
     import scanlab
 
     calls: list[float] = []
@@ -133,7 +133,8 @@ def scan_once(n_runs: int, fsync: bool) -> dict:
         t0 = time.perf_counter()
         scan = scanlab.Scan(x, y, params=PARAMS, model=make_model(calls),
                             experiment_name="bookkeeping", round_limit=n_runs, seed=3,
-                            clear_session=False, disable_progress_bar=True, results_dir=tmp)
+                            clear_session=clear_session, disable_progress_bar=True,
+                            results_dir=tmp)
         t_end = time.perf_counter()
         rows = len(scan.data)
     assert rows == n_runs == len(calls), (rows, n_runs, len(calls))
@@ -181,6 +182,9 @@ def main() -> int:
     parser.add_argument("--fsync-off-runs", type=int, default=1_000,
                         help="runs in the information-only scan with os.fsync disabled "
                              "(0 skips it)")
+    parser.add_argument("--hygiene-runs", type=int, default=1_000,
+                        help="runs in the information-only scan with clear_session=True, the "
+                             "default, whose memory hygiene runs after every run (0 skips it)")
     args = parser.parse_args()
     n = args.runs
     if n < 100:
@@ -198,6 +202,9 @@ def main() -> int:
     if args.fsync_off_runs:
         m = max(100, args.fsync_off_runs)
         results["fsync off"] = (m, scan_once(m, fsync=False))
+    if args.hygiene_runs:
+        m = max(100, args.hygiene_runs)
+        results["clear on"] = (m, scan_once(m, fsync=True, clear_session=True))
 
     print()
     header = (f"{'pass':<10} {'at run':>7} {'runs':>11} {'median ms':>10} {'mean ms':>8} "
@@ -213,6 +220,8 @@ def main() -> int:
                   f"{np.median(res['rest'][sl]):>8.3f}")
     print("median/mean: whole per-run cost; fsync: median fsync wait; gc: mean gc.collect() "
           "time per run; rest: median of the cost without fsync and gc")
+    print("fsync on/off: clear_session=False; clear on: clear_session=True (the default: memory "
+          "hygiene after every run), fsync on")
     print()
     for name, (runs, res) in results.items():
         size = 1000 if runs >= 2000 else 100

@@ -15,7 +15,8 @@ Target
     <= 0.2 s and <= 50 MB (tracemalloc peak and RSS growth) per method.
 
 Command
-    python bench/huge_grid.py            (from the repository root; ~10 s)
+    python bench/huge_grid.py            (from the repository root; ~45 s, mostly the
+                                          tracemalloc passes)
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ class Task(NamedTuple):
     index: int
     run_id: str
     params: dict[str, Any]
+    labels: dict[str, str]
 
 
 class MemoryHygiene:

@@ -11,8 +11,10 @@ import importlib
 import json
 import os
 import platform
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -86,13 +88,14 @@ def versions() -> dict[str, str]:
     from scanlab import __version__
 
     found = {"python": platform.python_version(), "scanlab": __version__}
-    try:
-        import keras
-
-        found["keras"] = keras.__version__
-        found["backend"] = keras.backend.backend()
-    except Exception:  # noqa: BLE001 - versions are informative only
-        pass
+    for package in ("keras", "tensorflow", "jax", "torch"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    keras = sys.modules.get("keras")  # importing Keras only to name its backend costs seconds
+    found["backend"] = keras.backend.backend() if keras is not None else os.environ.get(
+        "KERAS_BACKEND", "tensorflow")
     return found
 
 

@@ -354,22 +354,21 @@ class Scan:
     def _tasks(self, done: set[str], bar: Any) -> Iterator[Task]:
         sequence = sample_indices(self.space.shape, self.method, self.seed, self.planned)
         for index in islice(sequence, min(self.planned, sys.maxsize)):
-            params = self.space[index]
+            params, labels, run_id = self.space.decode(index)
             if self.boolean_limit is not None and not self._keep(params):
                 _shrink(bar)
                 continue
-            run_id = self.space.run_id(index)
             if run_id in done:
                 continue
-            if self._excluded and self._is_excluded(index):
+            if self._excluded and self._is_excluded(labels):
                 _shrink(bar)
                 continue
             if self.deadline is not None and time.time() >= self.deadline:
                 self.stop_reason = "time_limit"
                 return
             if self.print_params:
-                bar.write(f"run {run_id}: {self.space.labels(index)}")
-            yield Task(index, run_id, params)
+                bar.write(f"run {run_id}: {labels}")
+            yield Task(index, run_id, params, labels)
 
     # -- automatic reduction ----------------------------------------------------------------
 
@@ -394,7 +393,7 @@ class Scan:
             return
         self._runs_done += 1
         if result.status == "ok" and self.tracked_metric in result.metrics:
-            self._window.append({**self.space.labels(task.index),
+            self._window.append({**task.labels,
                                  self.tracked_metric: result.metrics[self.tracked_metric]})
         if self._runs_done % self.reduction["interval"]:
             return
@@ -413,8 +412,7 @@ class Scan:
         bar.write(f"reduction after {self._runs_done} runs: dropped {found['param']}="
                   f"{found['value']} ({method} score {found['score']:.2f})")
 
-    def _is_excluded(self, index: int) -> bool:
-        labels = self.space.labels(index)
+    def _is_excluded(self, labels: dict[str, str]) -> bool:
         return any(labels[name] in values for name, values in self._excluded.items())
 
     @property
@@ -440,7 +438,7 @@ class Scan:
             best_value, best_epoch = (min if self.minimize else max)(finite)
         return {
             "run_id": task.run_id, "round": self.round, "status": result.status,
-            **self.space.labels(task.index), **result.metrics,
+            **task.labels, **result.metrics,
             "epochs_run": result.epochs_run, "best_epoch": best_epoch, "best_value": best_value,
             "start": result.start, "end": result.end, "duration_s": result.duration_s,
             "error": result.error,
@@ -577,8 +575,9 @@ def _check_parallel_arguments(workers: Any, executor: Any, workers_per_gpu: Any,
         )
     if executor is None:
         return
-    client_type = dask_client_type()
-    if not isinstance(executor, client_type):
+    if not type(executor).__module__.startswith("distributed") or not isinstance(
+        executor, dask_client_type()
+    ):
         raise ScanArgumentTypeError(
             f"executor must be a dask.distributed.Client, got {type(executor).__name__}. "
             f"For worker processes on this machine use workers=N instead."

@@ -127,9 +127,14 @@ class ParamSpace:
         self.shape: list[int] = [len(self.values[name]) for name in self.names]
         # strides[j]: how many grid points one step of parameter j skips (last name fastest).
         self.strides: list[int] = [math.prod(self.shape[j + 1:]) for j in range(len(self.shape))]
+        self._size = math.prod(self.shape)
+        # JSON fragment of each (name, label) pair: run ids are joined from these, not re-encoded
+        self._fragments = [[json.dumps([name, label], separators=(",", ":"))
+                            for label in self.value_labels[name]]
+                           for name in self.names]
 
     def __len__(self) -> int:
-        size = math.prod(self.shape)
+        size = self._size
         if size > sys.maxsize:
             raise OverflowError(
                 f"the grid has {size:.3e} permutations, more than Python's len() can return; "
@@ -140,21 +145,21 @@ class ParamSpace:
     @property
     def size(self) -> int:
         """Number of permutations as an exact Python int (``len()`` too, but never overflows)."""
-        return math.prod(self.shape)
+        return self._size
 
     def __repr__(self) -> str:
         return f"ParamSpace({len(self.names)} parameters, {self.size:,} permutations)"
 
     def value_indices(self, index: int) -> list[int]:
         """Decode a grid index into one value index per parameter (mixed radix)."""
-        size = self.size
+        size = self._size
         if index < 0:
             index += size
         if not 0 <= index < size:
             raise IndexError(f"grid index {index} out of range for a grid of {size:,} permutations")
-        digits = []
-        for stride, n in zip(self.strides, self.shape, strict=True):
-            digits.append((index // stride) % n)
+        digits = [0] * len(self.shape)
+        for j in range(len(self.shape) - 1, -1, -1):  # peel digits, last parameter fastest
+            index, digits[j] = divmod(index, self.shape[j])
         return digits
 
     def index_of(self, value_indices: Sequence[int]) -> int:
@@ -172,7 +177,16 @@ class ParamSpace:
 
     def run_id(self, index: int) -> str:
         """The run id of permutation ``index`` (see :func:`run_id_for`)."""
-        return run_id_for(self.labels(index))
+        return self.decode(index)[2]
+
+    def decode(self, index: int) -> tuple[dict[str, Any], dict[str, str], str]:
+        """Values, labels and run id of permutation ``index``, decoded once."""
+        digits = self.value_indices(index)
+        values = {name: self.values[name][d] for name, d in zip(self.names, digits, strict=True)}
+        labels = {name: self.value_labels[name][d]
+                  for name, d in zip(self.names, digits, strict=True)}
+        payload = "[" + ",".join(f[d] for f, d in zip(self._fragments, digits, strict=True)) + "]"
+        return values, labels, hashlib.sha1(payload.encode()).hexdigest()[:16]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for index in range(self.size):
