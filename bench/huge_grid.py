@@ -3,8 +3,8 @@
 What it measures
     For each random_method (uniform, sobol, halton, latin, grid): the cost of drawing 10,000
     distinct grid indices from a grid of 30 parameters x 10 values (10^30 permutations)
-    through ``scanlab.sampling.sample_indices``, and of decoding each index with
-    ``ParamSpace.__getitem__`` and ``ParamSpace.run_id``, which is what a Scan does per run.
+    through ``scanlab.sampling.sample_indices``, and of decoding each index into its values,
+    labels and run id with ``ParamSpace.decode``, which is what a Scan does once per run.
     Reported per method: seconds (median of 3 passes, plus the first pass), peak Python
     memory (tracemalloc, in a separate pass since tracing slows Python down) and the peak RSS
     growth over the pass (psutil, sampled every 2 ms by a background thread).
@@ -108,8 +108,7 @@ def one_pass(space: ParamSpace, method: str) -> tuple[float, float, list[int]]:
     indices = list(islice(sample_indices(space.shape, method, SEED, expected=N_RUNS), N_RUNS))
     t1 = time.perf_counter()
     for index in indices:
-        space[index]
-        space.run_id(index)
+        space.decode(index)
     t2 = time.perf_counter()
     return t2 - t0, t1 - t0, indices
 

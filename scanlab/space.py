@@ -129,9 +129,11 @@ class ParamSpace:
         self.strides: list[int] = [math.prod(self.shape[j + 1:]) for j in range(len(self.shape))]
         self._size = math.prod(self.shape)
         # JSON fragment of each (name, label) pair: run ids are joined from these, not re-encoded
-        self._fragments = [[json.dumps([name, label], separators=(",", ":"))
-                            for label in self.value_labels[name]]
-                           for name in self.names]
+        fragments = [[json.dumps([name, label], separators=(",", ":"))
+                      for label in self.value_labels[name]] for name in self.names]
+        self._columns = [(name, self.values[name], self.value_labels[name], fragments[j])
+                         for j, name in enumerate(self.names)]
+        self._reversed_shape = self.shape[::-1]
 
     def __len__(self) -> int:
         size = self._size
@@ -157,9 +159,11 @@ class ParamSpace:
             index += size
         if not 0 <= index < size:
             raise IndexError(f"grid index {index} out of range for a grid of {size:,} permutations")
-        digits = [0] * len(self.shape)
-        for j in range(len(self.shape) - 1, -1, -1):  # peel digits, last parameter fastest
-            index, digits[j] = divmod(index, self.shape[j])
+        digits = []
+        for n in self._reversed_shape:  # peel digits, last parameter fastest
+            index, digit = divmod(index, n)
+            digits.append(digit)
+        digits.reverse()
         return digits
 
     def index_of(self, value_indices: Sequence[int]) -> int:
@@ -181,11 +185,12 @@ class ParamSpace:
 
     def decode(self, index: int) -> tuple[dict[str, Any], dict[str, str], str]:
         """Values, labels and run id of permutation ``index``, decoded once."""
-        digits = self.value_indices(index)
-        values = {name: self.values[name][d] for name, d in zip(self.names, digits, strict=True)}
-        labels = {name: self.value_labels[name][d]
-                  for name, d in zip(self.names, digits, strict=True)}
-        payload = "[" + ",".join(f[d] for f, d in zip(self._fragments, digits, strict=True)) + "]"
+        values, labels, parts = {}, {}, []
+        for (name, vals, labs, frags), d in zip(self._columns, self.value_indices(index), strict=True):
+            values[name] = vals[d]
+            labels[name] = labs[d]
+            parts.append(frags[d])
+        payload = "[" + ",".join(parts) + "]"
         return values, labels, hashlib.sha1(payload.encode()).hexdigest()[:16]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
