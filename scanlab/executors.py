@@ -46,10 +46,12 @@ class MemoryHygiene:
 
     * drops the registry entries added since the scan started (TensorFlow backend only,
       through a private attribute; skipped silently if TensorFlow changes it);
-    * clears the Keras session without its built-in full collection;
+    * clears the Keras session without its built-in full collection (this also empties
+      TensorFlow's eager kernel cache), keeping the user's dtype policy, floatx and image
+      data format;
     * after the first run, collects once and moves every surviving object (the frameworks'
-      import-time objects) to the permanent generation (``gc.freeze``), so that the later
-      per-run collections are cheap.
+      import-time objects) to the permanent generation (``gc.freeze``), so that Python's
+      automatic collections stay cheap.
 
     Parameters
     ----------
@@ -73,14 +75,26 @@ class MemoryHygiene:
             del registry[name]
         keras = sys.modules.get("keras")  # a model function that never used Keras needs nothing
         if keras is not None:
-            keras.backend.clear_session(free_memory=False)
-        gc.collect()
+            _clear_keras_session(keras)
         if not _FROZEN:
+            gc.collect()
             gc.freeze()
             _FROZEN = True
 
 
 _FROZEN = False
+
+
+def _clear_keras_session(keras: Any) -> None:
+    """``clear_session`` without its full collection, keeping the user's global settings
+    (dtype policy, floatx, image data format), which it would otherwise reset."""
+    config = keras.config
+    settings = (config.dtype_policy(), config.floatx(), config.image_data_format())
+    keras.backend.clear_session(free_memory=False)
+    policy, floatx, data_format = settings
+    config.set_floatx(floatx)
+    config.set_image_data_format(data_format)
+    config.set_dtype_policy(policy)
 
 
 def _custom_gradients() -> dict:

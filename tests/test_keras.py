@@ -88,3 +88,27 @@ def test_a_keras_error_in_one_permutation_is_recorded_and_the_scan_goes_on(tmp_p
     assert len(scan.data) == 4 and len(failed) == (scan.data["first_neuron"] == 8).sum() > 0
     assert failed["error"].str.contains("no_such_activation").all()
     assert np.isfinite(scan.data.loc[scan.data["status"] == "ok", "val_loss"]).all()
+
+
+def test_memory_hygiene_drops_traced_gradients_and_keeps_user_settings(data):
+    from tensorflow.python.framework import ops
+
+    from scanlab.executors import MemoryHygiene
+
+    def custom_gradients():
+        return {k for k in ops._gradient_registry._registry if k.startswith("CustomGradient-")}
+
+    x, y = data
+    hygiene = MemoryHygiene()
+    before = custom_gradients()
+    keras.config.set_floatx("float64")
+    try:
+        params = {"first_neuron": 4, "activation": "relu", "dropout": 0.0, "lr": 0.01,
+                  "epochs": 1, "optimizer": keras.optimizers.Adam}
+        tiny_mlp(x, y, x, y, params)
+        assert custom_gradients() - before  # each fit registers traced gradients...
+        hygiene.after_run()
+        assert custom_gradients() <= before  # ...which the hygiene drops
+        assert keras.config.floatx() == "float64"  # the user's setting survives clear_session
+    finally:
+        keras.config.set_floatx("float32")
