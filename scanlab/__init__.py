@@ -45,15 +45,20 @@ __all__ = [
     "__version__",
     "load_results",
     "reduce",
+    "suggest",
     "read_histories",
     "talos_range",
 ]
 
 
 def __getattr__(name: str):
-    # Analyze pulls in scipy.stats (about a second); import it only when asked for.
+    # Analyze and suggest pull in scipy.stats (about a second): import them only when asked.
     if name == "Analyze":
         from scanlab.analyze import Analyze
 
         return Analyze
+    if name == "suggest":
+        from scanlab.suggest import suggest
+
+        return suggest
     raise AttributeError(f"module 'scanlab' has no attribute {name!r}")

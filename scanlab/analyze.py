@@ -368,6 +368,46 @@ class Analyze:
         metric = self._metric(metric)
         return an.round_summary(self.data, metric, self.minimize(metric))
 
+    def compare_rounds(self, metric: str | None = None, quantile: float = 0.2,
+                       minimize: bool | None = None) -> pd.DataFrame:
+        """Rounds compared: best, median and quartiles of the metric, and the share of each
+        round's runs and compute (``duration_s``) in the top quantile of all rounds.
+
+        See :func:`scanlab.analysis.round_comparison`.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({'round': [1, 1, 2, 2], 'status': 'ok',
+        ...                    'val_accuracy': [0.90, 0.94, 0.95, 0.97], 'duration_s': 1.0})
+        >>> Analyze(df).compare_rounds(quantile=0.5)[['round', 'best', 'top_rate']].to_dict('list')
+        {'round': [1, 2], 'best': [0.94, 0.97], 'top_rate': [0.0, 1.0]}
+        """
+        metric = self._metric(metric)
+        return an.round_comparison(self.data, metric, self.minimize(metric, minimize),
+                                   quantile)
+
+    def suggest(self, params: Mapping[str, Any], metric: str | None = None,
+                quantile: float = 0.2, minimize: bool | None = None,
+                **options: Any) -> Any:
+        """Propose the next round's params dict from these runs, with the evidence.
+
+        See :func:`scanlab.suggest.suggest` (``options``: ``min_runs``, ``p_threshold``,
+        ``max_effect``, ``cost``). Returns a :class:`scanlab.suggest.Suggestion`: its
+        ``params`` is the new dict, its ``evidence`` says why, one row per parameter.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({'status': 'ok', 'opt': ['a', 'b'] * 3,
+        ...                    'val_accuracy': [0.9, 0.5, 0.91, 0.52, 0.92, 0.51]})
+        >>> Analyze(df).suggest({'opt': ['a', 'b', 'c']}).params
+        {'opt': ['a', 'c']}
+        """
+        from scanlab.suggest import suggest
+
+        metric = self._metric(metric)
+        return suggest(self.data, params, metric, quantile, self.minimize(metric, minimize),
+                       **options)
+
     def best_runs(self, k: int = 10, metric: str | None = None,
                   minimize: bool | None = None) -> pd.DataFrame:
         """The ``k`` best runs with every parameter and metric, indexed by rank."""
@@ -514,6 +554,16 @@ class Analyze:
         from scanlab import plots
 
         return plots.plot_rounds(self.data, self._metric(metric))
+
+    def plot_round_comparison(self, metric: str | None = None,
+                              quantile: float = 0.2) -> Figure:
+        """The metric per round (best, distribution) and the share of each round's runs and
+        compute in the top quantile of all rounds (see :meth:`compare_rounds`)."""
+        from scanlab import plots
+
+        metric = self._metric(metric)
+        return plots.plot_round_comparison(self.data, self.compare_rounds(metric, quantile),
+                                           metric)
 
     def plot_importance(self, metric: str | None = None, exclude: Iterable[str] = ()) -> Axes:
         """Parameter importance for reaching the top 10 %."""

@@ -2,10 +2,10 @@
 
 One file: inline CSS, every figure a PNG embedded as base64, no script, no network access,
 so it can be mailed, archived or opened offline. Sections: summary (runs ok / failed,
-metric, direction, best value, failures, rounds), best runs, parameters (correlations,
-importance, per-value summary), distributions of the metric, parameter plots (bars, boxes,
-parallel coordinates), training vs validation (regressions, learning entropy, learning
-curves of the best runs).
+metric, direction, best value, failures, rounds, and the rounds compared when there are
+several), best runs, parameters (correlations, importance, per-value summary), distributions
+of the metric, parameter plots (bars, boxes, parallel coordinates), training vs validation
+(regressions, learning entropy, learning curves of the best runs).
 """
 
 from __future__ import annotations
@@ -243,6 +243,18 @@ def write_report(
         b.table(fails)
     b.h(3, "Rounds")
     b.table(analyze.round_summary(metric))
+    if summary.n_rounds > 1:
+        comparison = analyze.compare_rounds(metric)
+        b.h(3, "Rounds compared")
+        b.note("Each round against one bar: the top 20 % of the ok runs of all rounds "
+               f"together ({metric} {'≤' if minimize else '≥'} "
+               f"{_fmt(comparison.attrs['threshold'])}). top_rate = share of the round's ok "
+               "runs in that top; top_compute_share = share of the round's compute (sum of "
+               "duration_s, failed runs included) spent on those runs. A good narrowing "
+               "raises both.")
+        b.table(comparison)
+        b.figure("round comparison", lambda: plots.plot_round_comparison(
+            data, comparison, metric, seed=seed), wide=True)
 
     # ---- best runs -------------------------------------------------------------------------
     b.h(2, f"Best runs (top {k} by {metric})", "best-runs")

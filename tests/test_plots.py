@@ -231,3 +231,17 @@ def test_analyze_plot_methods(data):
         render(obj)
     with pytest.raises(an.AnalysisError, match=r"`kind` must be one of \['heatmap', 'bars'\]"):
         a.plot_corr(kind="pie")
+
+
+def test_plot_round_comparison():
+    data = make_runs()
+    comparison = an.round_comparison(data, "val_accuracy")
+    fig = plots.plot_round_comparison(data, comparison, "val_accuracy")
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    left, right = fig.axes
+    assert [t.get_text() for t in right.get_xticklabels()] == ["1", "2"]
+    assert len(right.patches) == 4                            # two bars per round
+    assert any("threshold" in t.get_text() for t in left.get_legend().get_texts())
+    fig.savefig(io.BytesIO(), format="png")
+    fig = Analyze(data).plot_round_comparison()
+    assert isinstance(fig, Figure)

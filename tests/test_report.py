@@ -146,3 +146,11 @@ def test_report_of_all_failed_runs_raises(tmp_path):
     with pytest.raises(an.NoRunsError, match="all 2 runs failed"):
         Analyze(df).report(tmp_path / "r.html")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_report_compares_rounds_only_when_there_are_several(report_html, experiment, tmp_path):
+    assert "Rounds compared" in report_html
+    assert 'alt="round comparison"' in report_html
+    assert "top_compute_share" in report_html
+    one = write_report(Analyze(experiment / "round-001"), tmp_path / "one.html").read_text()
+    assert "Rounds compared" not in one and 'alt="round comparison"' not in one
