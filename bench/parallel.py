@@ -28,9 +28,9 @@ import pandas as pd  # noqa: E402
 from scanlab import Scan  # noqa: E402
 from scanlab.datasets import breast_cancer  # noqa: E402
 
-MLP_PARAMS = {"first_neuron": [8, 16, 32], "dropout": [0.0, 0.2], "lr": [0.01, 0.003],
-              "batch_size": [32], "epochs": [10]}
-LSTM_PARAMS = {"embedding": [16, 32], "units": [16, 32], "lr": [0.01, 0.003],
+MLP_PARAMS = {"first_neuron": [8, 16, 24, 32], "dropout": [0.0, 0.1, 0.2],
+              "lr": [0.01, 0.003, 0.001], "batch_size": [32], "epochs": [10]}
+LSTM_PARAMS = {"embedding": [8, 16, 32], "units": [8, 16, 32], "lr": [0.01, 0.003, 0.001],
                "batch_size": [64], "epochs": [3]}
 
 
@@ -90,7 +90,7 @@ def timed_scan(name, x, y, params, model, runs, results_dir, **options):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=24)
+    parser.add_argument("--runs", type=int, default=32)
     args = parser.parse_args()
     from dask.distributed import Client, LocalCluster
 
