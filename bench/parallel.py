@@ -34,6 +34,17 @@ LSTM_PARAMS = {"embedding": [8, 16, 32], "units": [8, 16, 32], "lr": [0.01, 0.00
                "batch_size": [64], "epochs": [3]}
 
 
+def compile_and_fit(model, x_train, y_train, x_val, y_val, params):
+    """Adam + binary cross-entropy, trained as the params say (Talos contract return)."""
+    import keras
+
+    model.compile(optimizer=keras.optimizers.Adam(params["lr"]), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    history = model.fit(x_train, y_train, validation_data=(x_val, y_val),
+                        epochs=params["epochs"], batch_size=params["batch_size"], verbose=0)
+    return history, model
+
+
 def mlp(x_train, y_train, x_val, y_val, params):
     import keras
 
@@ -43,11 +54,7 @@ def mlp(x_train, y_train, x_val, y_val, params):
         keras.layers.Dropout(params["dropout"]),
         keras.layers.Dense(1, activation="sigmoid"),
     ])
-    model.compile(optimizer=keras.optimizers.Adam(params["lr"]), loss="binary_crossentropy",
-                  metrics=["accuracy"])
-    history = model.fit(x_train, y_train, validation_data=(x_val, y_val),
-                        epochs=params["epochs"], batch_size=params["batch_size"], verbose=0)
-    return history, model
+    return compile_and_fit(model, x_train, y_train, x_val, y_val, params)
 
 
 def lstm(x_train, y_train, x_val, y_val, params):
@@ -59,11 +66,7 @@ def lstm(x_train, y_train, x_val, y_val, params):
         keras.layers.LSTM(params["units"]),
         keras.layers.Dense(1, activation="sigmoid"),
     ])
-    model.compile(optimizer=keras.optimizers.Adam(params["lr"]), loss="binary_crossentropy",
-                  metrics=["accuracy"])
-    history = model.fit(x_train, y_train, validation_data=(x_val, y_val),
-                        epochs=params["epochs"], batch_size=params["batch_size"], verbose=0)
-    return history, model
+    return compile_and_fit(model, x_train, y_train, x_val, y_val, params)
 
 
 def text_data(n: int = 2000, length: int = 40, vocab: int = 500):

@@ -61,13 +61,11 @@ class MemoryHygiene:
 
     def __init__(self, clear_session: bool = True) -> None:
         self.clear_session = clear_session
-        self.runs = 0
         self._baseline = set(_custom_gradients())
 
     def after_run(self) -> None:
         """Call after each run."""
         global _FROZEN
-        self.runs += 1
         if not self.clear_session:
             return
         registry = _custom_gradients()
@@ -150,8 +148,6 @@ class InProcessExecutor:
     models_dir : Path, optional
         Save each successful run's model there as ``<run_id>.keras``.
     """
-
-    workers = 1
 
     def __init__(self, model_fn: Callable, data: TrialData, hygiene: MemoryHygiene,
                  models_dir: Path | None = None) -> None:

@@ -101,11 +101,10 @@ def versions() -> dict[str, str]:
 
 @dataclass
 class RoundInfo:
-    """Which round a Scan writes, and whether it resumes it."""
+    """Which round a Scan writes; ``manifest`` is set when it resumes that round."""
 
     number: int
     path: Path
-    resumed: bool
     manifest: dict[str, Any] | None
 
 
@@ -150,9 +149,9 @@ class ExperimentFolder:
             latest = rounds[-1]
             manifest = read_manifest(latest)
             if resume and manifest and manifest.get("fingerprint") == fingerprint_:
-                return RoundInfo(_round_number(latest), latest, True, manifest)
+                return RoundInfo(_round_number(latest), latest, manifest)
         number = _round_number(rounds[-1]) + 1 if rounds else 1
-        return RoundInfo(number, self.path / f"round-{number:03d}", False, None)
+        return RoundInfo(number, self.path / f"round-{number:03d}", None)
 
 
 def _round_number(path: Path) -> int:

@@ -171,13 +171,11 @@ class ParamSpace:
         return sum(int(v) * s for v, s in zip(value_indices, self.strides, strict=True))
 
     def __getitem__(self, index: int) -> dict[str, Any]:
-        digits = self.value_indices(index)
-        return {name: self.values[name][d] for name, d in zip(self.names, digits, strict=True)}
+        return self.decode(index)[0]
 
     def labels(self, index: int) -> dict[str, str]:
         """The readable labels of permutation ``index``, as written to the results CSV."""
-        digits = self.value_indices(index)
-        return {name: self.value_labels[name][d] for name, d in zip(self.names, digits, strict=True)}
+        return self.decode(index)[1]
 
     def run_id(self, index: int) -> str:
         """The run id of permutation ``index`` (see :func:`run_id_for`)."""
