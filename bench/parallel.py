@@ -1,16 +1,20 @@
 """Parallel throughput: runs per minute with 1 worker, 2 worker processes and a Dask
 LocalCluster of 2, for a tiny breast-cancer MLP and a small Embedding+LSTM text model.
 
-All three scan the same permutations (same seed) in one run of this script. "1 worker" is
-scanlab's default in-process scan; "2 workers" is ``Scan(workers=2)`` (each worker limited to
-cores // 2 framework threads); "Dask 2" is ``Scan(executor=Client(LocalCluster(2)))``. The
-rate counts every run from the scan's start to its end, worker start-up included; "steady"
-counts from the first finished run to the last.
+"1 worker" is scanlab's default in-process scan; "2 workers" is ``Scan(workers=2)`` (each
+worker limited to cores // 2 framework threads); "Dask 2" is
+``Scan(executor=Client(LocalCluster(2)))``. Like a notebook session, each model is scanned in
+``--rounds`` rounds of ``--runs`` runs; in each round the three setups scan the same
+permutations (same seed), one after another, in an order that rotates from round to round so
+that slow and fast spells of a shared machine fall on all three alike. Throughput is all runs
+over all wall time, start-up included: the first round pays the framework import (in the
+driver, in the workers, in the Dask workers); later rounds find the workers warm. "round 1"
+gives the first (cold) round's throughput alone.
 
 Targets: 2 workers >= 1.8x the 1-worker throughput; Dask within 10% of the local pool.
 
-    python bench/parallel.py               # about 10 minutes on 2 cores
-    python bench/parallel.py --runs 12     # shorter
+    python bench/parallel.py                         # about 12 minutes on 2 cores
+    python bench/parallel.py --runs 8 --rounds 2     # shorter
 """
 
 from __future__ import annotations
@@ -78,22 +82,41 @@ def text_data(n: int = 2000, length: int = 40, vocab: int = 500):
     return x, (score > 0).astype("float32")
 
 
-def timed_scan(name, x, y, params, model, runs, results_dir, **options):
+def timed_scan(name, x, y, params, model, runs, seed, results_dir, **options):
     start = time.perf_counter()
     scan = Scan(x, y, params=params, model=model, experiment_name=name, round_limit=runs,
-                seed=3, results_dir=results_dir, disable_progress_bar=True, **options)
-    wall = time.perf_counter() - start
-    ends = pd.to_datetime(scan.data["end"]).sort_values()
-    steady = (ends.iloc[-1] - ends.iloc[0]).total_seconds()
-    ok = int((scan.data["status"] == "ok").sum())
-    return {"runs_ok": ok, "wall_s": round(wall, 1), "runs_per_min": 60 * len(scan.data) / wall,
-            "steady_runs_per_min": 60 * (len(scan.data) - 1) / steady,
-            "run_ids": sorted(scan.data["run_id"])}
+                seed=seed, results_dir=results_dir, disable_progress_bar=True, **options)
+    return {"wall_s": time.perf_counter() - start, "runs": len(scan.data),
+            "ok": int((scan.data["status"] == "ok").sum()), "run_ids": sorted(scan.data["run_id"])}
+
+
+def scan_rounds(key, x, y, params, model, setups, runs, rounds, results_dir):
+    """Each setup's scans, round by round, the order rotating; per setup the totals."""
+    names = list(setups)
+    totals = {name: {"runs": 0, "ok": 0, "wall_s": 0.0, "first_round": None} for name in names}
+    same = True
+    for round_ in range(rounds):
+        run_sets = set()
+        for name in names[round_ % len(names):] + names[:round_ % len(names)]:
+            result = timed_scan(f"{key}_{name.replace(' ', '')}_{round_}", x, y, params, model,
+                                runs, round_ + 1, results_dir, **setups[name])
+            total = totals[name]
+            total["runs"] += result["runs"]
+            total["ok"] += result["ok"]
+            total["wall_s"] += result["wall_s"]
+            if round_ == 0:
+                total["first_round"] = 60 * result["runs"] / result["wall_s"]
+            run_sets.add(tuple(result["run_ids"]))
+            print(f"  {key} round {round_ + 1} {name}: {result['runs']} runs in "
+                  f"{result['wall_s']:.1f} s", flush=True)
+        same = same and len(run_sets) == 1
+    return totals, same
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=32)
+    parser.add_argument("--runs", type=int, default=16, help="runs per scan")
+    parser.add_argument("--rounds", type=int, default=3, help="scans per setup and model")
     args = parser.parse_args()
     from dask.distributed import Client, LocalCluster
 
@@ -103,29 +126,25 @@ def main() -> None:
     rows = []
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster) as client:
+        setups = {"1 worker": {}, "2 workers": {"workers": 2}, "Dask 2": {"executor": client}}
         for model_name, (x, y, params, model) in {
             "MLP (breast cancer)": (x_bc, y_bc, MLP_PARAMS, mlp),
             "Embedding+LSTM (text)": (x_tx, y_tx, LSTM_PARAMS, lstm),
         }.items():
             key = model_name.split()[0].lower().replace("+", "_")
-            results = {
-                "1 worker": timed_scan(f"{key}_1", x, y, params, model, args.runs, results_dir),
-                "2 workers": timed_scan(f"{key}_2", x, y, params, model, args.runs,
-                                        results_dir, workers=2),
-                "Dask 2": timed_scan(f"{key}_dask", x, y, params, model, args.runs,
-                                     results_dir, executor=client),
-            }
-            same = len({tuple(r["run_ids"]) for r in results.values()}) == 1
-            base = results["1 worker"]
-            for setup, r in results.items():
-                rows.append({"model": model_name, "setup": setup, "runs_ok": r["runs_ok"],
-                             "wall_s": r["wall_s"],
-                             "runs/min": round(r["runs_per_min"], 1),
-                             "steady runs/min": round(r["steady_runs_per_min"], 1),
-                             "vs 1 worker": round(r["runs_per_min"] / base["runs_per_min"], 2),
-                             "same runs": same})
+            totals, same = scan_rounds(key, x, y, params, model, setups, args.runs,
+                                       args.rounds, results_dir)
+            base = totals["1 worker"]["runs"] / totals["1 worker"]["wall_s"]
+            for setup, total in totals.items():
+                rate = total["runs"] / total["wall_s"]
+                rows.append({"model": model_name, "setup": setup, "runs": total["runs"],
+                             "runs_ok": total["ok"], "wall_s": round(total["wall_s"], 1),
+                             "runs/min": round(60 * rate, 1),
+                             "round 1 runs/min": round(total["first_round"], 1),
+                             "vs 1 worker": round(rate / base, 2), "same runs": same})
     table = pd.DataFrame(rows)
-    print(f"\nparallel scans, {args.runs} runs per setup, {os.cpu_count()} cores")
+    print(f"\nparallel scans, {args.rounds} rounds of {args.runs} runs per setup, "
+          f"{os.cpu_count()} cores")
     print(table.to_string(index=False))
     for model_name in table["model"].unique():
         part = table[table["model"] == model_name].set_index("setup")

@@ -20,6 +20,7 @@ from scanlab.errors import (
     TooManyFailuresError,
     WorkerStartError,
 )
+from scanlab.executors import shutdown_workers
 from scanlab.experiment import Experiment
 from scanlab.log import load_results, read_histories
 from scanlab.scan import Scan
@@ -45,6 +46,7 @@ __all__ = [
     "__version__",
     "load_results",
     "reduce",
+    "shutdown_workers",
     "suggest",
     "read_histories",
     "talos_range",

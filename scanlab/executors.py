@@ -6,6 +6,7 @@ check between runs (see :class:`MemoryHygiene`).
 
 from __future__ import annotations
 
+import atexit
 import gc
 import io
 import os
@@ -246,36 +247,65 @@ def describe_exit(returncode: int | None) -> str:
     return f"exited with code {returncode}"
 
 
+WORKER_IDLE_TIMEOUT = 300.0
+"""Seconds a warm CPU worker waits for the next scan before it exits (0: never keep one)."""
+
+_IDLE_WORKERS: list[_Worker] = []  # warm workers of the last process scan, for the next one
+
+
+def shutdown_workers() -> int:
+    """Stop the warm worker processes kept for the next scan now; returns how many.
+
+    A scan with ``workers=N`` keeps its (CPU) workers for :data:`WORKER_IDLE_TIMEOUT`
+    seconds so that the next scan in the same session skips the framework import; they
+    also exit by themselves after that time, or when this process ends.
+    """
+    stopped = len(_IDLE_WORKERS)
+    while _IDLE_WORKERS:
+        _IDLE_WORKERS.pop().stop()
+    return stopped
+
+
+atexit.register(shutdown_workers)
+
+
 class _Worker:
     """One worker process and the task it is running."""
 
-    def __init__(self, slot: int, setup: bytes, env: dict[str, str], log: IO[bytes]) -> None:
-        self.slot = slot
+    def __init__(self, env: dict[str, str], log: IO[bytes]) -> None:
+        self.env = env
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "scanlab.worker"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=log, env=env, close_fds=True)
+        self.slot = -1
         self.task: Task | None = None
         self.started = 0.0
         self.runs = 0
-        self.acknowledged = False  # set once the worker has loaded the model function
-        # The setup frame can be large (it carries the data): send it without blocking.
-        self._sending = threading.Thread(target=self._send_setup, args=(setup,), daemon=True)
-        self._sending.start()
+        self.scans = 0
+        self.keep_until = 0.0  # while parked: claim it only before this (monotonic) time
+        self.acknowledged = False  # set once the worker has loaded this scan's payload
 
-    def _send_setup(self, setup: bytes) -> None:
+    def begin(self, slot: int, setup: bytes) -> None:
+        """Start a scan on this worker: send the setup frame without blocking (it can be
+        large: it carries the data)."""
+        self.slot, self.acknowledged, self.task = slot, False, None
+        self.scans += 1
+        threading.Thread(target=self._write, args=(setup,), daemon=True).start()
+
+    def _write(self, frame: bytes) -> None:
         try:
             assert self.proc.stdin is not None
-            self.proc.stdin.write(setup)
+            self.proc.stdin.write(frame)
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
-            pass  # the worker died at start; the driver sees it on the stdout pipe
+            pass  # the worker died; the driver sees it on the stdout pipe
 
     @property
     def ready(self) -> bool:
         return self.acknowledged and self.task is None and self.proc.poll() is None
 
-    def send(self, task: Task) -> bool:
-        """Hand the worker a task; False if it has gone."""
+    def send(self, task: Task | None) -> bool:
+        """Hand the worker a task (None ends the scan); False if it has gone."""
         from scanlab.worker import write_frame
 
         try:
@@ -283,7 +313,8 @@ class _Worker:
             write_frame(self.proc.stdin, task)
         except (BrokenPipeError, OSError):
             return False
-        self.task, self.started = task, time.monotonic()
+        if task is not None:
+            self.task, self.started = task, time.monotonic()
         return True
 
     def stop(self) -> None:
@@ -296,14 +327,29 @@ class _Worker:
                 stream.close()
 
 
+def _claim_idle_worker(env: dict[str, str]) -> _Worker | None:
+    """A warm worker started with exactly ``env`` that is still alive and not about to
+    time out, or None."""
+    for worker in list(_IDLE_WORKERS):
+        if worker.env != env:
+            continue
+        _IDLE_WORKERS.remove(worker)
+        if worker.proc.poll() is None and time.monotonic() < worker.keep_until:
+            return worker
+        worker.stop()
+    return None
+
+
 class ProcessExecutor:
     """Runs trials in worker processes on this machine; only the driver writes the log.
 
     Workers are fresh Python processes (``python -m scanlab.worker``) that receive the model
-    function and data once, serialized with cloudpickle (so functions defined in a notebook
-    cell work). A worker that dies mid-run (crash, ``os._exit``, killed for memory) turns that
-    run into a failed row and is replaced; ``trial_timeout`` kills a run that hangs;
-    ``max_runs_per_worker`` recycles workers to bound framework memory growth.
+    function and data once per scan, serialized with cloudpickle (so functions defined in a
+    notebook cell work). A worker that dies mid-run (crash, ``os._exit``, killed for memory)
+    turns that run into a failed row and is replaced; ``trial_timeout`` kills a run that
+    hangs; ``max_runs_per_worker`` recycles workers to bound framework memory growth. CPU
+    workers stay warm after the scan for the next one in this session (see
+    :func:`shutdown_workers`); GPU workers exit, releasing their device memory.
 
     Parameters
     ----------
@@ -340,16 +386,23 @@ class ProcessExecutor:
         self.workers = workers
         self.trial_timeout = trial_timeout
         self.max_runs_per_worker = max_runs_per_worker
+        # GPU workers would hold device memory while idle: only CPU workers are kept warm.
+        self._idle_timeout = 0.0 if gpus else WORKER_IDLE_TIMEOUT
         buffer = io.BytesIO()
         write_frame(buffer, {"payload": cloudpickle.dumps((model_fn, data)),
                              "hygiene": hygiene, "max_runs": max_runs_per_worker,
-                             "models_dir": str(models_dir) if models_dir else None})
+                             "models_dir": str(models_dir) if models_dir else None,
+                             "log_path": str(Path(log_path).resolve()),
+                             "idle_timeout": self._idle_timeout})
         self._setup = buffer.getvalue()
         base = dict(os.environ)
         base["PYTHONPATH"] = os.pathsep.join(
             [p for p in sys.path if p and os.path.isdir(p)] + [base.get("PYTHONPATH", "")])
         self._environments = [base | env for env in
                               worker_environments(workers, list(gpus), workers_per_gpu)]
+        for worker in [w for w in _IDLE_WORKERS if w.env not in self._environments]:
+            _IDLE_WORKERS.remove(worker)  # a different setup: free their memory first
+            worker.stop()
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
         self._log = open(log_path, "ab")  # noqa: SIM115 - closed in close()
         self._slots: list[_Worker | None] = [None] * workers
@@ -379,8 +432,10 @@ class ProcessExecutor:
         for slot in range(self.workers):
             worker = self._slots[slot]
             if worker is None:
-                worker = self._slots[slot] = _Worker(slot, self._setup,
-                                                     self._environments[slot], self._log)
+                env = self._environments[slot]
+                worker = _claim_idle_worker(env) or _Worker(env, self._log)
+                worker.begin(slot, self._setup)
+                self._slots[slot] = worker
                 selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
             if not worker.ready:
                 continue
@@ -433,7 +488,8 @@ class ProcessExecutor:
                         raised=False))
 
     def _acknowledge(self, worker: _Worker, selector: selectors.BaseSelector) -> None:
-        """Read a new worker's first frame: ready, or why it could not load the payload."""
+        """Read a worker's answer to the setup frame: ready, restart (replace it with a fresh
+        worker) or why it could not load the payload."""
         from scanlab.worker import read_frame
 
         try:
@@ -442,6 +498,11 @@ class ProcessExecutor:
             worker.proc.wait()
             hello = {"setup_error": f"the worker process {describe_exit(worker.proc.returncode)}"
                                     f" while starting; its output is in {self._log.name}"}
+            if worker.scans > 1:  # a warm worker that went away: start a fresh one
+                hello = {"restart": hello["setup_error"]}
+        if "restart" in hello:  # e.g. the user's code changed since the worker imported it
+            self._retire(worker, selector)
+            return
         if "setup_error" in hello:
             self._retire(worker, selector)
             raise WorkerStartError(
@@ -465,9 +526,17 @@ class ProcessExecutor:
         self._slots[worker.slot] = None
 
     def close(self) -> None:
-        """Stop every worker (unfinished runs are not recorded) and close the log."""
+        """Keep idle CPU workers warm for the next scan, stop the others (unfinished runs
+        are not recorded) and close the log."""
         for worker in self._slots:
-            if worker is not None:
+            if worker is None:
+                continue
+            if self._idle_timeout > 0 and worker.ready and worker.send(None):
+                # claimable until shortly before the worker's own idle timeout ends it
+                margin = min(10.0, self._idle_timeout / 10)
+                worker.keep_until = time.monotonic() + self._idle_timeout - margin
+                _IDLE_WORKERS.append(worker)
+            else:
                 worker.stop()
         self._slots = [None] * self.workers
         if not self._log.closed:

@@ -9,7 +9,14 @@ import time
 import pytest
 from conftest import fake_model
 
-from scanlab import Scan, ScanArgumentError, ScanArgumentTypeError, WorkerStartError
+import scanlab.executors
+from scanlab import (
+    Scan,
+    ScanArgumentError,
+    ScanArgumentTypeError,
+    WorkerStartError,
+    shutdown_workers,
+)
 from scanlab.executors import describe_exit, detect_gpus, worker_environments
 
 
@@ -70,6 +77,85 @@ def test_parallel_run_set_equals_sequential_and_recycling_works(scan_kwargs, tmp
     assert (parallel.data["status"] == "ok").all()
     merged = parallel.data.merge(sequential.data, on="run_id")
     assert (merged["val_loss_x"] == merged["val_loss_y"]).all()
+
+
+def pid_model(x_train, y_train, x_val, y_val, params):
+    print(f"worker {os.getpid()} ran units={params['units']}")
+    time.sleep(0.3)  # long enough for both workers to get runs
+    history, model = fake_model(x_train, y_train, x_val, y_val, params)
+    history.history["pid"] = [float(os.getpid())] * len(history.history["loss"])
+    return history, model
+
+
+def pids(scan: Scan) -> set[int]:
+    return set(scan.data["pid"].astype(int))
+
+
+def test_workers_stay_warm_for_the_next_scan_and_log_to_its_round(scan_kwargs, tmp_path):
+    shutdown_workers()
+    first = Scan(**scan_kwargs | {"model": pid_model, "experiment_name": "a"}, round_limit=6,
+                 workers=2)
+    second = Scan(**scan_kwargs | {"model": pid_model, "experiment_name": "b"},
+                  round_limit=6, workers=2)
+    assert len(pids(first)) == 2 and pids(second) == pids(first)
+    for scan in (first, second):
+        log = (scan.round_path / "workers.log").read_text()
+        assert log.count("ran units=") == 6
+    assert shutdown_workers() == 2
+    third = Scan(**scan_kwargs | {"model": pid_model, "experiment_name": "c"}, round_limit=4,
+                 workers=2)
+    assert not pids(third) & pids(first)
+    shutdown_workers()
+
+
+def test_warm_workers_exit_by_themselves_after_the_idle_timeout(scan_kwargs, monkeypatch):
+    shutdown_workers()
+    monkeypatch.setattr(scanlab.executors, "WORKER_IDLE_TIMEOUT", 1.0)
+    Scan(**scan_kwargs | {"model": pid_model}, round_limit=4, workers=2)
+    idle = list(scanlab.executors._IDLE_WORKERS)
+    assert len(idle) == 2
+    for worker in idle:
+        assert worker.proc.wait(timeout=30) == 0
+    assert shutdown_workers() == 2  # reaps what is left of them
+
+
+def test_no_warm_workers_when_the_idle_timeout_is_zero(scan_kwargs, monkeypatch):
+    shutdown_workers()
+    monkeypatch.setattr(scanlab.executors, "WORKER_IDLE_TIMEOUT", 0)
+    first = Scan(**scan_kwargs | {"model": pid_model, "experiment_name": "a"}, round_limit=4,
+                 workers=2)
+    assert shutdown_workers() == 0
+    second = Scan(**scan_kwargs | {"model": pid_model, "experiment_name": "b"},
+                  round_limit=4, workers=2)
+    assert not pids(second) & pids(first)
+
+
+def test_a_warm_worker_never_runs_code_edited_since_it_imported_it(scan_kwargs, tmp_path):
+    """Like a notebook with autoreload: the module is edited between two scans."""
+    import importlib
+
+    module = tmp_path / "edited_model.py"
+    module.write_text("import os\nfrom conftest import FakeHistory\nOFFSET = 1.0\n"
+                      "def model(x_train, y_train, x_val, y_val, params):\n"
+                      "    return FakeHistory({'loss': [OFFSET], 'pid': [os.getpid()]}), None\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import edited_model
+
+        first = Scan(**scan_kwargs | {"model": edited_model.model, "experiment_name": "a"},
+                     round_limit=4, workers=2)
+        module.write_text(module.read_text().replace("OFFSET = 1.0", "OFFSET = 2.0"))
+        later = time.time() + 5  # a new mtime even on coarse-grained file systems
+        os.utime(module, (later, later))
+        importlib.reload(edited_model)
+        second = Scan(**scan_kwargs | {"model": edited_model.model, "experiment_name": "b"},
+                      round_limit=4, workers=2)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("edited_model", None)
+        shutdown_workers()
+    assert (first.data["loss"] == 1.0).all() and (second.data["loss"] == 2.0).all()
+    assert not pids(second) & pids(first)
 
 
 def test_model_function_that_cannot_be_loaded_in_a_worker_is_reported(scan_kwargs, tmp_path):

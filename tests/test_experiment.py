@@ -52,7 +52,7 @@ def test_public_api_is_a_decision():
         "NoRunsError", "ParamSpace", "ParamsError", "ParamsTypeError", "ResultsFormatError",
         "Scan", "ScanArgumentError", "ScanArgumentTypeError", "ScanlabError",
         "TooManyFailuresError", "WorkerStartError", "__version__", "load_results",
-        "read_histories", "reduce", "suggest", "talos_range",
+        "read_histories", "reduce", "shutdown_workers", "suggest", "talos_range",
     ])
     for name in scanlab.__all__:
         assert getattr(scanlab, name) is not None
