@@ -11,18 +11,27 @@ over all wall time, start-up included: the first round pays the framework import
 driver, in the workers, in the Dask workers); later rounds find the workers warm. "round 1"
 gives the first (cold) round's throughput alone.
 
+Two reference setups without scanlab run in the same rotation, on the same permutations and
+split, through ``multiprocessing`` spawn pools started once for the whole script (so warm after
+their first round, like scanlab's workers): "bare 1" maps the model function over a pool of one
+process (framework thread defaults, as in a plain loop); "bare 2" over a pool of 2 processes
+with cores // 2 framework threads each. Their ratio is what two framework processes give on
+this machine: the ceiling for any process-based parallel scan.
+
 Targets: 2 workers >= 1.8x the 1-worker throughput; Dask within 10% of the local pool.
 
-    python bench/parallel.py                         # about 12 minutes on 2 cores
-    python bench/parallel.py --runs 8 --rounds 2     # shorter
+    python bench/parallel.py                         # about 22 minutes on 2 cores
+    python bench/parallel.py --runs 6 --rounds 2     # shorter
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import tempfile
 import time
+from itertools import islice
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -30,7 +39,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from scanlab import Scan  # noqa: E402
+from scanlab.data import prepare_data  # noqa: E402
 from scanlab.datasets import breast_cancer  # noqa: E402
+from scanlab.executors import THREAD_VARIABLES  # noqa: E402
+from scanlab.sampling import sample_indices  # noqa: E402
+from scanlab.space import ParamSpace  # noqa: E402
 
 MLP_PARAMS = {"first_neuron": [8, 16, 24, 32], "dropout": [0.0, 0.1, 0.2],
               "lr": [0.01, 0.003, 0.001], "batch_size": [32], "epochs": [10]}
@@ -90,6 +103,29 @@ def timed_scan(name, x, y, params, model, runs, seed, results_dir, **options):
             "ok": int((scan.data["status"] == "ok").sum()), "run_ids": sorted(scan.data["run_id"])}
 
 
+def _bare_init(processes: int) -> None:
+    if processes > 1:
+        for name in (*THREAD_VARIABLES, "TF_NUM_INTEROP_THREADS"):
+            os.environ[name] = str(max(1, (os.cpu_count() or 1) // processes))
+
+
+def _bare_run(model, x, y, seed, values) -> None:
+    model(*prepare_data(x, y, seed=seed), values)
+
+
+def timed_bare(x, y, params, model, runs, seed, pool):
+    """The same permutations and split as the scans, without scanlab: a map over a
+    multiprocessing pool."""
+    space = ParamSpace(params)
+    indices = islice(sample_indices(space.shape, "uniform", seed, runs), runs)
+    chosen = [space.decode(i) for i in indices]
+    start = time.perf_counter()
+    pool.starmap(_bare_run, [(model, x, y, seed, values) for values, _, _ in chosen],
+                 chunksize=1)
+    return {"wall_s": time.perf_counter() - start, "runs": len(chosen), "ok": len(chosen),
+            "run_ids": sorted(run_id for _, _, run_id in chosen)}
+
+
 def scan_rounds(key, x, y, params, model, setups, runs, rounds, results_dir):
     """Each setup's scans, round by round, the order rotating; per setup the totals."""
     names = list(setups)
@@ -98,8 +134,12 @@ def scan_rounds(key, x, y, params, model, setups, runs, rounds, results_dir):
     for round_ in range(rounds):
         run_sets = set()
         for name in names[round_ % len(names):] + names[:round_ % len(names)]:
-            result = timed_scan(f"{key}_{name.replace(' ', '')}_{round_}", x, y, params, model,
-                                runs, round_ + 1, results_dir, **setups[name])
+            setup = setups[name]
+            if not isinstance(setup, dict):  # a bare pool
+                result = timed_bare(x, y, params, model, runs, round_ + 1, setup)
+            else:
+                result = timed_scan(f"{key}_{name.replace(' ', '')}_{round_}", x, y, params,
+                                    model, runs, round_ + 1, results_dir, **setup)
             total = totals[name]
             total["runs"] += result["runs"]
             total["ok"] += result["ok"]
@@ -124,9 +164,12 @@ def main() -> None:
     x_bc, y_bc = breast_cancer()
     x_tx, y_tx = text_data()
     rows = []
+    spawn = multiprocessing.get_context("spawn")
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
-        setups = {"1 worker": {}, "2 workers": {"workers": 2}, "Dask 2": {"executor": client}}
+                      dashboard_address=None) as cluster, Client(cluster) as client, \
+            spawn.Pool(1, _bare_init, (1,)) as bare_1, spawn.Pool(2, _bare_init, (2,)) as bare_2:
+        setups = {"1 worker": {}, "2 workers": {"workers": 2}, "Dask 2": {"executor": client},
+                  "bare 1": bare_1, "bare 2": bare_2}
         for model_name, (x, y, params, model) in {
             "MLP (breast cancer)": (x_bc, y_bc, MLP_PARAMS, mlp),
             "Embedding+LSTM (text)": (x_tx, y_tx, LSTM_PARAMS, lstm),
@@ -134,24 +177,27 @@ def main() -> None:
             key = model_name.split()[0].lower().replace("+", "_")
             totals, same = scan_rounds(key, x, y, params, model, setups, args.runs,
                                        args.rounds, results_dir)
-            base = totals["1 worker"]["runs"] / totals["1 worker"]["wall_s"]
             for setup, total in totals.items():
+                reference = "bare 1" if setup.startswith("bare") else "1 worker"
+                base = totals[reference]["runs"] / totals[reference]["wall_s"]
                 rate = total["runs"] / total["wall_s"]
                 rows.append({"model": model_name, "setup": setup, "runs": total["runs"],
                              "runs_ok": total["ok"], "wall_s": round(total["wall_s"], 1),
                              "runs/min": round(60 * rate, 1),
                              "round 1 runs/min": round(total["first_round"], 1),
-                             "vs 1 worker": round(rate / base, 2), "same runs": same})
+                             "vs 1 process": round(rate / base, 2), "same runs": same})
     table = pd.DataFrame(rows)
     print(f"\nparallel scans, {args.rounds} rounds of {args.runs} runs per setup, "
           f"{os.cpu_count()} cores")
     print(table.to_string(index=False))
     for model_name in table["model"].unique():
         part = table[table["model"] == model_name].set_index("setup")
-        pool = part.loc["2 workers", "vs 1 worker"]
+        pool = part.loc["2 workers", "vs 1 process"]
+        ceiling = part.loc["bare 2", "vs 1 process"]
         dask_ratio = part.loc["Dask 2", "runs/min"] / part.loc["2 workers", "runs/min"]
         print(f"{model_name}: 2 workers {pool:.2f}x (target >= 1.8: "
-              f"{'PASS' if pool >= 1.8 else 'FAIL'}); Dask at {dask_ratio:.0%} of the pool "
+              f"{'PASS' if pool >= 1.8 else 'FAIL'}; bare pool on this machine: "
+              f"{ceiling:.2f}x); Dask at {dask_ratio:.0%} of the pool "
               f"(target >= 90%: {'PASS' if dask_ratio >= 0.9 else 'FAIL'})")
 
 
