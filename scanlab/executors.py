@@ -261,9 +261,15 @@ def shutdown_workers() -> int:
     also exit by themselves after that time, or when this process ends.
     """
     stopped = len(_IDLE_WORKERS)
-    while _IDLE_WORKERS:
-        _IDLE_WORKERS.pop().stop()
+    _drop_idle_workers(lambda worker: True)
     return stopped
+
+
+def _drop_idle_workers(condition: Callable[[_Worker], bool]) -> None:
+    """Stop (and reap) the parked workers for which ``condition`` holds."""
+    for worker in [w for w in _IDLE_WORKERS if condition(w)]:
+        _IDLE_WORKERS.remove(worker)
+        worker.stop()
 
 
 atexit.register(shutdown_workers)
@@ -308,13 +314,13 @@ class _Worker:
         """Hand the worker a task (None ends the scan); False if it has gone."""
         from scanlab.worker import write_frame
 
+        if task is not None:  # before writing: an interrupted write leaves it busy, not ready
+            self.task, self.started = task, time.monotonic()
         try:
             assert self.proc.stdin is not None
             write_frame(self.proc.stdin, task)
         except (BrokenPipeError, OSError):
-            return False
-        if task is not None:
-            self.task, self.started = task, time.monotonic()
+            return False  # a task stays assigned: the driver reports the run as died
         return True
 
     def stop(self) -> None:
@@ -400,9 +406,8 @@ class ProcessExecutor:
             [p for p in sys.path if p and os.path.isdir(p)] + [base.get("PYTHONPATH", "")])
         self._environments = [base | env for env in
                               worker_environments(workers, list(gpus), workers_per_gpu)]
-        for worker in [w for w in _IDLE_WORKERS if w.env not in self._environments]:
-            _IDLE_WORKERS.remove(worker)  # a different setup: free their memory first
-            worker.stop()
+        # Free parked workers of a different setup first, and reap those that timed out.
+        _drop_idle_workers(lambda w: w.env not in self._environments or w.proc.poll() is not None)
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
         self._log = open(log_path, "ab")  # noqa: SIM115 - closed in close()
         self._slots: list[_Worker | None] = [None] * workers
@@ -442,8 +447,7 @@ class ProcessExecutor:
             task = next(pending, None)
             if task is None:
                 return True
-            if not worker.send(task):
-                worker.task, worker.started = task, time.monotonic()  # reported as died
+            worker.send(task)  # if the worker has gone, the run is reported as died
         return False
 
     def _wait(self, selector: selectors.BaseSelector,
@@ -500,6 +504,8 @@ class ProcessExecutor:
                                     f" while starting; its output is in {self._log.name}"}
             if worker.scans > 1:  # a warm worker that went away: start a fresh one
                 hello = {"restart": hello["setup_error"]}
+        if not isinstance(hello, dict):  # out of step with the protocol: replace it
+            hello = {"restart": f"unexpected first frame {type(hello).__name__}"}
         if "restart" in hello:  # e.g. the user's code changed since the worker imported it
             self._retire(worker, selector)
             return

@@ -25,6 +25,7 @@ import signal
 import struct
 import sys
 import sysconfig
+import time
 import traceback
 from typing import IO, Any
 
@@ -65,18 +66,23 @@ class SourceWatch:
                                 ("stdlib", "platstdlib", "purelib", "platlib"))
         self._seen: set[str] = set()
         self._mtimes: dict[str, float] = {}
+        self._last = time.time()  # of the previous call: imports since happened after it
 
     def record(self) -> None:
-        """Note the files of modules imported since the last call."""
+        """Note the files of modules imported since the last call. A file modified after
+        that call may have changed after its import: it counts as changed already."""
+        now = time.time()
         for name in sys.modules.keys() - self._seen:
             self._seen.add(name)
             path = getattr(sys.modules.get(name), "__file__", None)
             if not path or os.path.realpath(path).startswith(self._installed):
                 continue
             try:
-                self._mtimes[path] = os.stat(path).st_mtime
+                mtime = os.stat(path).st_mtime
             except OSError:
                 continue
+            self._mtimes[path] = mtime if mtime <= self._last else -1.0
+        self._last = now
 
     def changed(self) -> str | None:
         """The first recorded file that changed or vanished since it was recorded."""
@@ -116,7 +122,7 @@ def main() -> None:
 
     watch = SourceWatch()
     watch.record()
-    runs = 0
+    runs = scans = 0
     idle_timeout = None
     while True:
         if idle_timeout is not None and not select.select([protocol_in], [], [], idle_timeout)[0]:
@@ -127,7 +133,8 @@ def main() -> None:
             return
         idle_timeout = setup["idle_timeout"]
         _log_to(setup["log_path"])
-        stale = watch.changed()
+        stale = watch.changed() if scans else None  # only a warm worker can be stale
+        scans += 1
         if stale is not None:
             write_frame(protocol_out, {"restart": f"{stale} changed since it was imported"})
             return
@@ -136,6 +143,7 @@ def main() -> None:
         except Exception:  # noqa: BLE001 - reported to the driver, which stops the scan
             write_frame(protocol_out, {"setup_error": traceback.format_exc()})
             return
+        watch.record()  # the modules that unpickling the model function imported
         write_frame(protocol_out, {"ready": os.getpid()})
         hygiene = MemoryHygiene(**setup["hygiene"])
         max_runs = setup["max_runs"]

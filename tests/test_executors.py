@@ -81,7 +81,7 @@ def test_parallel_run_set_equals_sequential_and_recycling_works(scan_kwargs, tmp
 
 def pid_model(x_train, y_train, x_val, y_val, params):
     print(f"worker {os.getpid()} ran units={params['units']}")
-    time.sleep(0.3)  # long enough for both workers to get runs
+    time.sleep(0.5)  # long enough for both workers to get runs
     history, model = fake_model(x_train, y_train, x_val, y_val, params)
     history.history["pid"] = [float(os.getpid())] * len(history.history["loss"])
     return history, model
@@ -111,7 +111,7 @@ def test_workers_stay_warm_for_the_next_scan_and_log_to_its_round(scan_kwargs, t
 def test_warm_workers_exit_by_themselves_after_the_idle_timeout(scan_kwargs, monkeypatch):
     shutdown_workers()
     monkeypatch.setattr(scanlab.executors, "WORKER_IDLE_TIMEOUT", 1.0)
-    Scan(**scan_kwargs | {"model": pid_model}, round_limit=4, workers=2)
+    Scan(**scan_kwargs | {"model": pid_model}, round_limit=6, workers=2)
     idle = list(scanlab.executors._IDLE_WORKERS)
     assert len(idle) == 2
     for worker in idle:
@@ -142,8 +142,9 @@ def test_a_warm_worker_never_runs_code_edited_since_it_imported_it(scan_kwargs, 
     try:
         import edited_model
 
+        # one run for two workers: the idle one must know the module from loading alone
         first = Scan(**scan_kwargs | {"model": edited_model.model, "experiment_name": "a"},
-                     round_limit=4, workers=2)
+                     round_limit=1, workers=2)
         module.write_text(module.read_text().replace("OFFSET = 1.0", "OFFSET = 2.0"))
         later = time.time() + 5  # a new mtime even on coarse-grained file systems
         os.utime(module, (later, later))
@@ -155,7 +156,7 @@ def test_a_warm_worker_never_runs_code_edited_since_it_imported_it(scan_kwargs, 
         sys.modules.pop("edited_model", None)
         shutdown_workers()
     assert (first.data["loss"] == 1.0).all() and (second.data["loss"] == 2.0).all()
-    assert not pids(second) & pids(first)
+    assert len(second.data) == 4 and not pids(second) & pids(first)
 
 
 def test_model_function_that_cannot_be_loaded_in_a_worker_is_reported(scan_kwargs, tmp_path):
