@@ -334,15 +334,11 @@ class _Worker:
 
 
 def _claim_idle_worker(env: dict[str, str]) -> _Worker | None:
-    """A warm worker started with exactly ``env`` that is still alive and not about to
-    time out, or None."""
-    for worker in list(_IDLE_WORKERS):
-        if worker.env != env:
-            continue
-        _IDLE_WORKERS.remove(worker)
-        if worker.proc.poll() is None and time.monotonic() < worker.keep_until:
+    """A warm worker started with exactly ``env``, or None."""
+    for worker in _IDLE_WORKERS:
+        if worker.env == env:
+            _IDLE_WORKERS.remove(worker)
             return worker
-        worker.stop()
     return None
 
 
@@ -406,8 +402,11 @@ class ProcessExecutor:
             [p for p in sys.path if p and os.path.isdir(p)] + [base.get("PYTHONPATH", "")])
         self._environments = [base | env for env in
                               worker_environments(workers, list(gpus), workers_per_gpu)]
-        # Free parked workers of a different setup first, and reap those that timed out.
-        _drop_idle_workers(lambda w: w.env not in self._environments or w.proc.poll() is not None)
+        # Free parked workers of a different setup first; reap those that exited or are about
+        # to time out.
+        now = time.monotonic()
+        _drop_idle_workers(lambda w: w.env not in self._environments
+                           or w.proc.poll() is not None or now >= w.keep_until)
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
         self._log = open(log_path, "ab")  # noqa: SIM115 - closed in close()
         self._slots: list[_Worker | None] = [None] * workers

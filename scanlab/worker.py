@@ -99,7 +99,6 @@ def _log_to(path: str | None) -> None:
     """Point stdout and stderr (fds 1 and 2, for Python and native code) at ``path``."""
     if path is None:
         return
-    os.makedirs(os.path.dirname(path), exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     sys.stderr.flush()
     os.dup2(fd, 2)
@@ -158,10 +157,10 @@ def main() -> None:
                                save_model=model_saver(setup["models_dir"], task.run_id))
             write_frame(protocol_out, result)  # answer first, clean up while the driver logs
             hygiene.after_run()
-            watch.record()
             runs += 1
             if max_runs is not None and runs >= max_runs:
                 return
+        watch.record()  # what the runs imported; files edited meanwhile count as changed
         del model_fn, data, setup
         gc.collect()
 
