@@ -41,26 +41,31 @@ PARAMS = {
 T0 = "2026-01-01T00:00:00+00:00"
 
 
-def synthetic_results(n: int, seed: int = 0, round_: int = 1, failed: float = 0.01
-                      ) -> pd.DataFrame:
+def synthetic_results(n: int, seed: int = 0, round_: int = 1, failed: float = 0.01) -> pd.DataFrame:
     """``n`` runs in the results schema; the metric depends on dropout, lr, optimizer."""
     rng = np.random.default_rng(seed)
-    cols = {name: rng.choice(np.array(values, dtype=object), n) for name, values in
-            PARAMS.items()}
-    df = pd.DataFrame({
-        "run_id": [f"{i:012x}" for i in range(n)],
-        "round": round_,
-        "status": "ok",
-        **{k: cols[k] for k in sorted(cols)},
-    })
+    cols = {name: rng.choice(np.array(values, dtype=object), n) for name, values in PARAMS.items()}
+    df = pd.DataFrame(
+        {
+            "run_id": [f"{i:012x}" for i in range(n)],
+            "round": round_,
+            "status": "ok",
+            **{k: cols[k] for k in sorted(cols)},
+        }
+    )
     for k in ("batch_size", "epochs", "first_neuron"):
         df[k] = df[k].astype(int)
     for k in ("dropout", "lr"):
         df[k] = df[k].astype(float)
     df["shuffle"] = df["shuffle"].astype(bool)
-    acc = (0.85 - 0.25 * df["dropout"] - 0.02 * np.abs(np.log10(df["lr"]) + 3)
-           + 0.03 * (df["optimizer"] == "Adam") + 0.01 * np.log2(df["first_neuron"] / 8)
-           + rng.normal(0, 0.02, n))
+    acc = (
+        0.85
+        - 0.25 * df["dropout"]
+        - 0.02 * np.abs(np.log10(df["lr"]) + 3)
+        + 0.03 * (df["optimizer"] == "Adam")
+        + 0.01 * np.log2(df["first_neuron"] / 8)
+        + rng.normal(0, 0.02, n)
+    )
     df["accuracy"] = acc + 0.04 + rng.normal(0, 0.01, n)
     df["loss"] = 1.0 - df["accuracy"] + rng.normal(0, 0.01, n)
     df["val_accuracy"] = acc
@@ -85,17 +90,22 @@ def write_histories(df: pd.DataFrame, path: Path, epochs: int = 10, seed: int = 
     t = np.linspace(0, 1, epochs)
     n = len(ok)
     loss = 1.0 + (ok["loss"].to_numpy()[:, None] - 1.0) * t
-    val_loss = 1.0 + (ok["val_loss"].to_numpy()[:, None] - 1.0) * t + rng.normal(
-        0, 0.01, (n, epochs)) * t
+    val_loss = (
+        1.0 + (ok["val_loss"].to_numpy()[:, None] - 1.0) * t + rng.normal(0, 0.01, (n, epochs)) * t
+    )
     acc = 0.5 + (ok["accuracy"].to_numpy()[:, None] - 0.5) * t
     val_acc = 0.5 + (ok["val_accuracy"].to_numpy()[:, None] - 0.5) * t
     with open(path, "w", encoding="utf-8") as f:
         for i, run_id in enumerate(ok["run_id"]):
-            h = {"accuracy": acc[i].round(5).tolist(), "loss": loss[i].round(5).tolist(),
-                 "val_accuracy": val_acc[i].round(5).tolist(),
-                 "val_loss": val_loss[i].round(5).tolist()}
-            f.write(json.dumps({"run_id": run_id, "round": 1, "history": h,
-                                "traceback": None}) + "\n")
+            h = {
+                "accuracy": acc[i].round(5).tolist(),
+                "loss": loss[i].round(5).tolist(),
+                "val_accuracy": val_acc[i].round(5).tolist(),
+                "val_loss": val_loss[i].round(5).tolist(),
+            }
+            f.write(
+                json.dumps({"run_id": run_id, "round": 1, "history": h, "traceback": None}) + "\n"
+            )
 
 
 def timed(fn, *args, **kwargs):
@@ -106,10 +116,18 @@ def timed(fn, *args, **kwargs):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000,
-                        help="runs for correlate + best_params (default 1,000,000)")
-    parser.add_argument("--report-rows", type=int, default=100_000,
-                        help="runs for the HTML report (default 100,000)")
+    parser.add_argument(
+        "--rows",
+        type=int,
+        default=1_000_000,
+        help="runs for correlate + best_params (default 1,000,000)",
+    )
+    parser.add_argument(
+        "--report-rows",
+        type=int,
+        default=100_000,
+        help="runs for the HTML report (default 100,000)",
+    )
     parser.add_argument("--epochs", type=int, default=10, help="epochs per history")
     parser.add_argument("--keep", help="write the files here and keep them")
     args = parser.parse_args(argv)
@@ -128,8 +146,14 @@ def main(argv: list[str] | None = None) -> int:
     synthetic_results(args.rows).to_csv(big, index=False)
     size_mb = big.stat().st_size / 2**20
     data, t_load = timed(load_results, big)
-    rows.append(("load_results (CSV -> DataFrame)", f"{args.rows:,}", t_load,
-                 f"not in target ({size_mb:.0f} MiB CSV)"))
+    rows.append(
+        (
+            "load_results (CSV -> DataFrame)",
+            f"{args.rows:,}",
+            t_load,
+            f"not in target ({size_mb:.0f} MiB CSV)",
+        )
+    )
     a, t_init = timed(Analyze, data)
     corr, t_corr = timed(a.correlate, "val_accuracy")
     best, t_best = timed(a.best_params, "val_accuracy", n=10)
@@ -137,8 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("Analyze(DataFrame)", f"{args.rows:,}", t_init, ""))
     rows.append(("correlate('val_accuracy') spearman", f"{args.rows:,}", t_corr, ""))
     rows.append(("best_params('val_accuracy', n=10)", f"{args.rows:,}", t_best, ""))
-    rows.append(("= Analyze + correlate + best_params", f"{args.rows:,}", total,
-                 f"target <= 2 s: {'PASS' if total <= 2 else 'FAIL'}"))
+    rows.append(
+        (
+            "= Analyze + correlate + best_params",
+            f"{args.rows:,}",
+            total,
+            f"target <= 2 s: {'PASS' if total <= 2 else 'FAIL'}",
+        )
+    )
     _, t_kendall = timed(a.correlate, "val_accuracy", method="kendall")
     rows.append(("correlate(method='kendall') (extra)", f"{args.rows:,}", t_kendall, ""))
     _, t_values = timed(a.value_summary, "val_accuracy")
@@ -158,19 +188,32 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("Analyze(round folder)", f"{args.report_rows:,}", t_load, "load"))
     out = folder / "report.html"
     _, t_report = timed(a.report, out)
-    rows.append(("report('report.html') incl. histories", f"{args.report_rows:,}", t_report,
-                 f"target <= 30 s: {'PASS' if t_report <= 30 else 'FAIL'}"))
-    rows.append(("= load + report", f"{args.report_rows:,}", t_load + t_report,
-                 f"{out.stat().st_size / 2**20:.1f} MiB HTML"))
+    rows.append(
+        (
+            "report('report.html') incl. histories",
+            f"{args.report_rows:,}",
+            t_report,
+            f"target <= 30 s: {'PASS' if t_report <= 30 else 'FAIL'}",
+        )
+    )
+    rows.append(
+        (
+            "= load + report",
+            f"{args.report_rows:,}",
+            t_load + t_report,
+            f"{out.stat().st_size / 2**20:.1f} MiB HTML",
+        )
+    )
 
     width = max(len(r[0]) for r in rows)
     print(f"\n{'step':<{width}}  {'runs':>9}  {'seconds':>8}  note")
     print(f"{'-' * width}  {'-' * 9}  {'-' * 8}  {'-' * 30}")
     for name, n, seconds, note in rows:
         print(f"{name:<{width}}  {n:>9}  {seconds:8.2f}  {note}")
-    print(f"\n{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, pandas {pd.__version__}, "
-          f"numpy {np.__version__}; files in {folder}"
-          + ("" if args.keep else " (temporary)"))
+    print(
+        f"\n{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, pandas {pd.__version__}, "
+        f"numpy {np.__version__}; files in {folder}" + ("" if args.keep else " (temporary)")
+    )
     return 0
 
 

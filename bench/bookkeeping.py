@@ -128,13 +128,24 @@ def scan_once(n_runs: int, fsync: bool, clear_session: bool = False) -> dict:
     x = np.random.default_rng(1).random((200, 5)).astype("float32")
     y = (x.sum(axis=1) > 2.5).astype("int64")
     fsync_target = None if fsync else (lambda fd: None)
-    with tempfile.TemporaryDirectory(prefix="scanlab-bench-") as tmp, \
-            Timed(gc, "collect") as gct, Timed(os, "fsync", fsync_target) as fst:
+    with (
+        tempfile.TemporaryDirectory(prefix="scanlab-bench-") as tmp,
+        Timed(gc, "collect") as gct,
+        Timed(os, "fsync", fsync_target) as fst,
+    ):
         t0 = time.perf_counter()
-        scan = scanlab.Scan(x, y, params=PARAMS, model=make_model(calls),
-                            experiment_name="bookkeeping", round_limit=n_runs, seed=3,
-                            clear_session=clear_session, disable_progress_bar=True,
-                            results_dir=tmp)
+        scan = scanlab.Scan(
+            x,
+            y,
+            params=PARAMS,
+            model=make_model(calls),
+            experiment_name="bookkeeping",
+            round_limit=n_runs,
+            seed=3,
+            clear_session=clear_session,
+            disable_progress_bar=True,
+            results_dir=tmp,
+        )
         t_end = time.perf_counter()
         rows = len(scan.data)
     assert rows == n_runs == len(calls), (rows, n_runs, len(calls))
@@ -143,10 +154,19 @@ def scan_once(n_runs: int, fsync: bool, clear_session: bool = False) -> dict:
     total = np.diff(stamps) * 1000.0
     fsync_ms = fst.per_run(stamps) if fsync else np.zeros_like(total)
     gc_ms = gct.per_run(stamps)
-    return {"total": total, "fsync": fsync_ms, "gc": gc_ms, "rest": total - fsync_ms - gc_ms,
-            "gc_calls": np.asarray([d for t, d in zip(gct.starts, gct.durations, strict=True)
-                                    if calls[0] < t < calls[-1]]) * 1000.0,
-            "startup_s": calls[0] - t0, "finish_s": t_end - calls[-1], "total_s": t_end - t0}
+    return {
+        "total": total,
+        "fsync": fsync_ms,
+        "gc": gc_ms,
+        "rest": total - fsync_ms - gc_ms,
+        "gc_calls": np.asarray(
+            [d for t, d in zip(gct.starts, gct.durations, strict=True) if calls[0] < t < calls[-1]]
+        )
+        * 1000.0,
+        "startup_s": calls[0] - t0,
+        "finish_s": t_end - calls[-1],
+        "total_s": t_end - t0,
+    }
 
 
 def fsync_latency_ms(n: int = 50, gap_s: float = 0.005) -> float:
@@ -179,12 +199,19 @@ def windows(n_runs: int) -> list[tuple[str, int, int]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=10_000, help="runs in the main scan")
-    parser.add_argument("--fsync-off-runs", type=int, default=1_000,
-                        help="runs in the information-only scan with os.fsync disabled "
-                             "(0 skips it)")
-    parser.add_argument("--hygiene-runs", type=int, default=1_000,
-                        help="runs in the information-only scan with clear_session=True, the "
-                             "default, whose memory hygiene runs after every run (0 skips it)")
+    parser.add_argument(
+        "--fsync-off-runs",
+        type=int,
+        default=1_000,
+        help="runs in the information-only scan with os.fsync disabled (0 skips it)",
+    )
+    parser.add_argument(
+        "--hygiene-runs",
+        type=int,
+        default=1_000,
+        help="runs in the information-only scan with clear_session=True, the "
+        "default, whose memory hygiene runs after every run (0 skips it)",
+    )
     args = parser.parse_args()
     n = args.runs
     if n < 100:
@@ -194,10 +221,14 @@ def main() -> int:
     import scanlab  # noqa: F401
 
     print(f"import scanlab: {time.perf_counter() - t0:.2f} s")
-    print("fake model (no training), grid of 25,600 permutations, uniform sampling, "
-          "clear_session=False, progress bar off")
-    print(f"disk right now: appending a line to 2 files + 2 fsyncs (what the log does per run) "
-          f"takes {fsync_latency_ms():.2f} ms (median; varies with other disk users)")
+    print(
+        "fake model (no training), grid of 25,600 permutations, uniform sampling, "
+        "clear_session=False, progress bar off"
+    )
+    print(
+        f"disk right now: appending a line to 2 files + 2 fsyncs (what the log does per run) "
+        f"takes {fsync_latency_ms():.2f} ms (median; varies with other disk users)"
+    )
     results = {"fsync on": (n, scan_once(n, fsync=True))}
     if args.fsync_off_runs:
         m = max(100, args.fsync_off_runs)
@@ -207,46 +238,63 @@ def main() -> int:
         results["clear on"] = (m, scan_once(m, fsync=True, clear_session=True))
 
     print()
-    header = (f"{'pass':<10} {'at run':>7} {'runs':>11} {'median ms':>10} {'mean ms':>8} "
-              f"{'fsync ms':>9} {'gc ms':>6} {'rest ms':>8}")
+    header = (
+        f"{'pass':<10} {'at run':>7} {'runs':>11} {'median ms':>10} {'mean ms':>8} "
+        f"{'fsync ms':>9} {'gc ms':>6} {'rest ms':>8}"
+    )
     print(header)
     print("-" * len(header))
     for name, (runs, res) in results.items():
         for label, first, last in windows(runs):
             sl = slice(first - 1, last)
-            print(f"{name:<10} {label:>7} {f'{first}-{last + 1}':>11} "
-                  f"{np.median(res['total'][sl]):>10.3f} {np.mean(res['total'][sl]):>8.3f} "
-                  f"{np.median(res['fsync'][sl]):>9.3f} {np.mean(res['gc'][sl]):>6.2f} "
-                  f"{np.median(res['rest'][sl]):>8.3f}")
-    print("median/mean: whole per-run cost; fsync: median fsync wait; gc: mean gc.collect() "
-          "time per run; rest: median of the cost without fsync and gc")
-    print("fsync on/off: clear_session=False; clear on: clear_session=True (the default: memory "
-          "hygiene after every run), fsync on")
+            print(
+                f"{name:<10} {label:>7} {f'{first}-{last + 1}':>11} "
+                f"{np.median(res['total'][sl]):>10.3f} {np.mean(res['total'][sl]):>8.3f} "
+                f"{np.median(res['fsync'][sl]):>9.3f} {np.mean(res['gc'][sl]):>6.2f} "
+                f"{np.median(res['rest'][sl]):>8.3f}"
+            )
+    print(
+        "median/mean: whole per-run cost; fsync: median fsync wait; gc: mean gc.collect() "
+        "time per run; rest: median of the cost without fsync and gc"
+    )
+    print(
+        "fsync on/off: clear_session=False; clear on: clear_session=True (the default: memory "
+        "hygiene after every run), fsync on"
+    )
     print()
     for name, (runs, res) in results.items():
         size = 1000 if runs >= 2000 else 100
         chunks = range(0, len(res["total"]), size)
-        for key, fn, what in (("total", np.median, "median ms"), ("total", np.mean, "mean ms"),
-                              ("rest", np.median, "median ms w/o fsync+gc")):
-            print(f"{name}: per {size:,}-run block, {what}: "
-                  + " ".join(f"{float(fn(res[key][i:i + size])):.2f}" for i in chunks))
+        for key, fn, what in (
+            ("total", np.median, "median ms"),
+            ("total", np.mean, "mean ms"),
+            ("rest", np.median, "median ms w/o fsync+gc"),
+        ):
+            print(
+                f"{name}: per {size:,}-run block, {what}: "
+                + " ".join(f"{float(fn(res[key][i : i + size])):.2f}" for i in chunks)
+            )
         mean_all = float(np.mean(res["total"]))
         gcs = res["gc_calls"]
-        print(f"{name}: mean {mean_all:.3f} ms/run, of which fsync "
-              f"{float(np.mean(res['fsync'])):.3f} ms and gc.collect() "
-              f"{float(np.mean(res['gc'])):.3f} ms ({len(gcs)} calls, median "
-              f"{float(np.median(gcs)) if len(gcs) else 0:.0f} ms each); start-up (Scan() to "
-              f"run 1) {res['startup_s']:.2f} s; finish (last run to return, reads {runs:,} rows "
-              f"back) {res['finish_s']:.2f} s; total {res['total_s']:.1f} s")
+        print(
+            f"{name}: mean {mean_all:.3f} ms/run, of which fsync "
+            f"{float(np.mean(res['fsync'])):.3f} ms and gc.collect() "
+            f"{float(np.mean(res['gc'])):.3f} ms ({len(gcs)} calls, median "
+            f"{float(np.median(gcs)) if len(gcs) else 0:.0f} ms each); start-up (Scan() to "
+            f"run 1) {res['startup_s']:.2f} s; finish (last run to return, reads {runs:,} rows "
+            f"back) {res['finish_s']:.2f} s; total {res['total_s']:.1f} s"
+        )
     runs_on, on = results["fsync on"]
     if "fsync off" in results:
         runs_off, off = results["fsync off"]
         k = min(runs_on, runs_off) - 1
         a, b = float(np.median(on["total"][:k])), float(np.median(off["total"][:k]))
-        print(f"fsync share (information only), runs 1-{k + 1}: median per-run {a:.3f} ms with "
-              f"fsync vs {b:.3f} ms without = {(a - b) / a * 100:.0f}%; the timed fsync calls "
-              f"are {float(np.sum(on['fsync'])) / float(np.sum(on['total'])) * 100:.0f}% of the "
-              f"whole {runs_on:,}-run scan")
+        print(
+            f"fsync share (information only), runs 1-{k + 1}: median per-run {a:.3f} ms with "
+            f"fsync vs {b:.3f} ms without = {(a - b) / a * 100:.0f}%; the timed fsync calls "
+            f"are {float(np.sum(on['fsync'])) / float(np.sum(on['total'])) * 100:.0f}% of the "
+            f"whole {runs_on:,}-run scan"
+        )
     print()
     wins = windows(n)
     sl = {label: slice(first - 1, last) for label, first, last in wins}
@@ -258,12 +306,15 @@ def main() -> int:
     growth = [cpu[last_label] / cpu[label] for label, *_ in wins[:-1]]
     flat = all(g <= FLAT_RATIO for g in growth)
     ok = median_last <= TARGET_MS and amortized <= TARGET_MS and flat
-    print(f"{'PASS' if ok else 'FAIL'}: at run {last_label}: median {median_last:.3f} ms/run, "
-          f"mean of the last {tail:,} runs (incl. gc) {amortized:.3f} ms/run (target <= "
-          f"{TARGET_MS} ms); without fsync wait {cpu[last_label]:.3f} ms, growth vs "
-          + " / ".join(f"run {label}" for label, *_ in wins[:-1]) + ": "
-          + " / ".join(f"{g:.2f}x" for g in growth)
-          + f" ({'flat' if flat else 'NOT flat'}, limit {FLAT_RATIO}x)")
+    print(
+        f"{'PASS' if ok else 'FAIL'}: at run {last_label}: median {median_last:.3f} ms/run, "
+        f"mean of the last {tail:,} runs (incl. gc) {amortized:.3f} ms/run (target <= "
+        f"{TARGET_MS} ms); without fsync wait {cpu[last_label]:.3f} ms, growth vs "
+        + " / ".join(f"run {label}" for label, *_ in wins[:-1])
+        + ": "
+        + " / ".join(f"{g:.2f}x" for g in growth)
+        + f" ({'flat' if flat else 'NOT flat'}, limit {FLAT_RATIO}x)"
+    )
     return 0 if ok else 1
 
 

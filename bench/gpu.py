@@ -24,8 +24,14 @@ import pandas as pd
 
 from scanlab import Scan
 
-PARAMS = {"units": [128, 256, 512], "layers": [1, 2, 3], "lr": [1e-3, 3e-3, 1e-2],
-          "dropout": [0.0, 0.1, 0.2], "batch_size": [128, 256], "epochs": [5]}
+PARAMS = {
+    "units": [128, 256, 512],
+    "layers": [1, 2, 3],
+    "lr": [1e-3, 3e-3, 1e-2],
+    "dropout": [0.0, 0.1, 0.2],
+    "batch_size": [128, 256],
+    "epochs": [5],
+}
 
 
 def gpu_mlp(x_train, y_train, x_val, y_val, params):
@@ -52,10 +58,19 @@ def gpu_mlp(x_train, y_train, x_val, y_val, params):
         model.add(keras.layers.Dense(params["units"], activation="relu"))
         model.add(keras.layers.Dropout(params["dropout"]))
     model.add(keras.layers.Dense(1, activation="sigmoid"))
-    model.compile(optimizer=keras.optimizers.Adam(params["lr"]), loss="binary_crossentropy",
-                  metrics=["accuracy"])
-    history = model.fit(x_train, y_train, validation_data=(x_val, y_val),
-                        epochs=params["epochs"], batch_size=params["batch_size"], verbose=0)
+    model.compile(
+        optimizer=keras.optimizers.Adam(params["lr"]),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
+    history = model.fit(
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        epochs=params["epochs"],
+        batch_size=params["batch_size"],
+        verbose=0,
+    )
     return history, model
 
 
@@ -71,18 +86,34 @@ def main() -> None:
     rows = []
     for k in args.k:
         start = time.perf_counter()
-        scan = Scan(x, y, params=PARAMS, model=gpu_mlp, experiment_name=f"gpu_k{k}",
-                    round_limit=args.runs, seed=1, results_dir=results_dir,
-                    disable_progress_bar=True, workers_per_gpu=k)
+        scan = Scan(
+            x,
+            y,
+            params=PARAMS,
+            model=gpu_mlp,
+            experiment_name=f"gpu_k{k}",
+            round_limit=args.runs,
+            seed=1,
+            results_dir=results_dir,
+            disable_progress_bar=True,
+            workers_per_gpu=k,
+        )
         wall = time.perf_counter() - start
         data = scan.data
         ends = pd.to_datetime(data["end"]).sort_values()
         steady = (ends.iloc[-1] - ends.iloc[0]).total_seconds()
         ok = int((data["status"] == "ok").sum())
-        rows.append({"workers_per_gpu": k, "runs_ok": ok, "runs_failed": len(data) - ok,
-                     "wall_s": round(wall, 1), "runs_per_min": round(60 * len(data) / wall, 1),
-                     "steady_runs_per_min": round(60 * (len(data) - 1) / steady, 1),
-                     "median_run_s": round(float(data["duration_s"].median()), 2)})
+        rows.append(
+            {
+                "workers_per_gpu": k,
+                "runs_ok": ok,
+                "runs_failed": len(data) - ok,
+                "wall_s": round(wall, 1),
+                "runs_per_min": round(60 * len(data) / wall, 1),
+                "steady_runs_per_min": round(60 * (len(data) - 1) / steady, 1),
+                "median_run_s": round(float(data["duration_s"].median()), 2),
+            }
+        )
         if ok < len(data):
             print(data.loc[data["status"] != "ok", "error"].head(3).to_string())
     table = pd.DataFrame(rows)
@@ -91,8 +122,10 @@ def main() -> None:
     table["steady_speedup"] = (table["steady_runs_per_min"] / base_steady).round(2)
     import keras
 
-    print(f"\nsmall-model scans on one GPU ({keras.backend.backend()} backend, {args.runs} runs "
-          f"each, {os.cpu_count()} CPU cores)")
+    print(
+        f"\nsmall-model scans on one GPU ({keras.backend.backend()} backend, {args.runs} runs "
+        f"each, {os.cpu_count()} CPU cores)"
+    )
     print(table.to_string(index=False))
     best = table["speedup"].max()
     print(f"best speedup {best:.2f}x, target >= 2.5x: {'PASS' if best >= 2.5 else 'FAIL'}")

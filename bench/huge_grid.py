@@ -47,9 +47,7 @@ def _timed_import(statement: str) -> float:
 
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-IMPORT_SCANLAB_S = _timed_import(
-    "import scanlab.sampling, scanlab.space"
-)
+IMPORT_SCANLAB_S = _timed_import("import scanlab.sampling, scanlab.space")
 IMPORT_QMC_S = _timed_import("from scipy.stats import qmc")
 
 import psutil  # noqa: E402
@@ -64,7 +62,7 @@ def make_params() -> dict:
     for j in range(N_PARAMS):
         kind = j % 3
         if kind == 0:
-            values = [2 ** k for k in range(N_VALUES)]  # ints
+            values = [2**k for k in range(N_VALUES)]  # ints
         elif kind == 1:
             values = [round(0.05 * k, 2) for k in range(N_VALUES)]  # floats
         else:
@@ -115,15 +113,20 @@ def one_pass(space: ParamSpace, method: str) -> tuple[float, float, list[int]]:
 
 def main() -> int:
     space = ParamSpace(make_params())
-    assert space.size == N_VALUES ** N_PARAMS
-    print(f"grid: {N_PARAMS} params x {N_VALUES} values = {space.size:.3e} permutations; "
-          f"{N_RUNS:,} runs per method, seed {SEED}")
+    assert space.size == N_VALUES**N_PARAMS
+    print(
+        f"grid: {N_PARAMS} params x {N_VALUES} values = {space.size:.3e} permutations; "
+        f"{N_RUNS:,} runs per method, seed {SEED}"
+    )
     print(f"import scanlab.sampling/space: {IMPORT_SCANLAB_S:.3f} s (once per process)")
-    print(f"import scipy.stats.qmc:        {IMPORT_QMC_S:.3f} s (once per process, "
-          f"not counted below)")
+    print(
+        f"import scipy.stats.qmc:        {IMPORT_QMC_S:.3f} s (once per process, not counted below)"
+    )
     print()
-    header = (f"{'method':<8} {'total s':>8} {'1st pass':>9} {'sample s':>9} {'decode s':>9} "
-              f"{'tracemalloc MB':>15} {'RSS +MB':>8} {'distinct':>9}  result")
+    header = (
+        f"{'method':<8} {'total s':>8} {'1st pass':>9} {'sample s':>9} {'decode s':>9} "
+        f"{'tracemalloc MB':>15} {'RSS +MB':>8} {'distinct':>9}  result"
+    )
     print(header)
     print("-" * len(header))
     all_ok = True
@@ -152,21 +155,31 @@ def main() -> int:
         spread = method == "grid" or max(indices) > space.size // 10
         total_s = statistics.median(totals)
         sample_s = statistics.median(samples)
-        ok = (total_s <= TARGET_S and peak_mb <= TARGET_MB and rss_growth <= TARGET_MB
-              and distinct == N_RUNS and in_range and spread)
+        ok = (
+            total_s <= TARGET_S
+            and peak_mb <= TARGET_MB
+            and rss_growth <= TARGET_MB
+            and distinct == N_RUNS
+            and in_range
+            and spread
+        )
         all_ok &= ok
         rows.append((method, total_s, peak_mb, rss_growth))
-        print(f"{method:<8} {total_s:>8.3f} {totals[0]:>9.3f} {sample_s:>9.3f} "
-              f"{total_s - sample_s:>9.3f} {peak_mb:>15.1f} {rss_growth:>8.1f} "
-              f"{distinct:>9,}  {'ok' if ok else 'FAIL'}")
+        print(
+            f"{method:<8} {total_s:>8.3f} {totals[0]:>9.3f} {sample_s:>9.3f} "
+            f"{total_s - sample_s:>9.3f} {peak_mb:>15.1f} {rss_growth:>8.1f} "
+            f"{distinct:>9,}  {'ok' if ok else 'FAIL'}"
+        )
         del indices
     print()
     worst_s = max(r[1] for r in rows)
     worst_mb = max(max(r[2], r[3]) for r in rows)
     verdict = "PASS" if all_ok else "FAIL"
-    print(f"{verdict}: target <= {TARGET_S} s and <= {TARGET_MB:.0f} MB per method "
-          f"(worst: {worst_s:.3f} s, {worst_mb:.1f} MB; log10(grid) = "
-          f"{math.log10(space.size):.0f})")
+    print(
+        f"{verdict}: target <= {TARGET_S} s and <= {TARGET_MB:.0f} MB per method "
+        f"(worst: {worst_s:.3f} s, {worst_mb:.1f} MB; log10(grid) = "
+        f"{math.log10(space.size):.0f})"
+    )
     return 0 if all_ok else 1
 
 

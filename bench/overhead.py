@@ -34,23 +34,40 @@ from scanlab.datasets import breast_cancer  # noqa: E402
 from scanlab.sampling import sample_indices  # noqa: E402
 from scanlab.space import ParamSpace  # noqa: E402
 
-PARAMS = {"first_neuron": [8, 16, 24, 32], "dropout": [0.0, 0.1, 0.2], "lr": [0.01, 0.003],
-          "activation": ["relu", "elu"], "batch_size": [32], "epochs": [5]}
+PARAMS = {
+    "first_neuron": [8, 16, 24, 32],
+    "dropout": [0.0, 0.1, 0.2],
+    "lr": [0.01, 0.003],
+    "activation": ["relu", "elu"],
+    "batch_size": [32],
+    "epochs": [5],
+}
 
 
 def mlp(x_train, y_train, x_val, y_val, params):
     import keras
 
-    model = keras.Sequential([
-        keras.Input(shape=(x_train.shape[1],)),
-        keras.layers.Dense(params["first_neuron"], activation=params["activation"]),
-        keras.layers.Dropout(params["dropout"]),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(params["lr"]), loss="binary_crossentropy",
-                  metrics=["accuracy"])
-    history = model.fit(x_train, y_train, validation_data=(x_val, y_val),
-                        epochs=params["epochs"], batch_size=params["batch_size"], verbose=0)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(x_train.shape[1],)),
+            keras.layers.Dense(params["first_neuron"], activation=params["activation"]),
+            keras.layers.Dropout(params["dropout"]),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(params["lr"]),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
+    history = model.fit(
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        epochs=params["epochs"],
+        batch_size=params["batch_size"],
+        verbose=0,
+    )
     return history, model
 
 
@@ -79,9 +96,19 @@ def bare_loop(data, permutations, clock: Clock) -> None:
 
 
 def scanlab_scan(x, y, n, seed, results_dir, clock: Clock, **options) -> None:
-    Scan(x, y, params=PARAMS, model=clock, experiment_name="overhead", round_limit=n,
-         seed=seed, results_dir=results_dir, disable_progress_bar=True, resume=False,
-         **options)
+    Scan(
+        x,
+        y,
+        params=PARAMS,
+        model=clock,
+        experiment_name="overhead",
+        round_limit=n,
+        seed=seed,
+        results_dir=results_dir,
+        disable_progress_bar=True,
+        resume=False,
+        **options,
+    )
     clock.starts.append(time.perf_counter())
 
 
@@ -95,8 +122,12 @@ def main() -> None:
     parser.add_argument("--blocks", type=int, default=3)
     parser.add_argument("--block-runs", type=int, default=12)
     parser.add_argument("--memory-runs", type=int, default=300)
-    parser.add_argument("--bare-memory-runs", type=int, default=60,
-                        help="runs of the bare loop's RSS reference (it grows ~6 MiB/run)")
+    parser.add_argument(
+        "--bare-memory-runs",
+        type=int,
+        default=60,
+        help="runs of the bare loop's RSS reference (it grows ~6 MiB/run)",
+    )
     parser.add_argument("--quick", action="store_true", help="2 blocks of 6, 40 memory runs")
     args = parser.parse_args()
     if args.quick:
@@ -143,21 +174,28 @@ def main() -> None:
                 remaining, seed = remaining - n, seed + 1
         memory[name] = (slope(clock.rss, skip), clock.rss[skip], clock.rss[-1])
 
-    print(f"\nscanlab overhead vs bare Keras loop (tiny breast-cancer MLP, 5 epochs, "
-          f"{len(bare_times)} runs each, {os.cpu_count()} cores, python {sys.version.split()[0]})")
+    print(
+        f"\nscanlab overhead vs bare Keras loop (tiny breast-cancer MLP, 5 epochs, "
+        f"{len(bare_times)} runs each, {os.cpu_count()} cores, python {sys.version.split()[0]})"
+    )
     print(f"{'':24}{'median s/run':>14}")
     print(f"{'bare loop':24}{bare_median:>14.3f}")
     print(f"{'scanlab default':24}{scan_median:>14.3f}")
-    print(f"{'overhead':24}{overhead:>+14.1%}   target <= +3%: "
-          f"{'PASS' if overhead <= 0.03 else 'FAIL'}")
-    print(f"\nRSS slope after run {skip}: bare loop over {args.bare_memory_runs} runs, scanlab "
-          f"over {args.memory_runs}")
+    print(
+        f"{'overhead':24}{overhead:>+14.1%}   target <= +3%: "
+        f"{'PASS' if overhead <= 0.03 else 'FAIL'}"
+    )
+    print(
+        f"\nRSS slope after run {skip}: bare loop over {args.bare_memory_runs} runs, scanlab "
+        f"over {args.memory_runs}"
+    )
     print(f"{'':24}{'MiB/run':>10}{'RSS@skip':>10}{'RSS@end':>10}")
     for name, (growth, first, last) in memory.items():
         print(f"{name:24}{growth:>10.2f}{first:>10.0f}{last:>10.0f}")
     growth = memory["scanlab default"][0]
-    print(f"scanlab growth {growth:.2f} MiB/run, target <= 0.5: "
-          f"{'PASS' if growth <= 0.5 else 'FAIL'}")
+    print(
+        f"scanlab growth {growth:.2f} MiB/run, target <= 0.5: {'PASS' if growth <= 0.5 else 'FAIL'}"
+    )
 
 
 if __name__ == "__main__":

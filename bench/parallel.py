@@ -45,44 +45,67 @@ from scanlab.executors import THREAD_VARIABLES  # noqa: E402
 from scanlab.sampling import sample_indices  # noqa: E402
 from scanlab.space import ParamSpace  # noqa: E402
 
-MLP_PARAMS = {"first_neuron": [8, 16, 24, 32], "dropout": [0.0, 0.1, 0.2],
-              "lr": [0.01, 0.003, 0.001], "batch_size": [32], "epochs": [10]}
-LSTM_PARAMS = {"embedding": [8, 16, 32], "units": [8, 16, 32], "lr": [0.01, 0.003, 0.001],
-               "batch_size": [64], "epochs": [3]}
+MLP_PARAMS = {
+    "first_neuron": [8, 16, 24, 32],
+    "dropout": [0.0, 0.1, 0.2],
+    "lr": [0.01, 0.003, 0.001],
+    "batch_size": [32],
+    "epochs": [10],
+}
+LSTM_PARAMS = {
+    "embedding": [8, 16, 32],
+    "units": [8, 16, 32],
+    "lr": [0.01, 0.003, 0.001],
+    "batch_size": [64],
+    "epochs": [3],
+}
 
 
 def compile_and_fit(model, x_train, y_train, x_val, y_val, params):
     """Adam + binary cross-entropy, trained as the params say (Talos contract return)."""
     import keras
 
-    model.compile(optimizer=keras.optimizers.Adam(params["lr"]), loss="binary_crossentropy",
-                  metrics=["accuracy"])
-    history = model.fit(x_train, y_train, validation_data=(x_val, y_val),
-                        epochs=params["epochs"], batch_size=params["batch_size"], verbose=0)
+    model.compile(
+        optimizer=keras.optimizers.Adam(params["lr"]),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
+    history = model.fit(
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        epochs=params["epochs"],
+        batch_size=params["batch_size"],
+        verbose=0,
+    )
     return history, model
 
 
 def mlp(x_train, y_train, x_val, y_val, params):
     import keras
 
-    model = keras.Sequential([
-        keras.Input(shape=(x_train.shape[1],)),
-        keras.layers.Dense(params["first_neuron"], activation="relu"),
-        keras.layers.Dropout(params["dropout"]),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(x_train.shape[1],)),
+            keras.layers.Dense(params["first_neuron"], activation="relu"),
+            keras.layers.Dropout(params["dropout"]),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     return compile_and_fit(model, x_train, y_train, x_val, y_val, params)
 
 
 def lstm(x_train, y_train, x_val, y_val, params):
     import keras
 
-    model = keras.Sequential([
-        keras.Input(shape=(x_train.shape[1],), dtype="int32"),
-        keras.layers.Embedding(500, params["embedding"]),
-        keras.layers.LSTM(params["units"]),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(x_train.shape[1],), dtype="int32"),
+            keras.layers.Embedding(500, params["embedding"]),
+            keras.layers.LSTM(params["units"]),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     return compile_and_fit(model, x_train, y_train, x_val, y_val, params)
 
 
@@ -97,10 +120,24 @@ def text_data(n: int = 2000, length: int = 40, vocab: int = 500):
 
 def timed_scan(name, x, y, params, model, runs, seed, results_dir, **options):
     start = time.perf_counter()
-    scan = Scan(x, y, params=params, model=model, experiment_name=name, round_limit=runs,
-                seed=seed, results_dir=results_dir, disable_progress_bar=True, **options)
-    return {"wall_s": time.perf_counter() - start, "runs": len(scan.data),
-            "ok": int((scan.data["status"] == "ok").sum()), "run_ids": sorted(scan.data["run_id"])}
+    scan = Scan(
+        x,
+        y,
+        params=params,
+        model=model,
+        experiment_name=name,
+        round_limit=runs,
+        seed=seed,
+        results_dir=results_dir,
+        disable_progress_bar=True,
+        **options,
+    )
+    return {
+        "wall_s": time.perf_counter() - start,
+        "runs": len(scan.data),
+        "ok": int((scan.data["status"] == "ok").sum()),
+        "run_ids": sorted(scan.data["run_id"]),
+    }
 
 
 def _bare_init(processes: int) -> None:
@@ -120,10 +157,13 @@ def timed_bare(x, y, params, model, runs, seed, pool):
     indices = islice(sample_indices(space.shape, "uniform", seed, runs), runs)
     chosen = [space.decode(i) for i in indices]
     start = time.perf_counter()
-    pool.starmap(_bare_run, [(model, x, y, seed, values) for values, _, _ in chosen],
-                 chunksize=1)
-    return {"wall_s": time.perf_counter() - start, "runs": len(chosen), "ok": len(chosen),
-            "run_ids": sorted(run_id for _, _, run_id in chosen)}
+    pool.starmap(_bare_run, [(model, x, y, seed, values) for values, _, _ in chosen], chunksize=1)
+    return {
+        "wall_s": time.perf_counter() - start,
+        "runs": len(chosen),
+        "ok": len(chosen),
+        "run_ids": sorted(run_id for _, _, run_id in chosen),
+    }
 
 
 def scan_rounds(key, x, y, params, model, setups, runs, rounds, results_dir):
@@ -133,13 +173,22 @@ def scan_rounds(key, x, y, params, model, setups, runs, rounds, results_dir):
     same = True
     for round_ in range(rounds):
         run_sets = set()
-        for name in names[round_ % len(names):] + names[:round_ % len(names)]:
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
             setup = setups[name]
             if not isinstance(setup, dict):  # a bare pool
                 result = timed_bare(x, y, params, model, runs, round_ + 1, setup)
             else:
-                result = timed_scan(f"{key}_{name.replace(' ', '')}_{round_}", x, y, params,
-                                    model, runs, round_ + 1, results_dir, **setup)
+                result = timed_scan(
+                    f"{key}_{name.replace(' ', '')}_{round_}",
+                    x,
+                    y,
+                    params,
+                    model,
+                    runs,
+                    round_ + 1,
+                    results_dir,
+                    **setup,
+                )
             total = totals[name]
             total["runs"] += result["runs"]
             total["ok"] += result["ok"]
@@ -147,8 +196,11 @@ def scan_rounds(key, x, y, params, model, setups, runs, rounds, results_dir):
             if round_ == 0:
                 total["first_round"] = 60 * result["runs"] / result["wall_s"]
             run_sets.add(tuple(result["run_ids"]))
-            print(f"  {key} round {round_ + 1} {name}: {result['runs']} runs in "
-                  f"{result['wall_s']:.1f} s", flush=True)
+            print(
+                f"  {key} round {round_ + 1} {name}: {result['runs']} runs in "
+                f"{result['wall_s']:.1f} s",
+                flush=True,
+            )
         same = same and len(run_sets) == 1
     return totals, same
 
@@ -165,40 +217,63 @@ def main() -> None:
     x_tx, y_tx = text_data()
     rows = []
     spawn = multiprocessing.get_context("spawn")
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client, \
-            spawn.Pool(1, _bare_init, (1,)) as bare_1, spawn.Pool(2, _bare_init, (2,)) as bare_2:
-        setups = {"1 worker": {}, "2 workers": {"workers": 2}, "Dask 2": {"executor": client},
-                  "bare 1": bare_1, "bare 2": bare_2}
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+        spawn.Pool(1, _bare_init, (1,)) as bare_1,
+        spawn.Pool(2, _bare_init, (2,)) as bare_2,
+    ):
+        setups = {
+            "1 worker": {},
+            "2 workers": {"workers": 2},
+            "Dask 2": {"executor": client},
+            "bare 1": bare_1,
+            "bare 2": bare_2,
+        }
         for model_name, (x, y, params, model) in {
             "MLP (breast cancer)": (x_bc, y_bc, MLP_PARAMS, mlp),
             "Embedding+LSTM (text)": (x_tx, y_tx, LSTM_PARAMS, lstm),
         }.items():
             key = model_name.split()[0].lower().replace("+", "_")
-            totals, same = scan_rounds(key, x, y, params, model, setups, args.runs,
-                                       args.rounds, results_dir)
+            totals, same = scan_rounds(
+                key, x, y, params, model, setups, args.runs, args.rounds, results_dir
+            )
             for setup, total in totals.items():
                 reference = "bare 1" if setup.startswith("bare") else "1 worker"
                 base = totals[reference]["runs"] / totals[reference]["wall_s"]
                 rate = total["runs"] / total["wall_s"]
-                rows.append({"model": model_name, "setup": setup, "runs": total["runs"],
-                             "runs_ok": total["ok"], "wall_s": round(total["wall_s"], 1),
-                             "runs/min": round(60 * rate, 1),
-                             "round 1 runs/min": round(total["first_round"], 1),
-                             "vs 1 process": round(rate / base, 2), "same runs": same})
+                rows.append(
+                    {
+                        "model": model_name,
+                        "setup": setup,
+                        "runs": total["runs"],
+                        "runs_ok": total["ok"],
+                        "wall_s": round(total["wall_s"], 1),
+                        "runs/min": round(60 * rate, 1),
+                        "round 1 runs/min": round(total["first_round"], 1),
+                        "vs 1 process": round(rate / base, 2),
+                        "same runs": same,
+                    }
+                )
     table = pd.DataFrame(rows)
-    print(f"\nparallel scans, {args.rounds} rounds of {args.runs} runs per setup, "
-          f"{os.cpu_count()} cores")
+    print(
+        f"\nparallel scans, {args.rounds} rounds of {args.runs} runs per setup, "
+        f"{os.cpu_count()} cores"
+    )
     print(table.to_string(index=False))
     for model_name in table["model"].unique():
         part = table[table["model"] == model_name].set_index("setup")
         pool = part.loc["2 workers", "vs 1 process"]
         ceiling = part.loc["bare 2", "vs 1 process"]
         dask_ratio = part.loc["Dask 2", "runs/min"] / part.loc["2 workers", "runs/min"]
-        print(f"{model_name}: 2 workers {pool:.2f}x (target >= 1.8: "
-              f"{'PASS' if pool >= 1.8 else 'FAIL'}; bare pool on this machine: "
-              f"{ceiling:.2f}x); Dask at {dask_ratio:.0%} of the pool "
-              f"(target >= 90%: {'PASS' if dask_ratio >= 0.9 else 'FAIL'})")
+        print(
+            f"{model_name}: 2 workers {pool:.2f}x (target >= 1.8: "
+            f"{'PASS' if pool >= 1.8 else 'FAIL'}; bare pool on this machine: "
+            f"{ceiling:.2f}x); Dask at {dask_ratio:.0%} of the pool "
+            f"(target >= 90%: {'PASS' if dask_ratio >= 0.9 else 'FAIL'})"
+        )
 
 
 if __name__ == "__main__":

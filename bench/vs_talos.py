@@ -86,8 +86,12 @@ PARAMS_FAKE = {
 WARMUP = 10
 SAMPLING_MAX_S = 2.0
 SAMPLING_MAX_MB = 100.0
-TALOS_METHOD = {"uniform": "uniform_mersenne", "sobol": "sobol", "halton": "halton",
-                "latin": "latin_matrix"}
+TALOS_METHOD = {
+    "uniform": "uniform_mersenne",
+    "sobol": "sobol",
+    "halton": "halton",
+    "latin": "latin_matrix",
+}
 
 _HOOK = None  # set in worker processes: called at the start of every model-function call
 
@@ -98,6 +102,7 @@ class BudgetExceeded(BaseException):
 
 
 # -- model functions (Talos contract) ----------------------------------------------------------
+
 
 class FakeHistory:
     """Stands in for a Keras History: a ``.history`` dict of per-epoch lists."""
@@ -111,17 +116,27 @@ def mlp_model(x_train, y_train, x_val, y_val, params):
         _HOOK(params)
     import keras
 
-    model = keras.Sequential([
-        keras.Input((x_train.shape[1],)),
-        keras.layers.Dense(int(params["first_neuron"]), activation="relu"),
-        keras.layers.Dropout(float(params["dropout"])),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(float(params["lr"])),
-                  loss="binary_crossentropy", metrics=["accuracy"])
-    history = model.fit(x_train, y_train, validation_data=(x_val, y_val),
-                        epochs=int(params["epochs"]), batch_size=int(params["batch_size"]),
-                        verbose=0)
+    model = keras.Sequential(
+        [
+            keras.Input((x_train.shape[1],)),
+            keras.layers.Dense(int(params["first_neuron"]), activation="relu"),
+            keras.layers.Dropout(float(params["dropout"])),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(float(params["lr"])),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
+    history = model.fit(
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        epochs=int(params["epochs"]),
+        batch_size=int(params["batch_size"]),
+        verbose=0,
+    )
     return history, model
 
 
@@ -134,12 +149,14 @@ def fake_model(x_train, y_train, x_val, y_val, params):
     _FAKE_CALLS[0] += 1
     noise = (_FAKE_CALLS[0] * 7919 % 1000) / 1000.0
     epochs = range(1, int(params["epochs"]) + 1)
-    return FakeHistory({
-        "loss": [1.0 / e + 0.1 * noise for e in epochs],
-        "val_loss": [1.1 / e + 0.1 * noise for e in epochs],
-        "accuracy": [0.5 + 0.08 * e - 0.05 * noise for e in epochs],
-        "val_accuracy": [0.5 + 0.07 * e - 0.05 * noise for e in epochs],
-    }), None
+    return FakeHistory(
+        {
+            "loss": [1.0 / e + 0.1 * noise for e in epochs],
+            "val_loss": [1.1 / e + 0.1 * noise for e in epochs],
+            "accuracy": [0.5 + 0.08 * e - 0.05 * noise for e in epochs],
+            "val_accuracy": [0.5 + 0.07 * e - 0.05 * noise for e in epochs],
+        }
+    ), None
 
 
 def load_data():
@@ -172,20 +189,39 @@ def run_tool(tool, model_fn, params, data, n_runs, workdir, seed=1):
     if tool == "scanlab":
         import scanlab
 
-        return scanlab.Scan(x_train, y_train, params=params, model=model_fn,
-                            experiment_name="vs_talos", x_val=x_val, y_val=y_val,
-                            round_limit=n_runs, seed=seed, disable_progress_bar=True,
-                            results_dir=os.path.join(workdir, "results"))
+        return scanlab.Scan(
+            x_train,
+            y_train,
+            params=params,
+            model=model_fn,
+            experiment_name="vs_talos",
+            x_val=x_val,
+            y_val=y_val,
+            round_limit=n_runs,
+            seed=seed,
+            disable_progress_bar=True,
+            results_dir=os.path.join(workdir, "results"),
+        )
     if tool == "talos":
         import talos
 
-        return talos.Scan(x_train, y_train, params=params, model=model_fn,
-                          experiment_name="vs_talos", x_val=x_val, y_val=y_val,
-                          round_limit=n_runs, seed=seed, disable_progress_bar=True)
+        return talos.Scan(
+            x_train,
+            y_train,
+            params=params,
+            model=model_fn,
+            experiment_name="vs_talos",
+            x_val=x_val,
+            y_val=y_val,
+            round_limit=n_runs,
+            seed=seed,
+            disable_progress_bar=True,
+        )
     raise ValueError(tool)
 
 
 # -- alternated workers (parts a, c, d) ---------------------------------------------------------
+
 
 def _worker(tool, mode, n_runs, conn, budget_s=None):
     """Runs one tool's scan in this process, handing the baton back at every model call.
@@ -235,10 +271,21 @@ def _worker(tool, mode, n_runs, conn, budget_s=None):
         error = f"{type(exc).__name__}: {str(exc)[:300]}"
     _HOOK = None
     gc.collect()
-    conn.send(("done", {"intervals": intervals, "rss": rss, "keys": keys,
-                        "startup_s": state["first"],
-                        "finish_s": finish_s, "error": error, "stopped": stopped,
-                        "runs": len(rss)}))
+    conn.send(
+        (
+            "done",
+            {
+                "intervals": intervals,
+                "rss": rss,
+                "keys": keys,
+                "startup_s": state["first"],
+                "finish_s": finish_s,
+                "error": error,
+                "stopped": stopped,
+                "runs": len(rss),
+            },
+        )
+    )
     conn.close()
 
 
@@ -252,6 +299,7 @@ def _fake_data():
 
 def _key(params):
     """A permutation's identity, the same whichever tool passes it (ints, floats, np types)."""
+
     def norm(v):
         try:
             return repr(float(v))
@@ -276,14 +324,22 @@ def alternate(tools, mode, n_runs, timeout, budgets=None):
         try:
             return conns[tool].recv()
         except EOFError:
-            return ("done", {"error": f"process died (exit code {procs[tool].exitcode})",
-                             "intervals": [], "rss": []})
+            return (
+                "done",
+                {
+                    "error": f"process died (exit code {procs[tool].exitcode})",
+                    "intervals": [],
+                    "rss": [],
+                },
+            )
 
     for tool in tools:  # one at a time, so that start-ups do not overlap either
         parent, child = ctx.Pipe()
-        procs[tool] = ctx.Process(target=_worker, args=(tool, mode, n_runs[tool], child,
-                                                                (budgets or {}).get(tool)),
-                                  daemon=True)
+        procs[tool] = ctx.Process(
+            target=_worker,
+            args=(tool, mode, n_runs[tool], child, (budgets or {}).get(tool)),
+            daemon=True,
+        )
         procs[tool].start()
         conns[tool] = parent
         msg = receive(tool)
@@ -320,9 +376,11 @@ def slope(values):
 
 def part_a_d(n_bare, timeout):
     grid = math.prod(len(v) for v in PARAMS_MLP.values())
-    print(f"(a) per-run cost over a bare Keras loop: breast-cancer MLP, 5 epochs; scanlab and "
-          f"Talos run the whole grid ({grid} permutations), the bare loop {n_bare} of them; "
-          f"alternated run by run")
+    print(
+        f"(a) per-run cost over a bare Keras loop: breast-cancer MLP, 5 epochs; scanlab and "
+        f"Talos run the whole grid ({grid} permutations), the bare loop {n_bare} of them; "
+        f"alternated run by run"
+    )
     tools = ("bare", "scanlab", "talos")
     res = alternate(tools, "mlp", {"bare": n_bare, "scanlab": None, "talos": None}, timeout)
     times = {}
@@ -332,39 +390,63 @@ def part_a_d(n_bare, timeout):
         times[tool] = dict(pairs)
     common = [k for k in times["bare"] if all(k in times[t] for t in tools)]
     med = {t: statistics.median(times[t].values()) if times[t] else math.nan for t in tools}
-    over = {t: statistics.median([times[t][k] - times["bare"][k] for k in common]) * 1000
-            if common else math.nan for t in tools}
-    ratio = {t: statistics.median([times[t][k] / times["bare"][k] for k in common])
-             if common else math.nan for t in tools}
-    header = (f"{'tool':<8} {'runs':>5} {'median s/run':>13} {'paired overhead ms/run':>23} "
-              f"{'paired x bare':>14} {'start-up s':>11}")
+    over = {
+        t: statistics.median([times[t][k] - times["bare"][k] for k in common]) * 1000
+        if common
+        else math.nan
+        for t in tools
+    }
+    ratio = {
+        t: statistics.median([times[t][k] / times["bare"][k] for k in common])
+        if common
+        else math.nan
+        for t in tools
+    }
+    header = (
+        f"{'tool':<8} {'runs':>5} {'median s/run':>13} {'paired overhead ms/run':>23} "
+        f"{'paired x bare':>14} {'start-up s':>11}"
+    )
     print(header)
     print("-" * len(header))
     for tool in tools:
         startup = res[tool].get("startup_s")
-        print(f"{tool:<8} {len(res[tool]['rss']):>5} {med[tool]:>13.3f} {over[tool]:>23.1f} "
-              f"{ratio[tool]:>14.3f} {startup if startup is not None else math.nan:>11.1f}")
-    print(f"paired: median over the {len(common)} permutations all three ran (run 1 of each "
-          f"process skipped) of (tool - bare) and tool/bare for the same permutation")
-    print(f"scanlab/Talos: median per-run time {med['scanlab'] / med['talos']:.2f}; overhead "
-          f"over bare {over['scanlab']:.1f} / {over['talos']:.1f} ms = "
-          f"{over['scanlab'] / over['talos'] if over['talos'] > 0 else math.nan:.2f}")
+        print(
+            f"{tool:<8} {len(res[tool]['rss']):>5} {med[tool]:>13.3f} {over[tool]:>23.1f} "
+            f"{ratio[tool]:>14.3f} {startup if startup is not None else math.nan:>11.1f}"
+        )
+    print(
+        f"paired: median over the {len(common)} permutations all three ran (run 1 of each "
+        f"process skipped) of (tool - bare) and tool/bare for the same permutation"
+    )
+    print(
+        f"scanlab/Talos: median per-run time {med['scanlab'] / med['talos']:.2f}; overhead "
+        f"over bare {over['scanlab']:.1f} / {over['talos']:.1f} ms = "
+        f"{over['scanlab'] / over['talos'] if over['talos'] > 0 else math.nan:.2f}"
+    )
     print()
-    print(f"(d) RSS growth per run: least-squares slope of the RSS at the start of runs "
-          f"{WARMUP}..N (after warm-up), same runs as (a)")
-    header = (f"{'tool':<8} {'runs':>5} {'RSS run 1 MiB':>14} {f'RSS run {WARMUP}':>11} "
-              f"{'RSS last':>9} {'MiB/run':>8}")
+    print(
+        f"(d) RSS growth per run: least-squares slope of the RSS at the start of runs "
+        f"{WARMUP}..N (after warm-up), same runs as (a)"
+    )
+    header = (
+        f"{'tool':<8} {'runs':>5} {'RSS run 1 MiB':>14} {f'RSS run {WARMUP}':>11} "
+        f"{'RSS last':>9} {'MiB/run':>8}"
+    )
     print(header)
     print("-" * len(header))
     slopes = {}
     for tool in tools:
         rss = res[tool]["rss"]
-        slopes[tool] = slope(rss[WARMUP - 1:]) if len(rss) >= WARMUP + 10 else math.nan
-        print(f"{tool:<8} {len(rss):>5} {rss[0] if rss else math.nan:>14.0f} "
-              f"{rss[WARMUP - 1] if len(rss) >= WARMUP else math.nan:>11.0f} "
-              f"{rss[-1] if rss else math.nan:>9.0f} {slopes[tool]:>8.3f}")
-    print(f"scanlab/Talos RSS growth: {slopes['scanlab']:.3f} / {slopes['talos']:.3f} MiB/run"
-          + (f" = {slopes['scanlab'] / slopes['talos']:.2f}" if slopes["talos"] > 0 else ""))
+        slopes[tool] = slope(rss[WARMUP - 1 :]) if len(rss) >= WARMUP + 10 else math.nan
+        print(
+            f"{tool:<8} {len(rss):>5} {rss[0] if rss else math.nan:>14.0f} "
+            f"{rss[WARMUP - 1] if len(rss) >= WARMUP else math.nan:>11.0f} "
+            f"{rss[-1] if rss else math.nan:>9.0f} {slopes[tool]:>8.3f}"
+        )
+    print(
+        f"scanlab/Talos RSS growth: {slopes['scanlab']:.3f} / {slopes['talos']:.3f} MiB/run"
+        + (f" = {slopes['scanlab'] / slopes['talos']:.2f}" if slopes["talos"] > 0 else "")
+    )
     print()
     ok_a = over["scanlab"] <= max(over["talos"], 0.0)
     ok_d = slopes["scanlab"] <= max(slopes["talos"], 0.05)
@@ -373,12 +455,21 @@ def part_a_d(n_bare, timeout):
 
 def part_c(n_runs, timeout, talos_budget_s):
     budget = f"; Talos stops after {talos_budget_s:.0f} s of runs" if talos_budget_s else ""
-    print(f"(c) per-run bookkeeping with a fake model (no training), {n_runs} runs per tool, "
-          f"alternated run by run{budget}")
-    res = alternate(["scanlab", "talos"], "fake", {"scanlab": n_runs, "talos": n_runs}, timeout,
-                    budgets={"talos": talos_budget_s})
-    header = (f"{'tool':<8} {'runs':>5} {'med ms 1-20':>12} {'at run':>7} {'median ms':>10} "
-              f"{'mean ms':>8} {'growth':>7} {'runs took s':>12}")
+    print(
+        f"(c) per-run bookkeeping with a fake model (no training), {n_runs} runs per tool, "
+        f"alternated run by run{budget}"
+    )
+    res = alternate(
+        ["scanlab", "talos"],
+        "fake",
+        {"scanlab": n_runs, "talos": n_runs},
+        timeout,
+        budgets={"talos": talos_budget_s},
+    )
+    header = (
+        f"{'tool':<8} {'runs':>5} {'med ms 1-20':>12} {'at run':>7} {'median ms':>10} "
+        f"{'mean ms':>8} {'growth':>7} {'runs took s':>12}"
+    )
     print(header)
     print("-" * len(header))
     at, where = {}, {}
@@ -387,28 +478,33 @@ def part_c(n_runs, timeout, talos_budget_s):
         early = statistics.median(iv[:20]) if len(iv) >= 20 else math.nan
         # runs 990-1010, or the last 21 runs when the time budget ended the scan earlier
         end = min(len(iv), 1010)
-        late = iv[max(0, end - 21):end]
+        late = iv[max(0, end - 21) : end]
         where[tool] = end - 10
         at[tool] = statistics.median(late) if late else math.nan
         mean_late = statistics.mean(late) if late else math.nan
-        print(f"{tool:<8} {len(res[tool]['rss']):>5} {early:>12.2f} {where[tool]:>7,} "
-              f"{at[tool]:>10.2f} {mean_late:>8.2f} {at[tool] / early:>6.1f}x "
-              f"{sum(iv) / 1000:>12.1f}")
+        print(
+            f"{tool:<8} {len(res[tool]['rss']):>5} {early:>12.2f} {where[tool]:>7,} "
+            f"{at[tool]:>10.2f} {mean_late:>8.2f} {at[tool] / early:>6.1f}x "
+            f"{sum(iv) / 1000:>12.1f}"
+        )
         if res[tool].get("stopped"):
             print(f"{'':<8} stopped by the time budget: {res[tool]['stopped']}")
     ratio = at["scanlab"] / at["talos"]
     if where["talos"] >= where["scanlab"]:
         print(f"scanlab/Talos bookkeeping at run {where['scanlab']:,}: {ratio:.3f}")
     else:
-        print(f"scanlab/Talos bookkeeping: scanlab at run {where['scanlab']:,} / Talos at run "
-              f"{where['talos']:,} = {ratio:.3f}; an upper bound for the ratio at run "
-              f"{where['scanlab']:,}, as Talos's per-run cost grows with the run number "
-              f"(--talos-budget-s 0 measures it directly, ~20 min here)")
+        print(
+            f"scanlab/Talos bookkeeping: scanlab at run {where['scanlab']:,} / Talos at run "
+            f"{where['talos']:,} = {ratio:.3f}; an upper bound for the ratio at run "
+            f"{where['scanlab']:,}, as Talos's per-run cost grows with the run number "
+            f"(--talos-budget-s 0 measures it directly, ~20 min here)"
+        )
     print()
     return ratio <= 1.0, {"at_ms": at}
 
 
 # -- sampling cases (part b), each in a capped subprocess ---------------------------------------
+
 
 def _sampling_child(case):
     """Runs in a subprocess: one Scan with a fake model; exits at its first run."""
@@ -429,9 +525,18 @@ def _sampling_child(case):
     def report(status, **extra):
         seconds = time.perf_counter() - t0
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print("RESULT " + json.dumps({"status": status, "seconds": seconds,
-                                      "rss_growth_mb": max(0.0, peak - rss0), **extra}),
-              flush=True)
+        print(
+            "RESULT "
+            + json.dumps(
+                {
+                    "status": status,
+                    "seconds": seconds,
+                    "rss_growth_mb": max(0.0, peak - rss0),
+                    **extra,
+                }
+            ),
+            flush=True,
+        )
         os._exit(0)
 
     def first_run(x_train, y_train, x_val, y_val, p):
@@ -443,31 +548,56 @@ def _sampling_child(case):
         if case["tool"] == "scanlab":
             import scanlab
 
-            scanlab.Scan(x, y, params=params, model=first_run, experiment_name="sampling",
-                         random_method=case["method"], seed=1, disable_progress_bar=True,
-                         results_dir=workdir, **limits)
+            scanlab.Scan(
+                x,
+                y,
+                params=params,
+                model=first_run,
+                experiment_name="sampling",
+                random_method=case["method"],
+                seed=1,
+                disable_progress_bar=True,
+                results_dir=workdir,
+                **limits,
+            )
         else:
             import talos
 
-            talos.Scan(x, y, params=params, model=first_run, experiment_name="sampling",
-                       random_method=TALOS_METHOD[case["method"]], seed=1,
-                       disable_progress_bar=True, **limits)
+            talos.Scan(
+                x,
+                y,
+                params=params,
+                model=first_run,
+                experiment_name="sampling",
+                random_method=TALOS_METHOD[case["method"]],
+                seed=1,
+                disable_progress_bar=True,
+                **limits,
+            )
         report("no run")
     except BaseException as exc:  # noqa: BLE001
-        report("error", exc=type(exc).__name__, msg=str(exc).splitlines()[0][:120] if str(exc)
-               else "")
+        report(
+            "error", exc=type(exc).__name__, msg=str(exc).splitlines()[0][:120] if str(exc) else ""
+        )
 
 
 def part_b(cap_gib, timeout):
-    print(f"(b) sampling huge grids: Scan() to its first run, fake model, each case in a "
-          f"subprocess capped at {cap_gib:g} GiB (RLIMIT_AS), timeout {timeout} s")
+    print(
+        f"(b) sampling huge grids: Scan() to its first run, fake model, each case in a "
+        f"subprocess capped at {cap_gib:g} GiB (RLIMIT_AS), timeout {timeout} s"
+    )
     cases = []
     for n_params in (9, 30):
-        for method, rl, fl in (("uniform", 1000, None), ("uniform", None, 0.2),
-                               ("sobol", 1000, None), ("halton", 1000, None),
-                               ("latin", 1000, None)):
-            cases.append({"n_params": n_params, "method": method, "round_limit": rl,
-                          "fraction_limit": fl})
+        for method, rl, fl in (
+            ("uniform", 1000, None),
+            ("uniform", None, 0.2),
+            ("sobol", 1000, None),
+            ("halton", 1000, None),
+            ("latin", 1000, None),
+        ):
+            cases.append(
+                {"n_params": n_params, "method": method, "round_limit": rl, "fraction_limit": fl}
+            )
     cap = int(cap_gib * 2**30)
 
     def limit():
@@ -483,11 +613,16 @@ def part_b(cap_gib, timeout):
             arg = json.dumps({**case, "tool": tool})
             t0 = time.perf_counter()
             try:
-                proc = subprocess.run([sys.executable, os.path.abspath(__file__),
-                                       "--sampling-child", arg], capture_output=True, text=True,
-                                      timeout=timeout, preexec_fn=limit)
-                line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")),
-                            None)
+                proc = subprocess.run(
+                    [sys.executable, os.path.abspath(__file__), "--sampling-child", arg],
+                    capture_output=True,
+                    text=True,
+                    timeout=timeout,
+                    preexec_fn=limit,
+                )
+                line = next(
+                    (ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None
+                )
                 if line is None:
                     tail = (proc.stderr.strip().splitlines() or ["?"])[-1][:60]
                     out = {"status": "died", "rc": proc.returncode, "msg": tail}
@@ -505,21 +640,29 @@ def part_b(cap_gib, timeout):
                 text = f"{out['status']} rc={out.get('rc')} {out.get('msg', '')}"[:44]
             cells[tool] = (out, text)
         s_out = cells["scanlab"][0]
-        ok = (s_out["status"] == "first run" and s_out["seconds"] < SAMPLING_MAX_S
-              and s_out["rss_growth_mb"] < SAMPLING_MAX_MB)
+        ok = (
+            s_out["status"] == "first run"
+            and s_out["seconds"] < SAMPLING_MAX_S
+            and s_out["rss_growth_mb"] < SAMPLING_MAX_MB
+        )
         all_ok &= ok
-        limit_text = (f"rl={case['round_limit']}" if case["round_limit"]
-                      else f"fl={case['fraction_limit']}")
+        limit_text = (
+            f"rl={case['round_limit']}" if case["round_limit"] else f"fl={case['fraction_limit']}"
+        )
         grid = f"1e{case['n_params']}"
-        print(f"{grid:<6} {case['method']:<8} {limit_text:<10} {cells['scanlab'][1]:<30} "
-              f"{cells['talos'][1]:<44}")
+        print(
+            f"{grid:<6} {case['method']:<8} {limit_text:<10} {cells['scanlab'][1]:<30} "
+            f"{cells['talos'][1]:<44}"
+        )
         for tool in ("scanlab", "talos"):
             out = cells[tool][0]
             if out["status"] == "error" and out.get("msg"):
                 print(f"{'':<26}{tool}: {out['exc']}: {out['msg'][:90]}")
-    print("time: Scan() to its first run; +MB: peak RSS growth over the RSS before Scan(). "
-          "scanlab's Scan imports Keras (to record versions): it is imported before the clock "
-          "starts, as in a Keras user's session; Talos imports no framework here.")
+    print(
+        "time: Scan() to its first run; +MB: peak RSS growth over the RSS before Scan(). "
+        "scanlab's Scan imports Keras (to record versions): it is imported before the clock "
+        "starts, as in a Keras user's session; Talos imports no framework here."
+    )
     print()
     return all_ok
 
@@ -527,15 +670,27 @@ def part_b(cap_gib, timeout):
 def main():
     parser = argparse.ArgumentParser(description="scanlab vs Talos 2.0.10")
     parser.add_argument("--parts", default="abcd", help="which parts to run (a/d run together)")
-    parser.add_argument("--bare-runs", type=int, default=22,
-                        help="runs of the bare loop in (a) (scanlab and Talos run the whole grid)")
+    parser.add_argument(
+        "--bare-runs",
+        type=int,
+        default=22,
+        help="runs of the bare loop in (a) (scanlab and Talos run the whole grid)",
+    )
     parser.add_argument("--fake-runs", type=int, default=1012)
-    parser.add_argument("--talos-budget-s", type=float, default=90.0,
-                        help="(c): end Talos's scan once its runs took this long (0: no limit; "
-                             "Talos then needs ~20 min to reach run 1,000 here)")
+    parser.add_argument(
+        "--talos-budget-s",
+        type=float,
+        default=90.0,
+        help="(c): end Talos's scan once its runs took this long (0: no limit; "
+        "Talos then needs ~20 min to reach run 1,000 here)",
+    )
     parser.add_argument("--mem-cap-gib", type=float, default=8.0)
-    parser.add_argument("--timeout", type=int, default=30,
-                        help="seconds per sampling case of (b); 5x that per run in (a)/(c)")
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=30,
+        help="seconds per sampling case of (b); 5x that per run in (a)/(c)",
+    )
     parser.add_argument("--sampling-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.sampling_child:
@@ -544,9 +699,11 @@ def main():
 
     from importlib.metadata import version
 
-    print(f"talos {version('talos')}, scanlab {version('scanlab')}, pandas {version('pandas')}, "
-          f"keras {version('keras')}, tensorflow {version('tensorflow')}, "
-          f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(
+        f"talos {version('talos')}, scanlab {version('scanlab')}, pandas {version('pandas')}, "
+        f"keras {version('keras')}, tensorflow {version('tensorflow')}, "
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
+    )
     print()
     t0 = time.perf_counter()
     verdicts = {}
@@ -563,8 +720,10 @@ def main():
         shutil.rmtree(scratch, ignore_errors=True)
     ok = all(verdicts.values())
     detail = ", ".join(f"({k}) {'ok' if v else 'FAIL'}" for k, v in sorted(verdicts.items()))
-    print(f"{'PASS' if ok else 'FAIL'}: scanlab at least as good as Talos on every measure: "
-          f"{detail}  [{time.perf_counter() - t0:.0f} s]")
+    print(
+        f"{'PASS' if ok else 'FAIL'}: scanlab at least as good as Talos on every measure: "
+        f"{detail}  [{time.perf_counter() - t0:.0f} s]"
+    )
     return 0 if ok else 1
 
 

@@ -80,27 +80,72 @@ __all__ = [
 
 #: Columns of the results schema that are neither parameters nor metrics.
 RESERVED_COLUMNS = (
-    "run_id", "round", "status", "epochs_run", "best_epoch", "best_value",
-    "start", "end", "duration_s", "error",
+    "run_id",
+    "round",
+    "status",
+    "epochs_run",
+    "best_epoch",
+    "best_value",
+    "start",
+    "end",
+    "duration_s",
+    "error",
 )
 #: Columns a results CSV must have to be analysed (Talos CSVs are mapped on load).
 REQUIRED_COLUMNS = ("run_id", "round", "status")
 # Bookkeeping columns of a raw Talos ``scan.data`` frame, and pandas' unnamed index column.
-_TALOS_COLUMNS = ("round_epochs", "duration", "index_num", "talos_trial_id", "_trial_id",
-                  "execution_time", "_param_hash")
+_TALOS_COLUMNS = (
+    "round_epochs",
+    "duration",
+    "index_num",
+    "talos_trial_id",
+    "_trial_id",
+    "execution_time",
+    "_param_hash",
+)
 # Reserved numeric columns that may still be asked for as a metric.
 _EXTRA_METRICS = ("duration_s", "epochs_run", "best_value", "best_epoch")
 
-_METRIC_NAMES = frozenset({
-    "loss", "acc", "accuracy", "mse", "mae", "mape", "msle", "rmse", "auc", "prc",
-    "precision", "recall", "f1", "f1_score", "fbeta_score", "iou", "mean_iou", "r2", "r2_score",
-    "hinge", "squared_hinge", "logcosh", "log_cosh", "kld", "poisson", "cosine_similarity",
-    "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
-    "mean_squared_logarithmic_error", "root_mean_squared_error",
-    "true_positives", "true_negatives", "false_positives", "false_negatives",
-})
+_METRIC_NAMES = frozenset(
+    {
+        "loss",
+        "acc",
+        "accuracy",
+        "mse",
+        "mae",
+        "mape",
+        "msle",
+        "rmse",
+        "auc",
+        "prc",
+        "precision",
+        "recall",
+        "f1",
+        "f1_score",
+        "fbeta_score",
+        "iou",
+        "mean_iou",
+        "r2",
+        "r2_score",
+        "hinge",
+        "squared_hinge",
+        "logcosh",
+        "log_cosh",
+        "kld",
+        "poisson",
+        "cosine_similarity",
+        "mean_squared_error",
+        "mean_absolute_error",
+        "mean_absolute_percentage_error",
+        "mean_squared_logarithmic_error",
+        "root_mean_squared_error",
+        "true_positives",
+        "true_negatives",
+        "false_positives",
+        "false_negatives",
+    }
+)
 _METRIC_SUFFIXES = ("loss", "accuracy", "_acc", "error", "crossentropy", "_auc")
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -168,7 +213,8 @@ def split_columns(
     metrics = metrics if metrics is not None else data.attrs.get("metrics")
     skip = set(RESERVED_COLUMNS) | set(_TALOS_COLUMNS)
     candidates = [
-        c for c in data.columns
+        c
+        for c in data.columns
         if isinstance(c, str) and c not in skip and not c.startswith("Unnamed:")
     ]
     for given, what in ((params, "parameter"), (metrics, "metric")):
@@ -188,9 +234,7 @@ def split_columns(
         rest = [c for c in candidates if c not in set(metrics)]
         return ResultColumns(tuple(sorted(rest)), tuple(sorted(metrics)))
     names = set(candidates)
-    found_metrics = [
-        c for c in candidates if _is_numeric(data[c]) and _looks_like_metric(c, names)
-    ]
+    found_metrics = [c for c in candidates if _is_numeric(data[c]) and _looks_like_metric(c, names)]
     found_params = [c for c in candidates if c not in set(found_metrics)]
     return ResultColumns(tuple(sorted(found_params)), tuple(sorted(found_metrics)))
 
@@ -319,9 +363,7 @@ def _check_ok(data: pd.DataFrame, mask: np.ndarray) -> None:
     if not mask.any():
         top = failures(data)
         hint = f" (most common error: {top['example'].iloc[0]})" if len(top) else ""
-        raise NoRunsError(
-            f"no successful runs to analyse: all {len(data)} runs failed{hint}"
-        )
+        raise NoRunsError(f"no successful runs to analyse: all {len(data)} runs failed{hint}")
 
 
 def _require_ok(data: pd.DataFrame) -> pd.DataFrame:
@@ -433,9 +475,7 @@ def failures(data: pd.DataFrame) -> pd.DataFrame:
     """
     failed = data[~_ok_mask(data)]
     if len(failed) == 0:
-        return pd.DataFrame({"error_type": [], "count": [], "example": []}).astype(
-            {"count": int}
-        )
+        return pd.DataFrame({"error_type": [], "count": [], "example": []}).astype({"count": int})
     if "error" in failed.columns:
         errors = failed["error"].astype(object).where(failed["error"].notna(), "")
         errors = errors.astype(str).str.strip()
@@ -470,10 +510,12 @@ def round_summary(data: pd.DataFrame, metric: str, minimize: bool | None = None)
     values = np.where(ok, _metric_values(data, metric), np.nan)
     frame = pd.DataFrame({"round": rounds.to_numpy(), "ok": ok, "v": values})
     grouped = frame.groupby("round", sort=True)
-    out = pd.DataFrame({
-        "runs": grouped.size(),
-        "ok": grouped["ok"].sum().astype(int),
-    })
+    out = pd.DataFrame(
+        {
+            "runs": grouped.size(),
+            "ok": grouped["ok"].sum().astype(int),
+        }
+    )
     out["failed"] = out["runs"] - out["ok"]
     out["best"] = grouped["v"].min() if minimize else grouped["v"].max()
     out["median"] = grouped["v"].median()
@@ -520,8 +562,9 @@ def round_comparison(
     """
     minimize = _direction(metric, minimize)
     out = round_summary(data, metric, minimize)
-    rounds = (data["round"] if "round" in data.columns else pd.Series(1, index=data.index)
-              ).to_numpy()
+    rounds = (
+        data["round"] if "round" in data.columns else pd.Series(1, index=data.index)
+    ).to_numpy()
     values = np.where(_ok_mask(data), _metric_values(data, metric), np.nan)
     top = top_mask(values, quantile, minimize)
     finite = values[~np.isnan(values)]
@@ -531,19 +574,29 @@ def round_comparison(
         threshold = float(np.quantile(finite, quantile if minimize else 1 - quantile))
     if "duration_s" in data.columns:
         duration = pd.to_numeric(data["duration_s"], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan)
+            dtype=float, na_value=np.nan
+        )
     else:
         duration = np.full(len(data), np.nan)
-    frame = pd.DataFrame({"round": rounds, "v": values, "top": top, "d": duration,
-                          "top_d": np.where(top, duration, 0.0)})
+    frame = pd.DataFrame(
+        {
+            "round": rounds,
+            "v": values,
+            "top": top,
+            "d": duration,
+            "top_d": np.where(top, duration, 0.0),
+        }
+    )
     grouped = frame.groupby("round", sort=True)
-    extra = pd.DataFrame({
-        "q25": grouped["v"].quantile(0.25),
-        "q75": grouped["v"].quantile(0.75),
-        "top_runs": grouped["top"].sum().astype(int),
-        "compute_s": grouped["d"].sum(min_count=1),
-        "top_compute_s": grouped["top_d"].sum(min_count=1),
-    })
+    extra = pd.DataFrame(
+        {
+            "q25": grouped["v"].quantile(0.25),
+            "q75": grouped["v"].quantile(0.75),
+            "top_runs": grouped["top"].sum().astype(int),
+            "compute_s": grouped["d"].sum(min_count=1),
+            "top_compute_s": grouped["top_d"].sum(min_count=1),
+        }
+    )
     out = out.merge(extra.reset_index(), on="round", how="left")
     best = out["best"].to_numpy(dtype=float)
     with warnings.catch_warnings():
@@ -551,17 +604,36 @@ def round_comparison(
         running = (np.fmin if minimize else np.fmax).accumulate(best)
     out.insert(out.columns.get_loc("q75") + 1, "best_so_far", running)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["top_rate"] = np.where(out["ok"] > 0, out["top_runs"] / out["ok"].clip(lower=1),
-                                   np.nan)
+        out["top_rate"] = np.where(out["ok"] > 0, out["top_runs"] / out["ok"].clip(lower=1), np.nan)
         compute = out["compute_s"].to_numpy(dtype=float)
-        out["top_compute_share"] = np.where(compute > 0,
-                                            out["top_compute_s"].to_numpy(dtype=float)
-                                            / np.where(compute > 0, compute, 1.0), np.nan)
-    out = out[["round", "runs", "ok", "failed", "best", "median", "mean", "std", "q25", "q75",
-               "best_so_far", "top_runs", "top_rate", "compute_s", "top_compute_s",
-               "top_compute_share"]]
-    out.attrs.update(quantile=float(quantile), threshold=threshold, metric=metric,
-                     minimize=minimize)
+        out["top_compute_share"] = np.where(
+            compute > 0,
+            out["top_compute_s"].to_numpy(dtype=float) / np.where(compute > 0, compute, 1.0),
+            np.nan,
+        )
+    out = out[
+        [
+            "round",
+            "runs",
+            "ok",
+            "failed",
+            "best",
+            "median",
+            "mean",
+            "std",
+            "q25",
+            "q75",
+            "best_so_far",
+            "top_runs",
+            "top_rate",
+            "compute_s",
+            "top_compute_s",
+            "top_compute_share",
+        ]
+    ]
+    out.attrs.update(
+        quantile=float(quantile), threshold=threshold, metric=metric, minimize=minimize
+    )
     return out
 
 
@@ -677,9 +749,9 @@ def table(
     metrics = [metric] if isinstance(metric, str) else list(metric)
     exclude = set(exclude)
     ok = _require_ok(data)
-    order = list(dict.fromkeys(
-        metrics + list(columns.params) + list(columns.metrics) + list(ok.columns)
-    ))
+    order = list(
+        dict.fromkeys(metrics + list(columns.params) + list(columns.metrics) + list(ok.columns))
+    )
     order = [c for c in order if c not in exclude or c in metrics]
     sort_by = sort_by or metrics[0]
     if sort_by not in ok.columns:
@@ -805,8 +877,16 @@ def _check_method(method: str) -> str:
 
 
 _CORR_COLUMNS = [
-    "param", "kind", "test", "correlation", "statistic", "p_value", "effect_size",
-    "strength", "n", "n_values",
+    "param",
+    "kind",
+    "test",
+    "correlation",
+    "statistic",
+    "p_value",
+    "effect_size",
+    "strength",
+    "n",
+    "n_values",
 ]
 
 
@@ -891,12 +971,17 @@ def correlations(
             yr, ties = (y_ranks, y_ties) if all_valid else _average_ranks(y[valid])
             h, p, _ = _kruskal(codes, yr, ties)
             eps2 = min(h / (n - 1), 1.0) if n > 1 and not math.isnan(h) else math.nan
-            row.update(statistic=h, p_value=p, effect_size=eps2,
-                       strength=math.sqrt(eps2) if not math.isnan(eps2) else math.nan)
+            row.update(
+                statistic=h,
+                p_value=p,
+                effect_size=eps2,
+                strength=math.sqrt(eps2) if not math.isnan(eps2) else math.nan,
+            )
         rows.append(row)
     out = pd.DataFrame(rows, columns=_CORR_COLUMNS)
-    out = out.sort_values(["strength", "param"], ascending=[False, True], na_position="last",
-                          kind="stable").reset_index(drop=True)
+    out = out.sort_values(
+        ["strength", "param"], ascending=[False, True], na_position="last", kind="stable"
+    ).reset_index(drop=True)
     return out.astype({"n": int, "n_values": int})
 
 
@@ -1006,8 +1091,9 @@ def value_summary(
         part["value"] = part["value"].astype(object)
         frames.append(part)
     if not frames:
-        return pd.DataFrame(columns=["param", "value", "count", "mean", "median", "std",
-                                     "top_share", "top_rate"])
+        return pd.DataFrame(
+            columns=["param", "value", "count", "mean", "median", "std", "top_share", "top_rate"]
+        )
     out = pd.concat(frames, ignore_index=True)
     return out.astype({"count": int})
 
@@ -1189,8 +1275,9 @@ def regression(
     n = len(xs)
     empty = pd.DataFrame(columns=["run_id", "x", "y", "predicted", "residual", "z", "overfit"])
     if n < 3 or np.ptp(xs) == 0:
-        return Regression(x, y, n, math.nan, math.nan, math.nan, math.nan, math.nan, minimize,
-                          empty)
+        return Regression(
+            x, y, n, math.nan, math.nan, math.nan, math.nan, math.nan, minimize, empty
+        )
     fit = stats.linregress(xs, ys)
     predicted = fit.intercept + fit.slope * xs
     residual = ys - predicted
@@ -1201,17 +1288,33 @@ def regression(
     else:
         z = np.zeros(n)
     far = np.abs(z) > threshold
-    out = pd.DataFrame({
-        "x": xs[far], "y": ys[far], "predicted": predicted[far], "residual": residual[far],
-        "z": z[far], "overfit": (z[far] > 0) if minimize else (z[far] < 0),
-    })
+    out = pd.DataFrame(
+        {
+            "x": xs[far],
+            "y": ys[far],
+            "predicted": predicted[far],
+            "residual": residual[far],
+            "z": z[far],
+            "overfit": (z[far] > 0) if minimize else (z[far] < 0),
+        }
+    )
     for c in ("round", "run_id"):
         if c in ok.columns:
             out.insert(0, c, ok[c].to_numpy()[far])
     out = out.iloc[np.argsort(-np.abs(out["z"].to_numpy()), kind="stable")].reset_index(drop=True)
     r2 = float(fit.rvalue**2)
-    return Regression(x, y, n, float(fit.slope), float(fit.intercept), r2, float(fit.pvalue),
-                      resid_std, minimize, out)
+    return Regression(
+        x,
+        y,
+        n,
+        float(fit.slope),
+        float(fit.intercept),
+        r2,
+        float(fit.pvalue),
+        resid_std,
+        minimize,
+        out,
+    )
 
 
 def train_val_regressions(
@@ -1299,9 +1402,12 @@ def learning_entropy(
         train = np.array([t for _, t, _ in items], dtype=float)
         val = np.array([v for _, _, v in items], dtype=float)
         bad = (
-            ~np.isfinite(train).all(1) | ~np.isfinite(val).all(1)
-            | (train < 0).any(1) | (val < 0).any(1)
-            | (train.sum(1) <= 0) | (val.sum(1) <= 0)
+            ~np.isfinite(train).all(1)
+            | ~np.isfinite(val).all(1)
+            | (train < 0).any(1)
+            | (val < 0).any(1)
+            | (train.sum(1) <= 0)
+            | (val.sum(1) <= 0)
         )
         train[bad] = 1.0
         val[bad] = 1.0
@@ -1317,12 +1423,14 @@ def learning_entropy(
         rows_key.append(key)
         rows_kl.append(np.array([np.nan]))
         rows_ep.append(length)
-    out = pd.DataFrame({
-        "run_id": pd.Series(rows_id, dtype=object),
-        "key": pd.Series(rows_key, dtype=object),
-        "kl": np.concatenate(rows_kl) if rows_kl else np.array([], dtype=float),
-        "epochs": np.array(rows_ep, dtype=int),
-    })
+    out = pd.DataFrame(
+        {
+            "run_id": pd.Series(rows_id, dtype=object),
+            "key": pd.Series(rows_key, dtype=object),
+            "kl": np.concatenate(rows_kl) if rows_kl else np.array([], dtype=float),
+            "epochs": np.array(rows_ep, dtype=int),
+        }
+    )
     order = {r: i for i, r in enumerate(histories)}
     out = out.iloc[
         np.lexsort((out["key"].to_numpy(dtype=str), out["run_id"].map(order).to_numpy()))
@@ -1330,7 +1438,8 @@ def learning_entropy(
     if results is not None and "run_id" in results.columns:
         rounds = (
             results.drop_duplicates("run_id", keep="last").set_index("run_id")["round"]
-            if "round" in results.columns else None
+            if "round" in results.columns
+            else None
         )
         out.insert(1, "round", out["run_id"].map(rounds) if rounds is not None else 1)
     return out
@@ -1383,17 +1492,21 @@ def learning_curves(
         history = histories.get(run_id)
         if not history:
             continue
-        names = list(keys) if keys is not None else [
-            k for k in _history_pairs(history) if k == "loss" or "acc" in k
-        ] or [k for k in history if not k.startswith("val_")]
+        names = (
+            list(keys)
+            if keys is not None
+            else [k for k in _history_pairs(history) if k == "loss" or "acc" in k]
+            or [k for k in history if not k.startswith("val_")]
+        )
         for key in names:
             for split, name in (("train", key), ("val", f"val_{key}")):
                 values = history.get(name)
                 if values is None:
                     continue
                 for epoch, value in enumerate(values, start=1):
-                    rows.append((run_id, key, split, epoch,
-                                 math.nan if value is None else float(value)))
+                    rows.append(
+                        (run_id, key, split, epoch, math.nan if value is None else float(value))
+                    )
     return pd.DataFrame(rows, columns=["run_id", "key", "split", "epoch", "value"])
 
 
@@ -1453,8 +1566,9 @@ def param_importance(
         else:
             features[name] = pd.factorize(col.astype(str).where(col.notna()), sort=True)[0]
     x = pd.DataFrame(features, index=ok.index).astype(float)
-    empty = pd.DataFrame({"param": list(params), "importance": math.nan,
-                          "importance_std": math.nan})
+    empty = pd.DataFrame(
+        {"param": list(params), "importance": math.nan, "importance_std": math.nan}
+    )
     n_pos = int(target.sum())
     if n_pos < 2 or len(target) - n_pos < 2 or x.shape[1] == 0:
         return empty
@@ -1476,13 +1590,16 @@ def param_importance(
     result = permutation_importance(
         forest, x_eval, y_eval, scoring=scoring, n_repeats=n_repeats, random_state=seed
     )
-    out = pd.DataFrame({
-        "param": list(x.columns),
-        "importance": result.importances_mean,
-        "importance_std": result.importances_std,
-    })
-    return out.sort_values(["importance", "param"], ascending=[False, True],
-                           kind="stable").reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "param": list(x.columns),
+            "importance": result.importances_mean,
+            "importance_std": result.importances_std,
+        }
+    )
+    return out.sort_values(
+        ["importance", "param"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
 
 
 class ParallelInfo(NamedTuple):
@@ -1528,8 +1645,7 @@ def parallel_coordinates(
         order = _order(y, minimize_)
         n_best = min(max(max_rows // 20, 1), max_rows)
         best = order[:n_best]
-        rest = np.random.default_rng(seed).choice(order[n_best:], max_rows - n_best,
-                                                  replace=False)
+        rest = np.random.default_rng(seed).choice(order[n_best:], max_rows - n_best, replace=False)
         pick = np.sort(np.concatenate([best, rest]))
         ok, y = ok.iloc[pick], y[pick]
     scaled: dict[str, np.ndarray] = {}
@@ -1545,8 +1661,10 @@ def parallel_coordinates(
             lo, hi = (np.nanmin(t), np.nanmax(t)) if len(finite) else (0.0, 1.0)
             span = hi - lo if hi > lo else 1.0
             s = (t - lo) / span if hi > lo else np.full(len(t), 0.5)
-            tick_vals = uniq if len(uniq) <= 8 else (
-                10 ** np.linspace(lo, hi, 5) if log else np.linspace(lo, hi, 5)
+            tick_vals = (
+                uniq
+                if len(uniq) <= 8
+                else (10 ** np.linspace(lo, hi, 5) if log else np.linspace(lo, hi, 5))
             )
             tv = np.log10(tick_vals) if log else tick_vals
             pos = ((tv - lo) / span if hi > lo else np.full(len(tv), 0.5)).tolist()
@@ -1566,8 +1684,10 @@ def parallel_coordinates(
     lo, hi = float(np.min(y)), float(np.max(y))
     scaled[metric] = (y - lo) / (hi - lo) if hi > lo else np.full(len(y), 0.5)
     mticks = np.linspace(lo, hi, 5) if hi > lo else np.array([lo])
-    ticks[metric] = (((mticks - lo) / (hi - lo)).tolist() if hi > lo else [0.5],
-                     [_short(v) for v in mticks])
+    ticks[metric] = (
+        ((mticks - lo) / (hi - lo)).tolist() if hi > lo else [0.5],
+        [_short(v) for v in mticks],
+    )
     frame = pd.DataFrame(scaled)
     frame.insert(0, "run_id", ok["run_id"].to_numpy() if "run_id" in ok.columns else ok.index)
     rank = np.argsort(y if not minimize_ else -y, kind="stable")

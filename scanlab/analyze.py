@@ -153,10 +153,15 @@ class Analyze:
         elif isinstance(getattr(source, "data", None), pd.DataFrame):
             data, self.source = source.data, type(source).__name__
             folder = _folder_of(getattr(source, "results_path", None)) or _folder_of(
-                getattr(source, "experiment_path", None))
+                getattr(source, "experiment_path", None)
+            )
             names = getattr(source, "params", None)  # the params dict (scanlab or Talos)
-            if params is None and metrics is None and isinstance(names, Mapping) and set(
-                    names) <= set(data.columns):
+            if (
+                params is None
+                and metrics is None
+                and isinstance(names, Mapping)
+                and set(names) <= set(data.columns)
+            ):
                 params = list(names)
             tracked = getattr(source, "tracked_metric", None)  # a scanlab Scan's target
             if metric is None and isinstance(tracked, str) and tracked in data.columns:
@@ -228,9 +233,11 @@ class Analyze:
 
     def __repr__(self) -> str:
         n_ok = int(an._ok_mask(self.data).sum())
-        return (f"Analyze({self.source}: {len(self.data):,} runs, {n_ok:,} ok, "
-                f"{len(self.data) - n_ok:,} failed; metric {self.metric!r}, "
-                f"{an.direction_words(self.minimize())})")
+        return (
+            f"Analyze({self.source}: {len(self.data):,} runs, {n_ok:,} ok, "
+            f"{len(self.data) - n_ok:,} failed; metric {self.metric!r}, "
+            f"{an.direction_words(self.minimize())})"
+        )
 
     # ---- Talos's methods --------------------------------------------------------------------
 
@@ -325,8 +332,11 @@ class Analyze:
         >>> Analyze(df).table()['lr'].tolist()
         [0.01, 0.1]
         """
-        metrics = self._metric(metric) if metric is None or isinstance(metric, str) else [
-            self._metric(m) for m in metric]
+        metrics = (
+            self._metric(metric)
+            if metric is None or isinstance(metric, str)
+            else [self._metric(m) for m in metric]
+        )
         first = metrics if isinstance(metrics, str) else metrics[0]
         if ascending is None and (sort_by is None or sort_by == first):
             ascending = self.minimize(first)
@@ -368,8 +378,9 @@ class Analyze:
         metric = self._metric(metric)
         return an.round_summary(self.data, metric, self.minimize(metric))
 
-    def compare_rounds(self, metric: str | None = None, quantile: float = 0.2,
-                       minimize: bool | None = None) -> pd.DataFrame:
+    def compare_rounds(
+        self, metric: str | None = None, quantile: float = 0.2, minimize: bool | None = None
+    ) -> pd.DataFrame:
         """Rounds compared: best, median and quartiles of the metric, and the share of each
         round's runs and compute (``duration_s``) in the top quantile of all rounds.
 
@@ -383,12 +394,16 @@ class Analyze:
         {'round': [1, 2], 'best': [0.94, 0.97], 'top_rate': [0.0, 1.0]}
         """
         metric = self._metric(metric)
-        return an.round_comparison(self.data, metric, self.minimize(metric, minimize),
-                                   quantile)
+        return an.round_comparison(self.data, metric, self.minimize(metric, minimize), quantile)
 
-    def suggest(self, params: Mapping[str, Any], metric: str | None = None,
-                quantile: float = 0.2, minimize: bool | None = None,
-                **options: Any) -> Any:
+    def suggest(
+        self,
+        params: Mapping[str, Any],
+        metric: str | None = None,
+        quantile: float = 0.2,
+        minimize: bool | None = None,
+        **options: Any,
+    ) -> Any:
         """Propose the next round's params dict from these runs, with the evidence.
 
         See :func:`scanlab.suggest.suggest` (``options``: ``min_runs``, ``p_threshold``,
@@ -405,47 +420,67 @@ class Analyze:
         from scanlab.suggest import suggest
 
         metric = self._metric(metric)
-        return suggest(self.data, params, metric, quantile, self.minimize(metric, minimize),
-                       **options)
+        return suggest(
+            self.data, params, metric, quantile, self.minimize(metric, minimize), **options
+        )
 
-    def best_runs(self, k: int = 10, metric: str | None = None,
-                  minimize: bool | None = None) -> pd.DataFrame:
+    def best_runs(
+        self, k: int = 10, metric: str | None = None, minimize: bool | None = None
+    ) -> pd.DataFrame:
         """The ``k`` best runs with every parameter and metric, indexed by rank."""
         metric = self._metric(metric)
         return an.best_runs(self.data, metric, k, self.minimize(metric, minimize), self.columns)
 
-    def correlate_values(self, metric: str | None = None, exclude: Iterable[str] = (),
-                         method: str = "spearman") -> pd.DataFrame:
+    def correlate_values(
+        self, metric: str | None = None, exclude: Iterable[str] = (), method: str = "spearman"
+    ) -> pd.DataFrame:
         """Correlation of every parameter value (one-hot) with the metric, as Talos's reducer.
 
         See :func:`scanlab.analysis.value_correlations`.
         """
-        return an.value_correlations(self.data, self._metric(metric), self._params(exclude),
-                                     method)
+        return an.value_correlations(self.data, self._metric(metric), self._params(exclude), method)
 
-    def value_summary(self, metric: str | None = None, exclude: Iterable[str] = (),
-                      top_quantile: float = 0.1, minimize: bool | None = None) -> pd.DataFrame:
+    def value_summary(
+        self,
+        metric: str | None = None,
+        exclude: Iterable[str] = (),
+        top_quantile: float = 0.1,
+        minimize: bool | None = None,
+    ) -> pd.DataFrame:
         """Per parameter value: count, mean, median, std, share of the top quantile.
 
         See :func:`scanlab.analysis.value_summary`.
         """
         metric = self._metric(metric)
-        return an.value_summary(self.data, metric, self._params(exclude),
-                                self.minimize(metric, minimize), top_quantile)
+        return an.value_summary(
+            self.data, metric, self._params(exclude), self.minimize(metric, minimize), top_quantile
+        )
 
-    def importance(self, metric: str | None = None, exclude: Iterable[str] = (),
-                   top_quantile: float = 0.1, seed: int = 0,
-                   minimize: bool | None = None) -> pd.DataFrame:
+    def importance(
+        self,
+        metric: str | None = None,
+        exclude: Iterable[str] = (),
+        top_quantile: float = 0.1,
+        seed: int = 0,
+        minimize: bool | None = None,
+    ) -> pd.DataFrame:
         """Permutation importance of each parameter for reaching the top quantile.
 
         See :func:`scanlab.analysis.param_importance`.
         """
         metric = self._metric(metric)
-        return an.param_importance(self.data, metric, self._params(exclude),
-                                   self.minimize(metric, minimize), top_quantile, seed)
+        return an.param_importance(
+            self.data,
+            metric,
+            self._params(exclude),
+            self.minimize(metric, minimize),
+            top_quantile,
+            seed,
+        )
 
-    def regression(self, x: str = "loss", y: str = "val_loss",
-                   threshold: float = 3.0) -> an.Regression:
+    def regression(
+        self, x: str = "loss", y: str = "val_loss", threshold: float = 3.0
+    ) -> an.Regression:
         """Fit of ``y`` on ``x`` across runs and the runs far off the line.
 
         See :func:`scanlab.analysis.regression`.
@@ -492,35 +527,39 @@ class Analyze:
         metric = self._metric(metric)
         return plots.plot_line(self.data, metric, self.minimize(metric))
 
-    def plot_hist(self, metric: str | None = None, bins: int | str | None = None,
-                  by: str | None = None) -> Axes:
+    def plot_hist(
+        self, metric: str | None = None, bins: int | str | None = None, by: str | None = None
+    ) -> Axes:
         """Histogram of the metric, optionally by parameter value (hue)."""
         from scanlab import plots
 
         return plots.plot_hist(self.data, self._metric(metric), by=by, bins=bins)
 
-    def plot_kde(self, x: str | None = None, y: str | None = None,
-                 by: str | None = None) -> Axes:
+    def plot_kde(self, x: str | None = None, y: str | None = None, by: str | None = None) -> Axes:
         """Density of a metric, by parameter value (``by``), or joint with metric ``y``."""
         from scanlab import plots
 
-        return plots.plot_kde(self.data, self._metric(x), y=self._metric(y) if y else None,
-                              by=by)
+        return plots.plot_kde(self.data, self._metric(x), y=self._metric(y) if y else None, by=by)
 
-    def plot_corr(self, metric: str | None = None, exclude: Iterable[str] = (),
-                  kind: str = "heatmap", method: str = "spearman") -> Axes:
+    def plot_corr(
+        self,
+        metric: str | None = None,
+        exclude: Iterable[str] = (),
+        kind: str = "heatmap",
+        method: str = "spearman",
+    ) -> Axes:
         """Correlations: ``kind='heatmap'`` (parameters and metrics, as Talos) or ``'bars'``
         (each parameter against ``metric``)."""
         from scanlab import plots
 
         metric = self._metric(metric)
         if kind == "bars":
-            return plots.plot_correlations(self.correlate(metric, exclude, method),
-                                           title=f"parameters vs {metric} ({method})")
+            return plots.plot_correlations(
+                self.correlate(metric, exclude, method), title=f"parameters vs {metric} ({method})"
+            )
         if kind != "heatmap":
             raise an.AnalysisError(
-                f"The value for `kind` must be one of ['heatmap', 'bars'], but {kind!r} was "
-                "passed."
+                f"The value for `kind` must be one of ['heatmap', 'bars'], but {kind!r} was passed."
             )
         others = [m for m in self.metrics if m != metric]
         matrix = an.corr_matrix(self.data, self._params(exclude), [metric, *others], method)
@@ -532,15 +571,17 @@ class Analyze:
 
         return plots.plot_regression(self.data, self.regression(x, y))
 
-    def plot_box(self, x: str, y: str | None = None, hue: str | None = None,
-                 col: str | None = None) -> Axes | Figure:
+    def plot_box(
+        self, x: str, y: str | None = None, hue: str | None = None, col: str | None = None
+    ) -> Axes | Figure:
         """Box plot of metric ``y`` per value of ``x``, by ``hue`` and panels by ``col``."""
         from scanlab import plots
 
         return plots.plot_box(self.data, x, self._metric(y), hue=hue, col=col)
 
-    def plot_bars(self, x: str, y: str | None = None, hue: str | None = None,
-                  col: str | None = None) -> Axes | Figure:
+    def plot_bars(
+        self, x: str, y: str | None = None, hue: str | None = None, col: str | None = None
+    ) -> Axes | Figure:
         """Mean of metric ``y`` per value of ``x`` (95 % CI), by ``hue``, panels by ``col``.
 
         E.g. ``plot_bars('epochs', 'val_accuracy', hue='dropout', col='lr')``.
@@ -555,15 +596,13 @@ class Analyze:
 
         return plots.plot_rounds(self.data, self._metric(metric))
 
-    def plot_round_comparison(self, metric: str | None = None,
-                              quantile: float = 0.2) -> Figure:
+    def plot_round_comparison(self, metric: str | None = None, quantile: float = 0.2) -> Figure:
         """The metric per round (best, distribution) and the share of each round's runs and
         compute in the top quantile of all rounds (see :meth:`compare_rounds`)."""
         from scanlab import plots
 
         metric = self._metric(metric)
-        return plots.plot_round_comparison(self.data, self.compare_rounds(metric, quantile),
-                                           metric)
+        return plots.plot_round_comparison(self.data, self.compare_rounds(metric, quantile), metric)
 
     def plot_importance(self, metric: str | None = None, exclude: Iterable[str] = ()) -> Axes:
         """Parameter importance for reaching the top 10 %."""
@@ -576,8 +615,9 @@ class Analyze:
         from scanlab import plots
 
         metric = self._metric(metric)
-        info = an.parallel_coordinates(self.data, metric, self._params(exclude),
-                                       self.minimize(metric))
+        info = an.parallel_coordinates(
+            self.data, metric, self._params(exclude), self.minimize(metric)
+        )
         return plots.plot_parallel(info)
 
     def plot_entropy(self, key: str | None = None) -> Axes:
@@ -601,8 +641,13 @@ class Analyze:
 
     # ---- report -----------------------------------------------------------------------------
 
-    def report(self, path: str | os.PathLike[str] = "report.html", metric: str | None = None,
-               k: int = 10, title: str | None = None) -> Path:
+    def report(
+        self,
+        path: str | os.PathLike[str] = "report.html",
+        metric: str | None = None,
+        k: int = 10,
+        title: str | None = None,
+    ) -> Path:
         """Write a self-contained HTML report (tables and every plot) and return its path.
 
         See :func:`scanlab.report.write_report`.

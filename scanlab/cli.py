@@ -53,13 +53,27 @@ class Command(NamedTuple):
 
 def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", help="results CSV, round folder or experiment folder")
-    parser.add_argument("-m", "--metric", help="metric to analyse (default: val_accuracy, "
-                        "val_acc or val_loss, whichever the results have)")
+    parser.add_argument(
+        "-m",
+        "--metric",
+        help="metric to analyse (default: val_accuracy, "
+        "val_acc or val_loss, whichever the results have)",
+    )
     direction = parser.add_mutually_exclusive_group()
-    direction.add_argument("--minimize", dest="minimize", action="store_const", const=True,
-                           help="lower metric values are better (default: from the name)")
-    direction.add_argument("--maximize", dest="minimize", action="store_const", const=False,
-                           help="higher metric values are better")
+    direction.add_argument(
+        "--minimize",
+        dest="minimize",
+        action="store_const",
+        const=True,
+        help="lower metric values are better (default: from the name)",
+    )
+    direction.add_argument(
+        "--maximize",
+        dest="minimize",
+        action="store_const",
+        const=False,
+        help="higher metric values are better",
+    )
 
 
 def _analyze(args: argparse.Namespace):  # -> Analyze (imported lazily: fast --help)
@@ -70,8 +84,9 @@ def _analyze(args: argparse.Namespace):  # -> Analyze (imported lazily: fast --h
 
 def _print_table(frame: pd.DataFrame, index: bool = True) -> None:
     width = shutil.get_terminal_size((120, 24)).columns
-    text = frame.to_string(index=index, line_width=width, na_rep="-",
-                           float_format=lambda v: f"{v:.4g}")
+    text = frame.to_string(
+        index=index, line_width=width, na_rep="-", float_format=lambda v: f"{v:.4g}"
+    )
     print(text)
 
 
@@ -82,7 +97,8 @@ def _headline(a, metric: str) -> str:
     if s.n_failed:
         kinds = a.failures()
         line += "; failures: " + ", ".join(
-            f"{r.error_type} x{r.count}" for r in kinds.head(3).itertuples())
+            f"{r.error_type} x{r.count}" for r in kinds.head(3).itertuples()
+        )
     return line
 
 
@@ -93,10 +109,12 @@ def _headline(a, metric: str) -> str:
 
 def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
     _add_source_arguments(parser)
-    parser.add_argument("-o", "--output", default="report.html",
-                        help="HTML file to write (default: report.html)")
-    parser.add_argument("-k", "--top", type=int, default=10,
-                        help="number of best runs listed (default: 10)")
+    parser.add_argument(
+        "-o", "--output", default="report.html", help="HTML file to write (default: report.html)"
+    )
+    parser.add_argument(
+        "-k", "--top", type=int, default=10, help="number of best runs listed (default: 10)"
+    )
     parser.add_argument("--title", help="title of the report")
 
 
@@ -117,8 +135,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _add_show_arguments(parser: argparse.ArgumentParser) -> None:
     _add_source_arguments(parser)
-    parser.add_argument("-n", "--top", type=int, default=10,
-                        help="number of best runs shown (default: 10)")
+    parser.add_argument(
+        "-n", "--top", type=int, default=10, help="number of best runs shown (default: 10)"
+    )
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
@@ -131,8 +150,10 @@ def _cmd_show(args: argparse.Namespace) -> int:
     s = a.summary(metric)
     where = [f"run {s.best_run_id}"] if s.best_run_id else []
     where += [f"round {s.best_round}"] if s.best_round is not None else []
-    print(f"metric {metric} ({'lower' if s.minimize else 'higher'} is better): best "
-          f"{s.best_value:.6g}" + (f" ({', '.join(where)})" if where else ""))
+    print(
+        f"metric {metric} ({'lower' if s.minimize else 'higher'} is better): best "
+        f"{s.best_value:.6g}" + (f" ({', '.join(where)})" if where else "")
+    )
     print()
     _print_table(best)
     return 0
@@ -140,8 +161,12 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 def _add_correlate_arguments(parser: argparse.ArgumentParser) -> None:
     _add_source_arguments(parser)
-    parser.add_argument("--method", choices=("spearman", "kendall"), default="spearman",
-                        help="rank correlation for numeric parameters (default: spearman)")
+    parser.add_argument(
+        "--method",
+        choices=("spearman", "kendall"),
+        default="spearman",
+        help="rank correlation for numeric parameters (default: spearman)",
+    )
 
 
 def _cmd_correlate(args: argparse.Namespace) -> int:
@@ -149,9 +174,11 @@ def _cmd_correlate(args: argparse.Namespace) -> int:
     metric = a.metric
     corr = a.correlate(metric, method=args.method)
     print(_headline(a, metric))
-    print(f"parameters vs {metric} ({'lower' if a.minimize(metric) else 'higher'} is better):"
-          f" {args.method} correlation for numeric parameters, Kruskal-Wallis epsilon² for "
-          "categorical ones")
+    print(
+        f"parameters vs {metric} ({'lower' if a.minimize(metric) else 'higher'} is better):"
+        f" {args.method} correlation for numeric parameters, Kruskal-Wallis epsilon² for "
+        "categorical ones"
+    )
     print()
     cols = ["param", "kind", "test", "correlation", "p_value", "effect_size", "strength", "n"]
     _print_table(corr[cols], index=False)
@@ -159,14 +186,23 @@ def _cmd_correlate(args: argparse.Namespace) -> int:
 
 
 def _add_demo_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--runs", type=int, default=20,
-                        help="number of runs to sample from the demo grid (default: 20)")
-    parser.add_argument("--experiment", default="breast_cancer_demo",
-                        help="experiment name (default: breast_cancer_demo)")
-    parser.add_argument("--results-dir", default="results",
-                        help="parent folder of experiments (default: results)")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="run this many trials at once in worker processes")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=20,
+        help="number of runs to sample from the demo grid (default: 20)",
+    )
+    parser.add_argument(
+        "--experiment",
+        default="breast_cancer_demo",
+        help="experiment name (default: breast_cancer_demo)",
+    )
+    parser.add_argument(
+        "--results-dir", default="results", help="parent folder of experiments (default: results)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="run this many trials at once in worker processes"
+    )
     parser.add_argument("--seed", type=int, default=7, help="sampling seed (default: 7)")
 
 
@@ -176,22 +212,34 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     if args.runs < 1:
         raise ScanlabArgumentError(f"--runs must be a positive number of runs, got {args.runs}")
-    scan = run_demo(experiment_name=args.experiment, round_limit=args.runs,
-                    results_dir=args.results_dir, seed=args.seed, workers=args.workers)
-    print(f"\nnext: scanlab show {scan.experiment_path} | "
-          f"scanlab report {scan.experiment_path} -o report.html")
+    scan = run_demo(
+        experiment_name=args.experiment,
+        round_limit=args.runs,
+        results_dir=args.results_dir,
+        seed=args.seed,
+        workers=args.workers,
+    )
+    print(
+        f"\nnext: scanlab show {scan.experiment_path} | "
+        f"scanlab report {scan.experiment_path} -o report.html"
+    )
     return 0
 
 
 #: The subcommands, in the order ``scanlab --help`` lists them.
 COMMANDS: dict[str, Command] = {
-    "demo": Command("scan an MLP on the bundled breast-cancer data and print the best runs",
-                    _add_demo_arguments, _cmd_demo),
-    "report": Command("write a self-contained HTML report of the results",
-                      _add_report_arguments, _cmd_report),
+    "demo": Command(
+        "scan an MLP on the bundled breast-cancer data and print the best runs",
+        _add_demo_arguments,
+        _cmd_demo,
+    ),
+    "report": Command(
+        "write a self-contained HTML report of the results", _add_report_arguments, _cmd_report
+    ),
     "show": Command("print the best runs", _add_show_arguments, _cmd_show),
-    "correlate": Command("print how every parameter relates to the metric",
-                         _add_correlate_arguments, _cmd_correlate),
+    "correlate": Command(
+        "print how every parameter relates to the metric", _add_correlate_arguments, _cmd_correlate
+    ),
 }
 
 
@@ -201,7 +249,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scanlab",
         description="Hyperparameter scans for Keras models: run the demo scan, or analyse "
-                    "results (scanlab's or Talos's CSVs).",
+        "results (scanlab's or Talos's CSVs).",
     )
     parser.add_argument("--version", action="version", version=f"scanlab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -228,8 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code if isinstance(code, int) else (0 if code is None else 2)
     if args.command is None:
         parser.print_usage(sys.stderr)
-        print(f"scanlab: error: a command is required: {', '.join(COMMANDS)}",
-              file=sys.stderr)
+        print(f"scanlab: error: a command is required: {', '.join(COMMANDS)}", file=sys.stderr)
         return 2
     try:
         return COMMANDS[args.command].run(args)
@@ -237,8 +284,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
-    except (ScanlabError, OSError, pd.errors.ParserError, pd.errors.EmptyDataError,
-            UnicodeDecodeError) as exc:
+    except (
+        ScanlabError,
+        OSError,
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        UnicodeDecodeError,
+    ) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         print(f"scanlab {args.command}: error: {message}", file=sys.stderr)
         return 2

@@ -43,8 +43,9 @@ def take(value: Any, rows: np.ndarray) -> Any:
     return np.asarray(value)[rows] if not hasattr(value, "shape") else value[rows]
 
 
-def prepare_data(x: Any, y: Any, x_val: Any = None, y_val: Any = None,
-                 val_split: float = 0.3, seed: int = 0) -> TrialData:
+def prepare_data(
+    x: Any, y: Any, x_val: Any = None, y_val: Any = None, val_split: float = 0.3, seed: int = 0
+) -> TrialData:
     """Check lengths and build train/validation data, splitting with a seeded shuffle.
 
     Examples
@@ -74,8 +75,10 @@ def prepare_data(x: Any, y: Any, x_val: Any = None, y_val: Any = None,
                 f"and len(y_val)={n_samples(y_val, 'y_val')}."
             )
         return TrialData(x, y, x_val, y_val)
-    if isinstance(val_split, bool) or not isinstance(val_split, (int, float)) or not (
-        0 < val_split < 1
+    if (
+        isinstance(val_split, bool)
+        or not isinstance(val_split, (int, float))
+        or not (0 < val_split < 1)
     ):
         raise ScanArgumentError(
             f"val_split must be a fraction strictly between 0 and 1 (the share of x held out "

@@ -25,25 +25,46 @@ def breast_cancer_model(x_train, y_train, x_val, y_val, params):
         model.add(keras.layers.Dense(params["first_neuron"], activation=params["activation"]))
         model.add(keras.layers.Dropout(params["dropout"]))
     model.add(keras.layers.Dense(1, activation="sigmoid"))
-    optimizer = keras.optimizers.get({"class_name": params["optimizer"],
-                                      "config": {"learning_rate": params["lr"]}})
+    optimizer = keras.optimizers.get(
+        {"class_name": params["optimizer"], "config": {"learning_rate": params["lr"]}}
+    )
     model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
-    history = model.fit(x_train, y_train, validation_data=(x_val, y_val),
-                        epochs=params["epochs"], batch_size=params["batch_size"], verbose=0)
+    history = model.fit(
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        epochs=params["epochs"],
+        batch_size=params["batch_size"],
+        verbose=0,
+    )
     return history, model
 
 
-def run_demo(experiment_name: str = "breast_cancer_demo", round_limit: int = 20,
-             results_dir: str = "results", seed: int = 7, top: int = 5,
-             workers: int | None = None) -> Any:
+def run_demo(
+    experiment_name: str = "breast_cancer_demo",
+    round_limit: int = 20,
+    results_dir: str = "results",
+    seed: int = 7,
+    top: int = 5,
+    workers: int | None = None,
+) -> Any:
     """Scan ``round_limit`` runs of the demo grid, print the best runs, return the Scan."""
     from scanlab.datasets import breast_cancer
     from scanlab.scan import Scan
 
     x, y = breast_cancer()
-    scan = Scan(x, y, params=DEMO_PARAMS, model=breast_cancer_model,
-                experiment_name=experiment_name, round_limit=round_limit, seed=seed,
-                metric="val_accuracy", results_dir=results_dir, workers=workers)
+    scan = Scan(
+        x,
+        y,
+        params=DEMO_PARAMS,
+        model=breast_cancer_model,
+        experiment_name=experiment_name,
+        round_limit=round_limit,
+        seed=seed,
+        metric="val_accuracy",
+        results_dir=results_dir,
+        workers=workers,
+    )
     ok = scan.data[scan.data["status"] == "ok"]
     columns = ["run_id", *scan.space.names, "val_accuracy", "val_loss", "duration_s"]
     best = ok.sort_values("val_accuracy", ascending=False).head(top)[columns]

@@ -113,8 +113,11 @@ class _CustomGradientView(dict):
     """The ``CustomGradient-*`` entries of TensorFlow's gradient registry, deletable."""
 
     def __init__(self, registry: dict) -> None:
-        super().__init__((k, v) for k, v in registry.items()
-                         if isinstance(k, str) and k.startswith("CustomGradient-"))
+        super().__init__(
+            (k, v)
+            for k, v in registry.items()
+            if isinstance(k, str) and k.startswith("CustomGradient-")
+        )
         self._registry = registry
 
     def __delitem__(self, key: str) -> None:
@@ -150,8 +153,13 @@ class InProcessExecutor:
         Save each successful run's model there as ``<run_id>.keras``.
     """
 
-    def __init__(self, model_fn: Callable, data: TrialData, hygiene: MemoryHygiene,
-                 models_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        model_fn: Callable,
+        data: TrialData,
+        hygiene: MemoryHygiene,
+        models_dir: Path | None = None,
+    ) -> None:
         self.model_fn = model_fn
         self.data = data
         self.hygiene = hygiene
@@ -160,8 +168,12 @@ class InProcessExecutor:
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, TrialResult]]:
         """Run ``tasks`` lazily, yielding each with its result as it finishes."""
         for task in tasks:
-            result = run_trial(self.model_fn, self.data, task.params,
-                               save_model=model_saver(self.models_dir, task.run_id))
+            result = run_trial(
+                self.model_fn,
+                self.data,
+                task.params,
+                save_model=model_saver(self.models_dir, task.run_id),
+            )
             self.hygiene.after_run()
             yield task, result
 
@@ -171,8 +183,12 @@ class InProcessExecutor:
 
 # -- worker processes ------------------------------------------------------------------------
 
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                    "TF_NUM_INTRAOP_THREADS")
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "TF_NUM_INTRAOP_THREADS",
+)
 
 
 def detect_gpus(environ: Mapping[str, str] | None = None) -> list[str]:
@@ -186,15 +202,17 @@ def detect_gpus(environ: Mapping[str, str] | None = None) -> list[str]:
         ids = [v.strip() for v in visible.split(",") if v.strip()]
         return [] if ids in ([], ["-1"]) else ids
     try:
-        listing = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True,
-                                 timeout=10, check=False).stdout
+        listing = subprocess.run(
+            ["nvidia-smi", "-L"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
     return [str(i) for i, line in enumerate(listing.splitlines()) if line.startswith("GPU ")]
 
 
-def worker_environments(workers: int, gpus: Sequence[str], workers_per_gpu: int = 1,
-                        cpu_count: int | None = None) -> list[dict[str, str]]:
+def worker_environments(
+    workers: int, gpus: Sequence[str], workers_per_gpu: int = 1, cpu_count: int | None = None
+) -> list[dict[str, str]]:
     """Environment variables for each worker slot: its GPU and its share of CPU threads.
 
     Slot ``i`` is pinned to ``gpus[i // workers_per_gpu]`` (wrapping around); when a GPU is
@@ -219,8 +237,9 @@ def worker_environments(workers: int, gpus: Sequence[str], workers_per_gpu: int 
                 env["TF_FORCE_GPU_ALLOW_GROWTH"] = "true"
                 env["XLA_PYTHON_CLIENT_PREALLOCATE"] = "false"
         else:
-            env["CUDA_VISIBLE_DEVICES"] = "-1" if workers > 1 else os.environ.get(
-                "CUDA_VISIBLE_DEVICES", "")
+            env["CUDA_VISIBLE_DEVICES"] = (
+                "-1" if workers > 1 else os.environ.get("CUDA_VISIBLE_DEVICES", "")
+            )
         environments.append(env)
     return environments
 
@@ -240,9 +259,11 @@ def describe_exit(returncode: int | None) -> str:
             name = signal.Signals(-returncode).name
         except ValueError:
             name = f"signal {-returncode}"
-        cause = {"SIGKILL": " (out of memory, or killed by hand)",
-                 "SIGSEGV": " (a segmentation fault in native code)",
-                 "SIGABRT": " (an abort in native code)"}.get(name, "")
+        cause = {
+            "SIGKILL": " (out of memory, or killed by hand)",
+            "SIGSEGV": " (a segmentation fault in native code)",
+            "SIGABRT": " (an abort in native code)",
+        }.get(name, "")
         return f"was killed by {name}{cause}"
     return f"exited with code {returncode}"
 
@@ -281,8 +302,13 @@ class _Worker:
     def __init__(self, env: dict[str, str], log: IO[bytes]) -> None:
         self.env = env
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "scanlab.worker"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=log, env=env, close_fds=True)
+            [sys.executable, "-m", "scanlab.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            env=env,
+            close_fds=True,
+        )
         self.slot = -1
         self.task: Task | None = None
         self.started = 0.0
@@ -377,10 +403,19 @@ class ProcessExecutor:
         Seconds after which a run is stopped and recorded as failed.
     """
 
-    def __init__(self, model_fn: Callable, data: TrialData, workers: int, hygiene: dict,
-                 log_path: Path, models_dir: Path | None = None, gpus: Sequence[str] = (),
-                 workers_per_gpu: int = 1, max_runs_per_worker: int | None = None,
-                 trial_timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        model_fn: Callable,
+        data: TrialData,
+        workers: int,
+        hygiene: dict,
+        log_path: Path,
+        models_dir: Path | None = None,
+        gpus: Sequence[str] = (),
+        workers_per_gpu: int = 1,
+        max_runs_per_worker: int | None = None,
+        trial_timeout: float | None = None,
+    ) -> None:
         import cloudpickle
 
         from scanlab.worker import write_frame
@@ -391,22 +426,33 @@ class ProcessExecutor:
         # GPU workers would hold device memory while idle: only CPU workers are kept warm.
         self._idle_timeout = 0.0 if gpus else WORKER_IDLE_TIMEOUT
         buffer = io.BytesIO()
-        write_frame(buffer, {"payload": cloudpickle.dumps((model_fn, data)),
-                             "hygiene": hygiene, "max_runs": max_runs_per_worker,
-                             "models_dir": str(models_dir) if models_dir else None,
-                             "log_path": str(Path(log_path).resolve()),
-                             "idle_timeout": self._idle_timeout})
+        write_frame(
+            buffer,
+            {
+                "payload": cloudpickle.dumps((model_fn, data)),
+                "hygiene": hygiene,
+                "max_runs": max_runs_per_worker,
+                "models_dir": str(models_dir) if models_dir else None,
+                "log_path": str(Path(log_path).resolve()),
+                "idle_timeout": self._idle_timeout,
+            },
+        )
         self._setup = buffer.getvalue()
         base = dict(os.environ)
         base["PYTHONPATH"] = os.pathsep.join(
-            [p for p in sys.path if p and os.path.isdir(p)] + [base.get("PYTHONPATH", "")])
-        self._environments = [base | env for env in
-                              worker_environments(workers, list(gpus), workers_per_gpu)]
+            [p for p in sys.path if p and os.path.isdir(p)] + [base.get("PYTHONPATH", "")]
+        )
+        self._environments = [
+            base | env for env in worker_environments(workers, list(gpus), workers_per_gpu)
+        ]
         # Free parked workers of a different setup first; reap those that exited or are about
         # to time out.
         now = time.monotonic()
-        _drop_idle_workers(lambda w: w.env not in self._environments
-                           or w.proc.poll() is not None or now >= w.keep_until)
+        _drop_idle_workers(
+            lambda w: (
+                w.env not in self._environments or w.proc.poll() is not None or now >= w.keep_until
+            )
+        )
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
         self._log = open(log_path, "ab")  # noqa: SIM115 - closed in close()
         self._slots: list[_Worker | None] = [None] * workers
@@ -449,8 +495,9 @@ class ProcessExecutor:
             worker.send(task)  # if the worker has gone, the run is reported as died
         return False
 
-    def _wait(self, selector: selectors.BaseSelector,
-              busy: list[_Worker]) -> Iterator[tuple[_Worker | None, tuple[Task, TrialResult]]]:
+    def _wait(
+        self, selector: selectors.BaseSelector, busy: list[_Worker]
+    ) -> Iterator[tuple[_Worker | None, tuple[Task, TrialResult]]]:
         from scanlab.worker import read_frame
 
         timeout = 1.0
@@ -470,9 +517,12 @@ class ProcessExecutor:
                 result = read_frame(worker.proc.stdout)
             except (EOFError, OSError):
                 worker.proc.wait()
-                result = _failed(f"WorkerDied: the worker process "
-                                 f"{describe_exit(worker.proc.returncode)} during this run; "
-                                 f"its output is in {self._log.name}", worker.started)
+                result = _failed(
+                    f"WorkerDied: the worker process "
+                    f"{describe_exit(worker.proc.returncode)} during this run; "
+                    f"its output is in {self._log.name}",
+                    worker.started,
+                )
                 self._retire(worker, selector)
                 yield None, (task, result)
                 continue
@@ -485,10 +535,18 @@ class ProcessExecutor:
                 if worker.task is not None and now - worker.started > self.trial_timeout:
                     task = worker.task
                     self._retire(worker, selector)
-                    yield None, (task, _failed(
-                        f"TrialTimeout: the run took longer than trial_timeout="
-                        f"{self.trial_timeout:g} s and was stopped", worker.started,
-                        raised=False))
+                    yield (
+                        None,
+                        (
+                            task,
+                            _failed(
+                                f"TrialTimeout: the run took longer than trial_timeout="
+                                f"{self.trial_timeout:g} s and was stopped",
+                                worker.started,
+                                raised=False,
+                            ),
+                        ),
+                    )
 
     def _acknowledge(self, worker: _Worker, selector: selectors.BaseSelector) -> None:
         """Read a worker's answer to the setup frame: ready, restart (replace it with a fresh
@@ -499,8 +557,10 @@ class ProcessExecutor:
             hello = read_frame(worker.proc.stdout)
         except (EOFError, OSError):
             worker.proc.wait()
-            hello = {"setup_error": f"the worker process {describe_exit(worker.proc.returncode)}"
-                                    f" while starting; its output is in {self._log.name}"}
+            hello = {
+                "setup_error": f"the worker process {describe_exit(worker.proc.returncode)}"
+                f" while starting; its output is in {self._log.name}"
+            }
             if worker.scans > 1:  # a warm worker that went away: start a fresh one
                 hello = {"restart": hello["setup_error"]}
         if not isinstance(hello, dict):  # out of step with the protocol: replace it
@@ -551,9 +611,14 @@ class ProcessExecutor:
 def _failed(error: str, started: float, raised: bool = True) -> TrialResult:
     end = datetime.now(UTC)
     duration = time.monotonic() - started
-    return TrialResult(status="failed", start=(end - timedelta(seconds=duration)).isoformat(
-        timespec="milliseconds"), end=end.isoformat(timespec="milliseconds"),
-        duration_s=round(duration, 4), error=error, raised=raised)
+    return TrialResult(
+        status="failed",
+        start=(end - timedelta(seconds=duration)).isoformat(timespec="milliseconds"),
+        end=end.isoformat(timespec="milliseconds"),
+        duration_s=round(duration, 4),
+        error=error,
+        raised=raised,
+    )
 
 
 # -- Dask --------------------------------------------------------------------------------------
@@ -561,8 +626,15 @@ def _failed(error: str, started: float, raised: bool = True) -> TrialResult:
 _DASK_PAYLOADS: dict[str, tuple[Callable, TrialData, MemoryHygiene]] = {}
 
 
-def _dask_trial(token: str, payload: bytes, params: dict, run_id: str,
-                models_dir: str | None, hygiene: dict, threads: int) -> TrialResult:
+def _dask_trial(
+    token: str,
+    payload: bytes,
+    params: dict,
+    run_id: str,
+    models_dir: str | None,
+    hygiene: dict,
+    threads: int,
+) -> TrialResult:
     """Run one trial inside a Dask worker (the payload is unpickled once per process)."""
     if token not in _DASK_PAYLOADS:
         import cloudpickle
@@ -595,8 +667,14 @@ class DaskExecutor:
         As for :class:`ProcessExecutor`.
     """
 
-    def __init__(self, client: Any, model_fn: Callable, data: TrialData, hygiene: dict,
-                 models_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        client: Any,
+        model_fn: Callable,
+        data: TrialData,
+        hygiene: dict,
+        models_dir: Path | None = None,
+    ) -> None:
         import uuid
 
         import cloudpickle
@@ -646,9 +724,17 @@ class DaskExecutor:
         if task is None:
             return False
         future = self.client.submit(
-            _dask_trial, self._token, self._payload, task.params, task.run_id,
-            self._models_dir, self._hygiene, self._threads, pure=False,
-            key=f"scanlab-trial-{task.run_id}-{self._token[:8]}")
+            _dask_trial,
+            self._token,
+            self._payload,
+            task.params,
+            task.run_id,
+            self._models_dir,
+            self._hygiene,
+            self._threads,
+            pure=False,
+            key=f"scanlab-trial-{task.run_id}-{self._token[:8]}",
+        )
         in_flight[future] = (task, time.monotonic())
         finished.add(future)
         return True

@@ -94,8 +94,11 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             continue
     keras = sys.modules.get("keras")  # importing Keras only to name its backend costs seconds
-    found["backend"] = keras.backend.backend() if keras is not None else os.environ.get(
-        "KERAS_BACKEND", "tensorflow")
+    found["backend"] = (
+        keras.backend.backend()
+        if keras is not None
+        else os.environ.get("KERAS_BACKEND", "tensorflow")
+    )
     return found
 
 
@@ -205,18 +208,20 @@ class Experiment:
         rows = []
         for round_dir in round_dirs(self.path):
             manifest = read_manifest(round_dir) or {}
-            rows.append({
-                "round": _round_number(round_dir),
-                "status": manifest.get("status"),
-                "runs_ok": manifest.get("runs_ok"),
-                "runs_failed": manifest.get("runs_failed"),
-                "planned_runs": manifest.get("planned_runs"),
-                "grid_size": manifest.get("grid_size"),
-                "random_method": manifest.get("random_method"),
-                "seed": manifest.get("seed"),
-                "started": manifest.get("started"),
-                "ended": manifest.get("ended"),
-            })
+            rows.append(
+                {
+                    "round": _round_number(round_dir),
+                    "status": manifest.get("status"),
+                    "runs_ok": manifest.get("runs_ok"),
+                    "runs_failed": manifest.get("runs_failed"),
+                    "planned_runs": manifest.get("planned_runs"),
+                    "grid_size": manifest.get("grid_size"),
+                    "random_method": manifest.get("random_method"),
+                    "seed": manifest.get("seed"),
+                    "started": manifest.get("started"),
+                    "ended": manifest.get("ended"),
+                }
+            )
         return pd.DataFrame(rows)
 
     def _round_dir(self, number: int | None) -> Path:

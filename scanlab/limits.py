@@ -23,8 +23,11 @@ def planned_runs(grid_size: int, fraction_limit: float | None, round_limit: int 
     """
     n = grid_size
     if fraction_limit is not None:
-        if (isinstance(fraction_limit, bool) or not isinstance(fraction_limit, numbers.Real)
-                or not 0 < fraction_limit <= 1):
+        if (
+            isinstance(fraction_limit, bool)
+            or not isinstance(fraction_limit, numbers.Real)
+            or not 0 < fraction_limit <= 1
+        ):
             raise ScanArgumentError(
                 f"fraction_limit must be a fraction of the grid in (0, 1], got "
                 f"{fraction_limit!r}. Use e.g. fraction_limit=0.01 for 1% of the permutations."
@@ -126,13 +129,17 @@ def parse_performance_target(target: Any) -> PerformanceTarget | None:
 
     if target is None:
         return None
-    usage = ("Use [metric, value] or [metric, value, minimize], e.g. "
-             "performance_target=['val_accuracy', 0.97] or ['val_loss', 0.1, True].")
+    usage = (
+        "Use [metric, value] or [metric, value, minimize], e.g. "
+        "performance_target=['val_accuracy', 0.97] or ['val_loss', 0.1, True]."
+    )
     if not isinstance(target, (list, tuple)) or len(target) not in (2, 3):
         raise ScanArgumentError(f"performance_target={target!r} is malformed. {usage}")
     metric, value = target[0], target[1]
-    if not isinstance(metric, str) or isinstance(value, bool) or not isinstance(
-        value, numbers.Real
+    if (
+        not isinstance(metric, str)
+        or isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
     ):
         raise ScanArgumentError(
             f"performance_target={target!r} needs a metric name and a number. {usage}"

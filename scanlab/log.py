@@ -116,15 +116,26 @@ class ResultLog:
             return pd.DataFrame(columns=order_columns(self.param_names, []))
         return load_results(self.round_dir)
 
-    def append(self, row: Mapping[str, Any], history: Mapping[str, list] | None = None,
-               traceback: str | None = None) -> None:
+    def append(
+        self,
+        row: Mapping[str, Any],
+        history: Mapping[str, list] | None = None,
+        traceback: str | None = None,
+    ) -> None:
         """Write one finished run: its history to the sidecar, then its row to the CSV."""
-        record = {"run_id": row["run_id"], "round": row["round"],
-                  "history": dict(history or {}), "traceback": traceback}
+        record = {
+            "run_id": row["run_id"],
+            "round": row["round"],
+            "history": dict(history or {}),
+            "traceback": traceback,
+        }
         self._history_file.write(json.dumps(record, default=_json_default) + "\n")
         self._history_file.flush()
-        metric_names = [k for k in row if k not in HEAD_COLUMNS and k not in TAIL_COLUMNS
-                        and k not in self.param_names]
+        metric_names = [
+            k
+            for k in row
+            if k not in HEAD_COLUMNS and k not in TAIL_COLUMNS and k not in self.param_names
+        ]
         if self.columns is None or any(name not in self.columns for name in metric_names):
             self._start_part(metric_names)
         assert self._csv_file is not None and self.columns is not None
@@ -139,8 +150,11 @@ class ResultLog:
             os.fsync(self._csv_file.fileno())
 
     def _start_part(self, metric_names: list[str]) -> None:
-        known = [c for c in (self.columns or []) if c not in HEAD_COLUMNS
-                 and c not in TAIL_COLUMNS and c not in self.param_names]
+        known = [
+            c
+            for c in (self.columns or [])
+            if c not in HEAD_COLUMNS and c not in TAIL_COLUMNS and c not in self.param_names
+        ]
         columns = order_columns(self.param_names, sorted(set(known) | set(metric_names)))
         if self._csv_file is not None:
             self._csv_file.close()
@@ -246,8 +260,11 @@ def _read_csv(path: Path) -> pd.DataFrame:
     if not data.strip():
         return pd.DataFrame()
     try:
-        frame = pd.read_csv(io.BytesIO(data), dtype={"run_id": str, "error": str, "status": str},
-                            keep_default_na=True)
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            dtype={"run_id": str, "error": str, "status": str},
+            keep_default_na=True,
+        )
     except pd.errors.ParserError as exc:
         raise ResultsFormatError(f"{str(path)!r} is corrupt: {exc}") from exc
     native = "run_id" in frame.columns
@@ -275,10 +292,16 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 def from_talos(frame: pd.DataFrame) -> pd.DataFrame:
     """Map a Talos experiment table (1.x or 2.x) onto scanlab's columns."""
-    renamed = frame.rename(columns={"round_epochs": "epochs_run", "duration": "duration_s",
-                                    "_trial_id": "talos_trial_id"})
-    renamed = renamed.drop(columns=[c for c in ("execution_time", "_warnings", "_param_hash")
-                                    if c in renamed.columns])
+    renamed = frame.rename(
+        columns={
+            "round_epochs": "epochs_run",
+            "duration": "duration_s",
+            "_trial_id": "talos_trial_id",
+        }
+    )
+    renamed = renamed.drop(
+        columns=[c for c in ("execution_time", "_warnings", "_param_hash") if c in renamed.columns]
+    )
     renamed.insert(0, "run_id", [f"talos-{i}" for i in range(len(renamed))])
     renamed.insert(1, "round", 1)
     renamed.insert(2, "status", "ok")
@@ -293,8 +316,9 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             frame[column] = frame[column].astype("string")
     for column in ("start", "end"):
         if column in frame.columns and not pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = pd.to_datetime(frame[column], utc=True, errors="coerce",
-                                           format="ISO8601")
+            frame[column] = pd.to_datetime(
+                frame[column], utc=True, errors="coerce", format="ISO8601"
+            )
     return frame
 
 
@@ -307,9 +331,11 @@ def read_histories(path: str | os.PathLike) -> dict[str, dict[str, list[float]]]
     path = Path(path)
     if path.is_file():
         path = path.parent
-    files = [path / HISTORY_FILE] if (path / HISTORY_FILE).exists() else [
-        d / HISTORY_FILE for d in round_dirs(path) if (d / HISTORY_FILE).exists()
-    ]
+    files = (
+        [path / HISTORY_FILE]
+        if (path / HISTORY_FILE).exists()
+        else [d / HISTORY_FILE for d in round_dirs(path) if (d / HISTORY_FILE).exists()]
+    )
     histories: dict[str, dict[str, list[float]]] = {}
     for file in files:
         for line in _read_complete_lines(file).decode("utf-8").splitlines():

@@ -8,10 +8,21 @@ from collections.abc import Collection
 from scanlab.errors import MetricNotFoundError
 
 # Words of a metric name that mean "lower is better" (besides loss, error, crossentropy).
-_LOWER_IS_BETTER = frozenset({
-    "mse", "mae", "mape", "msle", "rmse", "hinge", "logcosh", "kld", "divergence", "poisson",
-    "duration",
-})
+_LOWER_IS_BETTER = frozenset(
+    {
+        "mse",
+        "mae",
+        "mape",
+        "msle",
+        "rmse",
+        "hinge",
+        "logcosh",
+        "kld",
+        "divergence",
+        "poisson",
+        "duration",
+    }
+)
 
 
 def is_loss_like(metric: str) -> bool:

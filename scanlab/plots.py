@@ -58,8 +58,11 @@ def _quiet(func: _F) -> _F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with warnings.catch_warnings():
-            for category in (matplotlib.MatplotlibDeprecationWarning,
-                             PendingDeprecationWarning, FutureWarning):
+            for category in (
+                matplotlib.MatplotlibDeprecationWarning,
+                PendingDeprecationWarning,
+                FutureWarning,
+            ):
                 warnings.filterwarnings("ignore", category=category, module="seaborn")
             return func(*args, **kwargs)
 
@@ -96,14 +99,23 @@ def _note(target: Axes | Figure, shown: int, total: int, seed: int) -> None:
     if isinstance(target, Figure):
         target.text(0.995, 0.995, text, ha="right", va="top", **_NOTE_STYLE)
     else:  # under the x axis label, right-aligned: never on top of the title or the data
-        target.annotate(text, xy=(1.0, 0.0), xycoords="axes fraction", xytext=(0, -34),
-                        textcoords="offset points", ha="right", va="top",
-                        annotation_clip=False, **_NOTE_STYLE)
+        target.annotate(
+            text,
+            xy=(1.0, 0.0),
+            xycoords="axes fraction",
+            xytext=(0, -34),
+            textcoords="offset points",
+            ha="right",
+            va="top",
+            annotation_clip=False,
+            **_NOTE_STYLE,
+        )
 
 
 def _empty(ax: Axes, message: str) -> Axes:
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes,
-            color="0.4", wrap=True)
+    ax.text(
+        0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="0.4", wrap=True
+    )
     ax.set_xticks([])
     ax.set_yticks([])
     return ax
@@ -120,8 +132,9 @@ def _finite(data: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return out[keep]
 
 
-def _levels(data: pd.DataFrame, column: str | None, max_levels: int = 12
-            ) -> tuple[pd.DataFrame, list[str] | None]:
+def _levels(
+    data: pd.DataFrame, column: str | None, max_levels: int = 12
+) -> tuple[pd.DataFrame, list[str] | None]:
     if column is None:
         return data, None
     labels, order = an.as_levels(data[column], max_levels)
@@ -174,25 +187,53 @@ def plot_line(
     change = np.flatnonzero(np.r_[True, best[1:] != best[:-1]])
     steps = np.r_[change, len(best) - 1] if len(best) else change
     shown = np.isfinite(best[steps])
-    ax.plot(runs[steps][shown], best[steps][shown], drawstyle="steps-post", color="C1",
-            lw=1.8, label="best so far")
+    ax.plot(
+        runs[steps][shown],
+        best[steps][shown],
+        drawstyle="steps-post",
+        color="C1",
+        lw=1.8,
+        label="best so far",
+    )
     pick = np.flatnonzero(np.isfinite(values))
     total = len(pick)
     if total > max_points:
         pick = np.sort(np.random.default_rng(seed).choice(pick, max_points, replace=False))
-    ax.scatter(runs[pick], values[pick], s=8 if len(pick) < 2000 else 3, alpha=0.6,
-               color="C0", label=metric, linewidths=0)
+    ax.scatter(
+        runs[pick],
+        values[pick],
+        s=8 if len(pick) < 2000 else 3,
+        alpha=0.6,
+        color="C0",
+        label=metric,
+        linewidths=0,
+    )
     _note(ax, len(pick), total, seed)
     failed = np.flatnonzero(~ok)
     if len(failed):
-        ax.plot(failed, np.zeros(len(failed)), "x", color="C3", ms=5, clip_on=False,
-                transform=ax.get_xaxis_transform(), label=f"failed ({len(failed):,})")
+        ax.plot(
+            failed,
+            np.zeros(len(failed)),
+            "x",
+            color="C3",
+            ms=5,
+            clip_on=False,
+            transform=ax.get_xaxis_transform(),
+            label=f"failed ({len(failed):,})",
+        )
     if "round" in data.columns and data["round"].nunique() > 1:
         rounds = data["round"].to_numpy()
         for b in np.flatnonzero(rounds[1:] != rounds[:-1]) + 1:
             ax.axvline(b - 0.5, color="0.6", ls=":", lw=1)
-            ax.text(b, 1.0, f" round {rounds[b]}", transform=ax.get_xaxis_transform(),
-                    va="top", fontsize=8, color="0.4")
+            ax.text(
+                b,
+                1.0,
+                f" round {rounds[b]}",
+                transform=ax.get_xaxis_transform(),
+                va="top",
+                fontsize=8,
+                color="0.4",
+            )
     ax.set_xlabel("run (in recorded order)")
     ax.set_ylabel(metric)
     ax.set_title(f"{metric} over runs ({an.direction_words(minimize)})", loc="left")
@@ -226,8 +267,15 @@ def plot_hist(
         return _empty(ax, f"no finite values of {metric}")
     frame, total = an.subsample(frame, max_points, seed)
     frame, order = _levels(frame, by)
-    sns.histplot(frame, x=metric, hue=by, hue_order=order, bins=bins or "auto",
-                 element="step" if by else "bars", ax=ax)
+    sns.histplot(
+        frame,
+        x=metric,
+        hue=by,
+        hue_order=order,
+        bins=bins or "auto",
+        element="step" if by else "bars",
+        ax=ax,
+    )
     _note(ax, len(frame), total, seed)
     ax.set_title(f"{metric}" + (f" by {by}" if by else ""), loc="left")
     return ax
@@ -263,19 +311,33 @@ def plot_kde(
     frame, total = an.subsample(frame, max_points, seed)
     if len(frame) < 2 or frame[x].nunique() < 2 or (y and frame[y].nunique() < 2):
         sns.rugplot(frame, x=x, ax=ax)
-        ax.text(0.5, 0.5, "not enough distinct values for a density", ha="center",
-                transform=ax.transAxes, color="0.4")
+        ax.text(
+            0.5,
+            0.5,
+            "not enough distinct values for a density",
+            ha="center",
+            transform=ax.transAxes,
+            color="0.4",
+        )
     elif y:
         sns.kdeplot(frame, x=x, y=y, fill=True, ax=ax, warn_singular=False)
     else:
         frame, order = _levels(frame, by)
-        sns.kdeplot(frame, x=x, hue=by, hue_order=order, common_norm=False, ax=ax,
-                    warn_singular=False)
+        sns.kdeplot(
+            frame, x=x, hue=by, hue_order=order, common_norm=False, ax=ax, warn_singular=False
+        )
         if by:
             lonely = [lev for lev in order if frame.loc[frame[by] == lev, x].nunique() < 2]
             if lonely:
-                sns.rugplot(frame[frame[by].isin(lonely)], x=x, hue=by, hue_order=order,
-                            ax=ax, legend=False, height=0.05)
+                sns.rugplot(
+                    frame[frame[by].isin(lonely)],
+                    x=x,
+                    hue=by,
+                    hue_order=order,
+                    ax=ax,
+                    legend=False,
+                    height=0.05,
+                )
     _note(ax, len(frame), total, seed)
     title = f"density of {x}" + (f" and {y}" if y else "") + (f" by {by}" if by else "")
     ax.set_title(title, loc="left")
@@ -306,11 +368,11 @@ def plot_rounds(
     frame = frame.assign(round=frame["round"] if "round" in frame.columns else 1)
     frame, total = an.subsample(frame, max_points, seed)
     frame, order = _levels(frame, "round", max_levels=50)
-    sns.boxplot(frame, x="round", y=metric, order=order, ax=ax, color="0.85",
-                showfliers=False, width=0.5)
+    sns.boxplot(
+        frame, x="round", y=metric, order=order, ax=ax, color="0.85", showfliers=False, width=0.5
+    )
     dots = an.subsample(frame, 3000, seed)[0]
-    sns.stripplot(dots, x="round", y=metric, order=order, ax=ax, size=2.5, alpha=0.5,
-                  jitter=0.2)
+    sns.stripplot(dots, x="round", y=metric, order=order, ax=ax, size=2.5, alpha=0.5, jitter=0.2)
     _note(ax, len(frame), total, seed)
     ax.set_title(f"{metric} per round", loc="left")
     return ax
@@ -342,32 +404,45 @@ def plot_round_comparison(
     """
     from matplotlib.ticker import PercentFormatter
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 4.2), layout="constrained",
-                                      gridspec_kw={"width_ratios": [3, 2]})
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(11.0, 4.2), layout="constrained", gridspec_kw={"width_ratios": [3, 2]}
+    )
     plot_rounds(data, metric, ax=left, max_points=max_points, seed=seed)
     rows = comparison.reset_index(drop=True)
     positions = np.arange(len(rows))
     best = rows["best"].to_numpy(dtype=float)
     shown = np.isfinite(best)
     if shown.any():
-        left.plot(positions[shown], best[shown], "o-", color="C1", lw=1.5, ms=5,
-                  label="best", zorder=5)
+        left.plot(
+            positions[shown], best[shown], "o-", color="C1", lw=1.5, ms=5, label="best", zorder=5
+        )
     threshold = comparison.attrs.get("threshold", np.nan)
     quantile = comparison.attrs.get("quantile")
     if threshold is not None and np.isfinite(threshold):
-        left.axhline(threshold, color="C3", ls="--", lw=1,
-                     label=f"top {quantile:.0%} threshold" if quantile else "top threshold")
+        left.axhline(
+            threshold,
+            color="C3",
+            ls="--",
+            lw=1,
+            label=f"top {quantile:.0%} threshold" if quantile else "top threshold",
+        )
     if left.get_legend_handles_labels()[0]:
         left.legend(loc="best", fontsize=8)
     width = 0.38
     labels = [str(r) for r in rows["round"]]
     rate = rows["top_rate"].to_numpy(dtype=float)
     share = rows["top_compute_share"].to_numpy(dtype=float)
-    right.bar(positions - width / 2, np.nan_to_num(rate), width, color="C0",
-              label="runs in the top")
+    right.bar(
+        positions - width / 2, np.nan_to_num(rate), width, color="C0", label="runs in the top"
+    )
     if np.isfinite(share).any():
-        right.bar(positions + width / 2, np.nan_to_num(share), width, color="C2",
-                  label="compute on top runs")
+        right.bar(
+            positions + width / 2,
+            np.nan_to_num(share),
+            width,
+            color="C2",
+            label="compute on top runs",
+        )
     for x, value in zip(positions - width / 2, rate, strict=True):
         if np.isfinite(value):
             right.text(x, value, f"{value:.0%}", ha="center", va="bottom", fontsize=7)
@@ -390,8 +465,9 @@ def plot_round_comparison(
 
 
 @_quiet
-def plot_correlations(corr: pd.DataFrame, *, ax: Axes | None = None,
-                      title: str | None = None) -> Axes:
+def plot_correlations(
+    corr: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None
+) -> Axes:
     """Bar chart of :func:`scanlab.analysis.correlations`: one bar per parameter.
 
     Numeric parameters show their signed rank correlation; categorical ones (hatched) show
@@ -433,8 +509,11 @@ def plot_correlations(corr: pd.DataFrame, *, ax: Axes | None = None,
         bar.set_hatch(h)
     for yi, v, (_, r) in zip(y, values, rows.iterrows(), strict=True):
         p = r.get("p_value", np.nan)
-        text = f" {v:+.2f}" if r["kind"] == "numeric" else (
-            f" {v:.2f}" if r["kind"] == "categorical" else " —")
+        text = (
+            f" {v:+.2f}"
+            if r["kind"] == "numeric"
+            else (f" {v:.2f}" if r["kind"] == "categorical" else " —")
+        )
         if np.isfinite(p):
             text += f"  (p={p:.2g})"
         ax.text(v if v >= 0 else 0, yi, text, va="center", fontsize=8)
@@ -447,8 +526,9 @@ def plot_correlations(corr: pd.DataFrame, *, ax: Axes | None = None,
 
 
 @_quiet
-def plot_corr_matrix(matrix: pd.DataFrame, *, ax: Axes | None = None,
-                     title: str | None = None) -> Axes:
+def plot_corr_matrix(
+    matrix: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None
+) -> Axes:
     """Heatmap of :func:`scanlab.analysis.corr_matrix` (one-hot columns for categoricals).
 
     Examples
@@ -460,16 +540,28 @@ def plot_corr_matrix(matrix: pd.DataFrame, *, ax: Axes | None = None,
     ax = _axes(ax, figsize=(min(3 + 0.5 * n, 11), min(2.5 + 0.45 * n, 9)))
     if n == 0:
         return _empty(ax, "no varying columns to correlate")
-    sns.heatmap(matrix, vmin=-1, vmax=1, center=0, cmap="vlag", annot=n <= 14, fmt=".2f",
-                annot_kws={"fontsize": 7}, square=n <= 20, linewidths=0.5, ax=ax,
-                cbar_kws={"shrink": 0.7})
+    sns.heatmap(
+        matrix,
+        vmin=-1,
+        vmax=1,
+        center=0,
+        cmap="vlag",
+        annot=n <= 14,
+        fmt=".2f",
+        annot_kws={"fontsize": 7},
+        square=n <= 20,
+        linewidths=0.5,
+        ax=ax,
+        cbar_kws={"shrink": 0.7},
+    )
     ax.set_title(title or "rank correlations", loc="left")
     return ax
 
 
 @_quiet
-def plot_importance(importance: pd.DataFrame, *, ax: Axes | None = None,
-                    title: str | None = None) -> Axes:
+def plot_importance(
+    importance: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None
+) -> Axes:
     """Bar chart of :func:`scanlab.analysis.param_importance` with its std as error bars.
 
     Examples
@@ -483,8 +575,14 @@ def plot_importance(importance: pd.DataFrame, *, ax: Axes | None = None,
         return _empty(ax, "importance not available (too few runs in the top quantile)")
     rows = importance.iloc[::-1]
     y = np.arange(len(rows))
-    ax.barh(y, rows["importance"].fillna(0), xerr=rows["importance_std"].fillna(0),
-            color="C2", ecolor="0.3", capsize=2)
+    ax.barh(
+        y,
+        rows["importance"].fillna(0),
+        xerr=rows["importance_std"].fillna(0),
+        color="C2",
+        ecolor="0.3",
+        capsize=2,
+    )
     ax.set_yticks(y, rows["param"].astype(str))
     ax.axvline(0, color="0.3", lw=0.8)
     ax.set_xlabel("drop in ROC AUC when the parameter is shuffled")
@@ -492,9 +590,18 @@ def plot_importance(importance: pd.DataFrame, *, ax: Axes | None = None,
     return ax
 
 
-def _cat_plot(kind: str, data: pd.DataFrame, x: str, y: str, hue: str | None,
-              col: str | None, ax: Axes | None, max_points: int, seed: int,
-              options: dict[str, Any]) -> Axes | Figure:
+def _cat_plot(
+    kind: str,
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    hue: str | None,
+    col: str | None,
+    ax: Axes | None,
+    max_points: int,
+    seed: int,
+    options: dict[str, Any],
+) -> Axes | Figure:
     for c, role in ((x, "x"), (y, "y"), (hue, "hue"), (col, "col")):
         _check_column(data, c, role)
     frame = _finite(an.ok_runs(data), y)
@@ -514,15 +621,30 @@ def _cat_plot(kind: str, data: pd.DataFrame, x: str, y: str, hue: str | None,
             sns.move_legend(ax, "best", title=hue, fontsize=8)
         return ax
     if ax is not None:
-        raise an.AnalysisError("`ax` cannot be used with `col` (one panel per value): "
-                               "leave ax out and use the returned Figure")
+        raise an.AnalysisError(
+            "`ax` cannot be used with `col` (one panel per value): "
+            "leave ax out and use the returned Figure"
+        )
     ncol = len(col_order or [])
-    grid = sns.catplot(frame, kind=kind, x=x, y=y, hue=hue, col=col, order=x_order,
-                       hue_order=hue_order, col_order=col_order, col_wrap=min(ncol, 4) or None,
-                       height=3.2, aspect=1.1, **options)
+    grid = sns.catplot(
+        frame,
+        kind=kind,
+        x=x,
+        y=y,
+        hue=hue,
+        col=col,
+        order=x_order,
+        hue_order=hue_order,
+        col_order=col_order,
+        col_wrap=min(ncol, 4) or None,
+        height=3.2,
+        aspect=1.1,
+        **options,
+    )
     grid.set_titles(col_template=f"{col} = {{col_name}}")
-    grid.figure.suptitle(f"{y} by {x}" + (f" and {hue}" if hue else "") + f", per {col}",
-                         x=0.01, ha="left", y=1.02)
+    grid.figure.suptitle(
+        f"{y} by {x}" + (f" and {hue}" if hue else "") + f", per {col}", x=0.01, ha="left", y=1.02
+    )
     _note(grid.figure, len(frame), total, seed)
     return _figure_out(grid.figure)
 
@@ -555,8 +677,7 @@ def plot_bars(
     ...                    'opt': ['a', 'a', 'b', 'b'] * 2, 'acc': np.linspace(0, 1, 8)})
     >>> fig = plot_bars(df, 'epochs', 'acc', hue='opt', col='lr')
     """
-    return _cat_plot("bar", data, x, y, hue, col, ax, max_points, seed,
-                     {"errorbar": ("se", 1.96)})
+    return _cat_plot("bar", data, x, y, hue, col, ax, max_points, seed, {"errorbar": ("se", 1.96)})
 
 
 @_quiet
@@ -578,8 +699,9 @@ def plot_box(
     >>> df = pd.DataFrame({'opt': ['a', 'b'] * 4, 'acc': np.linspace(0, 1, 8)})
     >>> ax = plot_box(df, 'opt', 'acc')
     """
-    return _cat_plot("box", data, x, y, hue, col, ax, max_points, seed,
-                     {"flierprops": {"markersize": 2}})
+    return _cat_plot(
+        "box", data, x, y, hue, col, ax, max_points, seed, {"flierprops": {"markersize": 2}}
+    )
 
 
 @_quiet
@@ -611,8 +733,13 @@ def plot_parallel(info: an.ParallelInfo, *, ax: Axes | None = None) -> Axes:
     cmap = plt.get_cmap("viridis_r" if info.minimize else "viridis")
     norm = plt.Normalize(np.min(values), np.max(values)) if len(values) else None
     n = len(frame)
-    lines = LineCollection(segments, cmap=cmap, norm=norm, linewidths=0.8,
-                           alpha=0.8 if n <= 100 else 0.4 if n <= 500 else 0.15)
+    lines = LineCollection(
+        segments,
+        cmap=cmap,
+        norm=norm,
+        linewidths=0.8,
+        alpha=0.8 if n <= 100 else 0.4 if n <= 500 else 0.15,
+    )
     lines.set_array(values)
     ax.add_collection(lines)
     ax.plot(xs, frame[info.axes].to_numpy(dtype=float)[-1], color="C3", lw=2.5)
@@ -620,9 +747,15 @@ def plot_parallel(info: an.ParallelInfo, *, ax: Axes | None = None) -> Axes:
         ax.axvline(i, color="0.3", lw=0.8)
         pos, labels = info.ticks[name]
         for p, lab in zip(pos, labels, strict=True):
-            ax.text(i + 0.03, p, lab, fontsize=7, va="center", color="0.2",
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none",
-                          "alpha": 0.7})
+            ax.text(
+                i + 0.03,
+                p,
+                lab,
+                fontsize=7,
+                va="center",
+                color="0.2",
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
+            )
     ax.set_xticks(xs, info.axes, rotation=20, ha="right")
     ax.set_xlim(-0.2, n_axes - 0.6)
     ax.set_ylim(-0.1, 1.05)
@@ -633,9 +766,16 @@ def plot_parallel(info: an.ParallelInfo, *, ax: Axes | None = None) -> Axes:
     ax.figure.colorbar(solid, ax=ax, label=info.metric, pad=0.01)
     ax.set_title("parallel coordinates (red: best run)", loc="left")
     if len(frame) < info.n_total:
-        ax.text(1.0, 1.01, f"{len(frame):,} of {info.n_total:,} runs drawn: the best 5 % and "
-                "a seeded random sample", transform=ax.transAxes, ha="right", va="bottom",
-                **_NOTE_STYLE)
+        ax.text(
+            1.0,
+            1.01,
+            f"{len(frame):,} of {info.n_total:,} runs drawn: the best 5 % and "
+            "a seeded random sample",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            **_NOTE_STYLE,
+        )
     return ax
 
 
@@ -668,23 +808,41 @@ def plot_regression(
     if len(frame) == 0:
         return _empty(ax, f"no runs with both {reg.x} and {reg.y}")
     frame, total = an.subsample(frame, max_points, seed)
-    ax.scatter(frame[reg.x], frame[reg.y], s=10 if len(frame) < 2000 else 3, alpha=0.6,
-               color="C0", linewidths=0, label="runs")
+    ax.scatter(
+        frame[reg.x],
+        frame[reg.y],
+        s=10 if len(frame) < 2000 else 3,
+        alpha=0.6,
+        color="C0",
+        linewidths=0,
+        label="runs",
+    )
     lo, hi = float(frame[reg.x].min()), float(frame[reg.x].max())
     both = np.array([min(lo, frame[reg.y].min()), max(hi, frame[reg.y].max())])
     ax.plot(both, both, ls="--", color="0.6", lw=1, label="val = train")
     if np.isfinite(reg.slope):
         xs = np.array([lo, hi])
-        ax.plot(xs, reg.intercept + reg.slope * xs, color="C1", lw=2,
-                label=f"fit: slope {reg.slope:.3g}, r² {reg.r2:.3f}")
+        ax.plot(
+            xs,
+            reg.intercept + reg.slope * xs,
+            color="C1",
+            lw=2,
+            label=f"fit: slope {reg.slope:.3g}, r² {reg.r2:.3f}",
+        )
     out = reg.outliers
     if len(out):
-        ax.scatter(out["x"], out["y"], s=22, color="C3", zorder=3,
-                   label=f"off the line ({len(out):,})")
+        ax.scatter(
+            out["x"], out["y"], s=22, color="C3", zorder=3, label=f"off the line ({len(out):,})"
+        )
         if "run_id" in out.columns:
             for _, r in out[out["overfit"]].head(label_outliers).iterrows():
-                ax.annotate(str(r["run_id"]), (r["x"], r["y"]), fontsize=7,
-                            xytext=(3, 3), textcoords="offset points")
+                ax.annotate(
+                    str(r["run_id"]),
+                    (r["x"], r["y"]),
+                    fontsize=7,
+                    xytext=(3, 3),
+                    textcoords="offset points",
+                )
     _note(ax, len(frame), total, seed)
     ax.set_xlabel(reg.x)
     ax.set_ylabel(reg.y)
@@ -694,8 +852,14 @@ def plot_regression(
 
 
 @_quiet
-def plot_entropy(entropy: pd.DataFrame, key: str | None = None, *, ax: Axes | None = None,
-                 max_points: int = MAX_POINTS, seed: int = 0) -> Axes:
+def plot_entropy(
+    entropy: pd.DataFrame,
+    key: str | None = None,
+    *,
+    ax: Axes | None = None,
+    max_points: int = MAX_POINTS,
+    seed: int = 0,
+) -> Axes:
     """KL divergence of validation from training curves
     (:func:`scanlab.analysis.learning_entropy`) of one metric, per round.
 
@@ -714,16 +878,19 @@ def plot_entropy(entropy: pd.DataFrame, key: str | None = None, *, ax: Axes | No
     frame = entropy[(entropy["key"] == key).to_numpy()] if keys else entropy
     frame = frame[np.isfinite(frame["kl"].to_numpy(dtype=float))] if len(frame) else frame
     if len(frame) == 0:
-        return _empty(ax, "no per-epoch histories with training and validation curves"
-                      + (f" of {key}" if key else ""))
+        return _empty(
+            ax,
+            "no per-epoch histories with training and validation curves"
+            + (f" of {key}" if key else ""),
+        )
     frame = frame.assign(round=frame["round"] if "round" in frame.columns else 1)
     frame, total = an.subsample(frame, max_points, seed)
     frame, order = _levels(frame, "round", max_levels=50)
-    sns.boxplot(frame, x="round", y="kl", order=order, ax=ax, showfliers=False, width=0.5,
-                color="0.85")
+    sns.boxplot(
+        frame, x="round", y="kl", order=order, ax=ax, showfliers=False, width=0.5, color="0.85"
+    )
     dots = an.subsample(frame, 3000, seed)[0]
-    sns.stripplot(dots, x="round", y="kl", order=order, ax=ax, size=2.5, alpha=0.5,
-                  jitter=0.2)
+    sns.stripplot(dots, x="round", y="kl", order=order, ax=ax, size=2.5, alpha=0.5, jitter=0.2)
     _note(ax, len(frame), total, seed)
     ax.set_ylabel(f"KL(val_{key} ‖ {key})")
     ax.set_title(f"learning entropy of {key} per round", loc="left")
@@ -743,8 +910,13 @@ def plot_learning_curves(curves: pd.DataFrame, title: str | None = None) -> Figu
     >>> fig = plot_learning_curves(c)
     """
     keys = list(dict.fromkeys(curves["key"])) if len(curves) else []
-    fig, axes = plt.subplots(1, max(len(keys), 1), figsize=(5.2 * max(len(keys), 1), 3.8),
-                             squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        1,
+        max(len(keys), 1),
+        figsize=(5.2 * max(len(keys), 1), 3.8),
+        squeeze=False,
+        layout="constrained",
+    )
     if not keys:
         _empty(axes[0, 0], "no per-epoch histories for these runs")
         return _figure_out(fig)
@@ -756,13 +928,25 @@ def plot_learning_curves(curves: pd.DataFrame, title: str | None = None) -> Figu
             for split, ls in (("train", "--"), ("val", "-")):
                 s = part[(part["run_id"] == run_id) & (part["split"] == split)]
                 if len(s):
-                    ax.plot(s["epoch"], s["value"], ls=ls, color=palette[run_id], lw=1.4,
-                            label=f"{run_id}" if split == "val" else None)
+                    ax.plot(
+                        s["epoch"],
+                        s["value"],
+                        ls=ls,
+                        color=palette[run_id],
+                        lw=1.4,
+                        label=f"{run_id}" if split == "val" else None,
+                    )
         ax.set_title(f"{key} (dashed: training, solid: validation)", loc="left", fontsize=9)
         ax.set_xlabel("epoch")
         ax.set_ylabel(key)
-    axes[0, -1].legend(fontsize=7, title="run", title_fontsize=8, loc="upper left",
-                       bbox_to_anchor=(1.01, 1.0), frameon=False)
+    axes[0, -1].legend(
+        fontsize=7,
+        title="run",
+        title_fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+    )
     if title:
         fig.suptitle(title, x=0.01, ha="left")
     return _figure_out(fig)

@@ -67,8 +67,9 @@ def fix(params: Mapping[str, Any], name: str, value: Any) -> Params:
     return {**params, name: [value]}
 
 
-def set_range(params: Mapping[str, Any], name: str, start: float, stop: float,
-              steps: int) -> Params:
+def set_range(
+    params: Mapping[str, Any], name: str, start: float, stop: float, steps: int
+) -> Params:
     """Replace ``name``'s values with a Talos range ``(start, stop, steps)``."""
     _check_name(params, name)
     ParamSpace({name: (start, stop, steps)})  # validates the range
@@ -108,10 +109,19 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> pd.DataFrame:
             change = "widened"
         else:
             change = "changed"
-        rows.append({"parameter": name, "change": change, "removed": removed, "added": added,
-                     "n_before": len(old), "n_after": len(new)})
-    return pd.DataFrame(rows, columns=["parameter", "change", "removed", "added", "n_before",
-                                       "n_after"])
+        rows.append(
+            {
+                "parameter": name,
+                "change": change,
+                "removed": removed,
+                "added": added,
+                "n_before": len(old),
+                "n_after": len(new),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["parameter", "change", "removed", "added", "n_before", "n_after"]
+    )
 
 
 def _check_name(params: Mapping[str, Any], name: str) -> None:
@@ -137,9 +147,7 @@ def _match(name: str, current: list, asked: Iterable) -> list:
     asked = list(asked) if not isinstance(asked, (str, bytes)) else [asked]
     unknown = [a for a in asked if not any(_same(v, a) for v in current)]
     if unknown:
-        raise ParamsError(
-            f"{name!r} has no value(s) {unknown}; its values are {_labels(current)}."
-        )
+        raise ParamsError(f"{name!r} has no value(s) {unknown}; its values are {_labels(current)}.")
     return asked
 
 
@@ -147,16 +155,20 @@ def _labels(values: list) -> list[str]:
     return [value_label(v) for v in values]
 
 
-
-
 # -- automatic reduction during a scan (Talos's reduction_method) -----------------------------
 
 REDUCTION_METHODS = ("correlation", "spearman", "kendall", "pearson", "importance")
 
 
-def worst_value(window: pd.DataFrame, params: Iterable[str], metric: str, minimize: bool,
-                method: str = "correlation", threshold: float = 0.2,
-                protected: Mapping[str, int] | None = None) -> dict[str, Any] | None:
+def worst_value(
+    window: pd.DataFrame,
+    params: Iterable[str],
+    metric: str,
+    minimize: bool,
+    method: str = "correlation",
+    threshold: float = 0.2,
+    protected: Mapping[str, int] | None = None,
+) -> dict[str, Any] | None:
     """The value whose removal the recent runs argue for most, or None.
 
     Each parameter value is one-hot encoded and correlated with ``metric`` over ``window``
@@ -178,8 +190,9 @@ def worst_value(window: pd.DataFrame, params: Iterable[str], metric: str, minimi
     'b'
     """
     if method not in REDUCTION_METHODS:
-        raise ParamsError(f"reduction_method must be one of {list(REDUCTION_METHODS)}, got "
-                          f"{method!r}.")
+        raise ParamsError(
+            f"reduction_method must be one of {list(REDUCTION_METHODS)}, got {method!r}."
+        )
     protected = dict(protected or {})
     y = pd.to_numeric(window[metric], errors="coerce")
     usable = y.notna()
@@ -200,13 +213,13 @@ def worst_value(window: pd.DataFrame, params: Iterable[str], metric: str, minimi
                 continue
             badness = r if minimize else -r  # positive: this value goes with a worse metric
             if badness > threshold and (best is None or badness > best["score"]):
-                best = {"param": param, "value": value, "score": float(badness),
-                        "method": method}
+                best = {"param": param, "value": value, "score": float(badness), "method": method}
     return best
 
 
-def _worst_by_importance(window: pd.DataFrame, y: pd.Series, params: list[str], minimize: bool,
-                         threshold: float) -> dict[str, Any] | None:
+def _worst_by_importance(
+    window: pd.DataFrame, y: pd.Series, params: list[str], minimize: bool, threshold: float
+) -> dict[str, Any] | None:
     from sklearn.ensemble import RandomForestRegressor
     from sklearn.inspection import permutation_importance
 
@@ -224,9 +237,17 @@ def _worst_by_importance(window: pd.DataFrame, y: pd.Series, params: list[str], 
         return None
     means = y.groupby(window[param].astype(str)).mean()
     value = means.idxmax() if minimize else means.idxmin()
-    return {"param": param, "value": value, "score": float(shares[param]),
-            "method": "importance"}
+    return {"param": param, "value": value, "score": float(shares[param]), "method": "importance"}
 
 
-__all__ = ["add", "diff", "drop", "fix", "keep", "set_range", "talos_range", "values_of",
-           "worst_value"]
+__all__ = [
+    "add",
+    "diff",
+    "drop",
+    "fix",
+    "keep",
+    "set_range",
+    "talos_range",
+    "values_of",
+    "worst_value",
+]

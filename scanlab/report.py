@@ -87,8 +87,14 @@ def _fmt(value: Any) -> str:
 def _table(frame: pd.DataFrame, index: bool = False, scroll: bool = False) -> str:
     if frame is None or len(frame) == 0:
         return '<p class="note">(none)</p>'
-    text = frame.to_html(index=index, classes="tbl", border=0, na_rep="—",
-                         float_format=lambda v: f"{v:.4g}", escape=True)
+    text = frame.to_html(
+        index=index,
+        classes="tbl",
+        border=0,
+        na_rep="—",
+        float_format=lambda v: f"{v:.4g}",
+        escape=True,
+    )
     return f'<div class="scroll">{text}</div>' if scroll else text
 
 
@@ -123,8 +129,9 @@ class _Builder:
     def table(self, frame: pd.DataFrame, index: bool = False, scroll: bool = False) -> None:
         self.add(_table(frame, index, scroll))
 
-    def figure(self, name: str, draw: Callable[[], Any], caption: str = "",
-               wide: bool = False) -> None:
+    def figure(
+        self, name: str, draw: Callable[[], Any], caption: str = "", wide: bool = False
+    ) -> None:
         import matplotlib.pyplot as plt
 
         from scanlab.plots import figure_of
@@ -139,8 +146,10 @@ class _Builder:
                 data = _png(fig)
         except Exception as exc:  # a broken plot must not cost the whole report
             self.errors.append(f"{name}: {type(exc).__name__}: {exc}")
-            self.add(f'<p class="err">could not draw {html.escape(name)}: '
-                     f"{html.escape(type(exc).__name__)}: {html.escape(str(exc))}</p>")
+            self.add(
+                f'<p class="err">could not draw {html.escape(name)}: '
+                f"{html.escape(type(exc).__name__)}: {html.escape(str(exc))}</p>"
+            )
             return
         finally:  # close what this plot opened, and only that (not the user's figures)
             for number in set(plt.get_fignums()) - before:
@@ -150,8 +159,10 @@ class _Builder:
             self.timings[name] = time.perf_counter() - start
         cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
         cls = ' class="wide"' if wide else ""
-        self.add(f'<figure{cls}><img alt="{html.escape(name)}" '
-                 f'src="data:image/png;base64,{data}">{cap}</figure>')
+        self.add(
+            f'<figure{cls}><img alt="{html.escape(name)}" '
+            f'src="data:image/png;base64,{data}">{cap}</figure>'
+        )
 
 
 def _pick_panels(a: Analyze, corr: pd.DataFrame) -> list[str]:
@@ -226,17 +237,28 @@ def write_report(
         ("metric", metric, False),
         ("direction", an.direction_words(minimize), False),
         ("best value", _fmt(summary.best_value), False),
-        ("best run", f"{summary.best_run_id or '—'}"
-                     + (f" (round {summary.best_round})" if summary.best_round else ""), False),
+        (
+            "best run",
+            f"{summary.best_run_id or '—'}"
+            + (f" (round {summary.best_round})" if summary.best_round else ""),
+            False,
+        ),
     ]
-    b.add('<div class="cards">' + "".join(
-        f'<div class="card"><div class="k">{html.escape(key)}</div>'
-        f'<div class="v{" bad" if bad else ""}">{html.escape(val)}</div></div>'
-        for key, val, bad in cards) + "</div>")
-    b.note(f"Source: {analyze.source}. Parameters: {', '.join(params) or '(none)'}. "
-           f"Metrics: {', '.join(analyze.metrics)}. Failed runs are left out of every "
-           "statistic and plot below. A run is one trained permutation (Talos's \"round\"); "
-           "a round is one scan of the experiment.")
+    b.add(
+        '<div class="cards">'
+        + "".join(
+            f'<div class="card"><div class="k">{html.escape(key)}</div>'
+            f'<div class="v{" bad" if bad else ""}">{html.escape(val)}</div></div>'
+            for key, val, bad in cards
+        )
+        + "</div>"
+    )
+    b.note(
+        f"Source: {analyze.source}. Parameters: {', '.join(params) or '(none)'}. "
+        f"Metrics: {', '.join(analyze.metrics)}. Failed runs are left out of every "
+        'statistic and plot below. A run is one trained permutation (Talos\'s "round"); '
+        "a round is one scan of the experiment."
+    )
     fails = analyze.failures()
     if len(fails):
         b.h(3, "Failed runs by error type")
@@ -246,15 +268,20 @@ def write_report(
     if summary.n_rounds > 1:
         comparison = analyze.compare_rounds(metric)
         b.h(3, "Rounds compared")
-        b.note("Each round against one bar: the top 20 % of the ok runs of all rounds "
-               f"together ({metric} {'≤' if minimize else '≥'} "
-               f"{_fmt(comparison.attrs['threshold'])}). top_rate = share of the round's ok "
-               "runs in that top; top_compute_share = share of the round's compute (sum of "
-               "duration_s, failed runs included) spent on those runs. A good narrowing "
-               "raises both.")
+        b.note(
+            "Each round against one bar: the top 20 % of the ok runs of all rounds "
+            f"together ({metric} {'≤' if minimize else '≥'} "
+            f"{_fmt(comparison.attrs['threshold'])}). top_rate = share of the round's ok "
+            "runs in that top; top_compute_share = share of the round's compute (sum of "
+            "duration_s, failed runs included) spent on those runs. A good narrowing "
+            "raises both."
+        )
         b.table(comparison)
-        b.figure("round comparison", lambda: plots.plot_round_comparison(
-            data, comparison, metric, seed=seed), wide=True)
+        b.figure(
+            "round comparison",
+            lambda: plots.plot_round_comparison(data, comparison, metric, seed=seed),
+            wide=True,
+        )
 
     # ---- best runs -------------------------------------------------------------------------
     b.h(2, f"Best runs (top {k} by {metric})", "best-runs")
@@ -265,33 +292,51 @@ def write_report(
     corr = analyze.correlate(metric)
     if params:
         b.h(3, "Correlations")
-        b.note("Numeric parameters: Spearman rank correlation with the metric (positive = "
-               "higher metric values). Categorical parameters: Kruskal-Wallis test, effect "
-               "size epsilon² (0 = no effect, 1 = the value decides the rank); strength = "
-               "|rho| or sqrt(epsilon²). n = runs used.")
+        b.note(
+            "Numeric parameters: Spearman rank correlation with the metric (positive = "
+            "higher metric values). Categorical parameters: Kruskal-Wallis test, effect "
+            "size epsilon² (0 = no effect, 1 = the value decides the rank); strength = "
+            "|rho| or sqrt(epsilon²). n = runs used."
+        )
         b.table(corr)
-        b.figure("correlation bars", lambda: plots.plot_correlations(
-            corr, title=f"parameters vs {metric} (spearman / kruskal)"))
+        b.figure(
+            "correlation bars",
+            lambda: plots.plot_correlations(
+                corr, title=f"parameters vs {metric} (spearman / kruskal)"
+            ),
+        )
         others = [m for m in analyze.metrics if m != metric]
-        b.figure("correlation heatmap", lambda: plots.plot_corr_matrix(
-            an.corr_matrix(data, params, [metric, *others]), title="spearman correlations "
-            "(categorical parameters one-hot)"), wide=True)
+        b.figure(
+            "correlation heatmap",
+            lambda: plots.plot_corr_matrix(
+                an.corr_matrix(data, params, [metric, *others]),
+                title="spearman correlations (categorical parameters one-hot)",
+            ),
+            wide=True,
+        )
         b.h(3, "Importance for reaching the top 10 %")
         importance = analyze.importance(metric, seed=seed)
-        b.note("Random forest (seeded) predicting whether a run is in the top 10 % from its "
-               "parameters; importance = drop of ROC AUC on held-out runs when the parameter "
-               "is shuffled (permutation importance).")
+        b.note(
+            "Random forest (seeded) predicting whether a run is in the top 10 % from its "
+            "parameters; importance = drop of ROC AUC on held-out runs when the parameter "
+            "is shuffled (permutation importance)."
+        )
         b.table(importance)
         b.figure("importance", lambda: plots.plot_importance(importance))
         b.h(3, "Per-value summary")
-        b.note("For every parameter value: runs, mean / median / std of the metric, "
-               "top_share = share of the top-10 % runs with this value, top_rate = share of "
-               "this value's runs in the top 10 %, corr = Spearman correlation of the one-hot "
-               "indicator with the metric.")
+        b.note(
+            "For every parameter value: runs, mean / median / std of the metric, "
+            "top_share = share of the top-10 % runs with this value, top_rate = share of "
+            "this value's runs in the top 10 %, corr = Spearman correlation of the one-hot "
+            "indicator with the metric."
+        )
         values = analyze.value_summary(metric)
         vc = analyze.correlate_values(metric)[["param", "value", "correlation", "p_value"]]
-        values = values.merge(vc.rename(columns={"correlation": "corr", "p_value": "corr_p"}),
-                              on=["param", "value"], how="left")
+        values = values.merge(
+            vc.rename(columns={"correlation": "corr", "p_value": "corr_p"}),
+            on=["param", "value"],
+            how="left",
+        )
         b.table(values, scroll=True)
     else:
         b.note("No parameter columns were found.")
@@ -303,8 +348,7 @@ def write_report(
     b.figure("kde", lambda: plots.plot_kde(data, metric, seed=seed))
     panels = _pick_panels(analyze, corr) if params else []
     if panels:
-        b.figure("kde by parameter", lambda: plots.plot_kde(data, metric, by=panels[0],
-                                                            seed=seed))
+        b.figure("kde by parameter", lambda: plots.plot_kde(data, metric, by=panels[0], seed=seed))
     b.figure("rounds", lambda: plots.plot_rounds(data, metric, seed=seed))
 
     # ---- parameter plots -------------------------------------------------------------------
@@ -313,28 +357,53 @@ def write_report(
         x = panels[0]
         hue = panels[1] if len(panels) > 1 else None
         col = panels[2] if len(panels) > 2 else None
-        b.figure("bars", lambda: plots.plot_bars(data, x, metric, hue=hue, col=col, seed=seed),
-                 f"mean {metric} (95 % CI) by {x}" + (f", hue {hue}" if hue else "")
-                 + (f", panels by {col}" if col else ""), wide=col is not None)
+        b.figure(
+            "bars",
+            lambda: plots.plot_bars(data, x, metric, hue=hue, col=col, seed=seed),
+            f"mean {metric} (95 % CI) by {x}"
+            + (f", hue {hue}" if hue else "")
+            + (f", panels by {col}" if col else ""),
+            wide=col is not None,
+        )
         b.figure("boxes", lambda: plots.plot_box(data, x, metric, hue=hue, seed=seed))
     else:
         b.note("No parameter with 2 to 8 values to draw bars and boxes for.")
     if params:
-        b.figure("parallel coordinates", lambda: plots.plot_parallel(
-            an.parallel_coordinates(data, metric, params, minimize, seed=seed)), wide=True)
+        b.figure(
+            "parallel coordinates",
+            lambda: plots.plot_parallel(
+                an.parallel_coordinates(data, metric, params, minimize, seed=seed)
+            ),
+            wide=True,
+        )
 
     # ---- training vs validation ------------------------------------------------------------
     b.h(2, "Training vs validation", "train-val")
     regs = analyze.regressions()
     if regs:
-        b.note("Validation metric fitted on training metric across runs. Runs more than 3 "
-               "residual standard deviations off the line are listed; overfit = validation "
-               "worse than the line predicts.")
-        b.table(pd.DataFrame([{
-            "train": r.x, "validation": r.y, "n": r.n, "slope": r.slope,
-            "intercept": r.intercept, "r2": r.r2, "residual_std": r.residual_std,
-            "off the line": len(r.outliers), "overfit": int(r.outliers["overfit"].sum())
-            if len(r.outliers) else 0} for r in regs]))
+        b.note(
+            "Validation metric fitted on training metric across runs. Runs more than 3 "
+            "residual standard deviations off the line are listed; overfit = validation "
+            "worse than the line predicts."
+        )
+        b.table(
+            pd.DataFrame(
+                [
+                    {
+                        "train": r.x,
+                        "validation": r.y,
+                        "n": r.n,
+                        "slope": r.slope,
+                        "intercept": r.intercept,
+                        "r2": r.r2,
+                        "residual_std": r.residual_std,
+                        "off the line": len(r.outliers),
+                        "overfit": int(r.outliers["overfit"].sum()) if len(r.outliers) else 0,
+                    }
+                    for r in regs
+                ]
+            )
+        )
         for r in regs:
             b.figure(f"regression {r.y}", lambda r=r: plots.plot_regression(data, r, seed=seed))
         for r in regs:
@@ -342,28 +411,37 @@ def write_report(
                 b.h(3, f"Runs off the {r.y} ~ {r.x} line (at most 20)")
                 b.table(r.outliers.head(20))
     else:
-        b.note("No training/validation metric pairs (loss / val_loss, accuracy / "
-               "val_accuracy) in the results.")
+        b.note(
+            "No training/validation metric pairs (loss / val_loss, accuracy / "
+            "val_accuracy) in the results."
+        )
     histories = analyze.histories()
     if histories:
         entropy = analyze.learning_entropy()
         b.h(3, "Learning entropy")
-        b.note("KL divergence D(validation || training) of each run's per-epoch curves "
-               "(scipy.stats.entropy, both curves scaled to sum 1): 0 when validation follows "
-               "the training curve's shape, larger when they diverge (over-fitting).")
+        b.note(
+            "KL divergence D(validation || training) of each run's per-epoch curves "
+            "(scipy.stats.entropy, both curves scaled to sum 1): 0 when validation follows "
+            "the training curve's shape, larger when they diverge (over-fitting)."
+        )
         b.table(an.entropy_summary(entropy))
         for key in dict.fromkeys(entropy["key"]):
-            b.figure(f"entropy {key}", lambda key=key: plots.plot_entropy(entropy, key,
-                                                                          seed=seed))
+            b.figure(f"entropy {key}", lambda key=key: plots.plot_entropy(entropy, key, seed=seed))
         best_ids = analyze.best_runs(k, metric)
         ids = best_ids["run_id"].astype(str).tolist() if "run_id" in best_ids else []
         kk = min(k, 8)
-        b.figure("learning curves", lambda: plots.plot_learning_curves(
-            an.learning_curves(histories, ids[:kk]), title=f"best {kk} runs by {metric}"),
-            wide=True)
+        b.figure(
+            "learning curves",
+            lambda: plots.plot_learning_curves(
+                an.learning_curves(histories, ids[:kk]), title=f"best {kk} runs by {metric}"
+            ),
+            wide=True,
+        )
     else:
-        b.note("No per-epoch histories (history.jsonl) were found: learning entropy and "
-               "learning curves are not available.")
+        b.note(
+            "No per-epoch histories (history.jsonl) were found: learning entropy and "
+            "learning curves are not available."
+        )
 
     elapsed = time.perf_counter() - started
     from scanlab import __version__
@@ -372,17 +450,21 @@ def write_report(
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     nav = "".join(f'<a href="#{a}">{html.escape(t)}</a>' for a, t in SECTIONS)
     page = (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(heading)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
         f"<header><h1>{html.escape(heading)}</h1><p>{summary.n_runs:,} runs "
         f"({summary.n_ok:,} ok, {summary.n_failed:,} failed) · metric {html.escape(metric)} "
         f"({an.direction_words(minimize)}) · generated {stamp} by scanlab {__version__} "
         f"in {elapsed:.1f} s</p></header>\n<nav>{nav}</nav>\n<main>\n"
-        + "\n".join(b.parts) + "\n</main>\n</body>\n</html>\n"
+        + "\n".join(b.parts)
+        + "\n</main>\n</body>\n</html>\n"
     )
     out = Path(path)
     out.write_text(page, encoding="utf-8")
     if b.errors:
-        warnings.warn("report: some plots could not be drawn: " + "; ".join(b.errors),
-                      RuntimeWarning, stacklevel=2)
+        warnings.warn(
+            "report: some plots could not be drawn: " + "; ".join(b.errors),
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return out

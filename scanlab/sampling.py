@@ -62,9 +62,7 @@ def resolve_method(random_method: str) -> str:
             f"Use one of {list(METHODS)} (e.g. 'uniform' or 'sobol')."
         )
     known = list(METHODS) + sorted(TALOS_ALIASES)
-    raise ScanArgumentError(
-        f"random_method={random_method!r} is unknown. Use one of {known}."
-    )
+    raise ScanArgumentError(f"random_method={random_method!r} is unknown. Use one of {known}.")
 
 
 def sample_indices(
@@ -122,7 +120,7 @@ def _quasi_random(shape: list[int], method: str, seed: int, expected: int) -> It
     fills in the rest, so every index is reachable.
     """
     size = math.prod(shape)
-    strides = [math.prod(shape[j + 1:]) for j in range(len(shape))]
+    strides = [math.prod(shape[j + 1 :]) for j in range(len(shape))]
     dims = [j for j, n in enumerate(shape) if n > 1]
     if not dims:
         yield 0

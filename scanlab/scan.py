@@ -184,14 +184,27 @@ class Scan:
         self.planned = planned_runs(self.space.size, fraction_limit, round_limit)
         self.deadline = parse_deadline(time_limit)
         self.target = parse_performance_target(performance_target)
-        _check_arguments(model, experiment_name, boolean_limit, seed, max_consecutive_failures,
-                         metric, reduction_metric)
-        _check_parallel_arguments(workers, executor, workers_per_gpu, max_runs_per_worker,
-                                  trial_timeout)
-        _check_reduction_arguments(reduction_method, reduction_interval, reduction_window,
-                                   reduction_threshold)
-        self.reduction = {"method": reduction_method, "interval": reduction_interval,
-                          "window": reduction_window, "threshold": reduction_threshold}
+        _check_arguments(
+            model,
+            experiment_name,
+            boolean_limit,
+            seed,
+            max_consecutive_failures,
+            metric,
+            reduction_metric,
+        )
+        _check_parallel_arguments(
+            workers, executor, workers_per_gpu, max_runs_per_worker, trial_timeout
+        )
+        _check_reduction_arguments(
+            reduction_method, reduction_interval, reduction_window, reduction_threshold
+        )
+        self.reduction = {
+            "method": reduction_method,
+            "interval": reduction_interval,
+            "window": reduction_window,
+            "threshold": reduction_threshold,
+        }
         self.workers = workers
         self.executor = executor
         self.workers_per_gpu = workers_per_gpu
@@ -210,9 +223,13 @@ class Scan:
         self.max_consecutive_failures = max_consecutive_failures
         self.resume = resume
         self.experiment_path = Path(results_dir) / experiment_name
-        self._settings = {"random_method": self.method, "seed": seed,
-                          "fraction_limit": fraction_limit, "round_limit": round_limit,
-                          "reduction": self.reduction if reduction_method else None}
+        self._settings = {
+            "random_method": self.method,
+            "seed": seed,
+            "fraction_limit": fraction_limit,
+            "round_limit": round_limit,
+            "reduction": self.reduction if reduction_method else None,
+        }
         self._inputs = (x, y, x_val, y_val, val_split)
         self._hygiene = {"clear_session": clear_session}
         self._run()
@@ -268,8 +285,9 @@ class Scan:
             self.round, self.round_path = info.number, info.path
             if self.seed is None:
                 previous = (info.manifest or {}).get("seed")
-                self.seed = previous if previous is not None else random.SystemRandom().randrange(
-                    2**32)
+                self.seed = (
+                    previous if previous is not None else random.SystemRandom().randrange(2**32)
+                )
             data = prepare_data(*self._inputs, seed=self.seed)
             log = ResultLog(self.round_path, self.space.names)
             existing = log.read_rows()
@@ -299,15 +317,25 @@ class Scan:
             return DaskExecutor(self.executor, self.model, data, self._hygiene, models_dir)
         gpus = detect_gpus()
         workers = self.workers or max(1, len(gpus) * self.workers_per_gpu)
-        if workers == 1 and len(gpus) <= 1 and self.workers_per_gpu == 1 and (
-            self.trial_timeout is None and self.max_runs_per_worker is None
+        if (
+            workers == 1
+            and len(gpus) <= 1
+            and self.workers_per_gpu == 1
+            and (self.trial_timeout is None and self.max_runs_per_worker is None)
         ):
-            return InProcessExecutor(self.model, data, MemoryHygiene(**self._hygiene),
-                                     models_dir)
+            return InProcessExecutor(self.model, data, MemoryHygiene(**self._hygiene), models_dir)
         return ProcessExecutor(
-            self.model, data, workers, self._hygiene, self.round_path / "workers.log",
-            models_dir=models_dir, gpus=gpus, workers_per_gpu=self.workers_per_gpu,
-            max_runs_per_worker=self.max_runs_per_worker, trial_timeout=self.trial_timeout)
+            self.model,
+            data,
+            workers,
+            self._hygiene,
+            self.round_path / "workers.log",
+            models_dir=models_dir,
+            gpus=gpus,
+            workers_per_gpu=self.workers_per_gpu,
+            max_runs_per_worker=self.max_runs_per_worker,
+            trial_timeout=self.trial_timeout,
+        )
 
     def _loop(self, executor: Any, log: ResultLog, existing: pd.DataFrame) -> None:
         done = set(existing["run_id"].dropna().astype(str)) if len(existing) else set()
@@ -383,8 +411,9 @@ class Scan:
         if self.reduction["method"] and len(ok_existing) and self.tracked_metric:
             recent = ok_existing.sort_values("end").tail(self.reduction["window"])
             columns = [*self.space.names, self.tracked_metric]
-            for row in recent[columns].astype({n: str for n in self.space.names}).to_dict(
-                    "records"):
+            for row in (
+                recent[columns].astype({n: str for n in self.space.names}).to_dict("records")
+            ):
                 self._window.append(row)
 
     def _after_run_reduction(self, task: Task, result: TrialResult, bar: Any) -> None:
@@ -393,24 +422,39 @@ class Scan:
             return
         self._runs_done += 1
         if result.status == "ok" and self.tracked_metric in result.metrics:
-            self._window.append({**task.labels,
-                                 self.tracked_metric: result.metrics[self.tracked_metric]})
+            self._window.append(
+                {**task.labels, self.tracked_metric: result.metrics[self.tracked_metric]}
+            )
         if self._runs_done % self.reduction["interval"]:
             return
-        left = {n: len(self.space.values[n]) - len(self._excluded.get(n, ())) for n in
-                self.space.names}
-        found = worst_value(pd.DataFrame(list(self._window)), self.space.names,
-                            self.tracked_metric, self.minimize, method,
-                            self.reduction["threshold"], protected=left)
+        left = {
+            n: len(self.space.values[n]) - len(self._excluded.get(n, ())) for n in self.space.names
+        }
+        found = worst_value(
+            pd.DataFrame(list(self._window)),
+            self.space.names,
+            self.tracked_metric,
+            self.minimize,
+            method,
+            self.reduction["threshold"],
+            protected=left,
+        )
         if found is None or found["value"] in self._excluded.get(found["param"], set()):
             return
         self._excluded.setdefault(found["param"], set()).add(found["value"])
-        record = {**found, "after_runs": self._runs_done, "metric": self.tracked_metric,
-                  "window": len(self._window), "time": _now()}
+        record = {
+            **found,
+            "after_runs": self._runs_done,
+            "metric": self.tracked_metric,
+            "window": len(self._window),
+            "time": _now(),
+        }
         self._manifest["reductions"].append(record)
         write_manifest(self.round_path, self._manifest)
-        bar.write(f"reduction after {self._runs_done} runs: dropped {found['param']}="
-                  f"{found['value']} ({method} score {found['score']:.2f})")
+        bar.write(
+            f"reduction after {self._runs_done} runs: dropped {found['param']}="
+            f"{found['value']} ({method} score {found['score']:.2f})"
+        )
 
     def _is_excluded(self, labels: dict[str, str]) -> bool:
         return any(labels[name] in values for name, values in self._excluded.items())
@@ -437,10 +481,17 @@ class Scan:
         if finite:
             best_value, best_epoch = (min if self.minimize else max)(finite)
         return {
-            "run_id": task.run_id, "round": self.round, "status": result.status,
-            **task.labels, **result.metrics,
-            "epochs_run": result.epochs_run, "best_epoch": best_epoch, "best_value": best_value,
-            "start": result.start, "end": result.end, "duration_s": result.duration_s,
+            "run_id": task.run_id,
+            "round": self.round,
+            "status": result.status,
+            **task.labels,
+            **result.metrics,
+            "epochs_run": result.epochs_run,
+            "best_epoch": best_epoch,
+            "best_value": best_value,
+            "start": result.start,
+            "end": result.end,
+            "duration_s": result.duration_s,
             "error": result.error,
         }
 
@@ -453,10 +504,16 @@ class Scan:
                 f"params keys {clash} are also history keys of the model, so their results "
                 f"columns would collide. Rename the parameters (e.g. {clash[0] + '_param'!r})."
             )
-        self.tracked_metric = (resolve_metric(self.metric, available, "metric")
-                               if self.metric else default_metric(available))
-        self.minimize = (is_loss_like(self.tracked_metric) if self.minimize_loss is None
-                         else bool(self.minimize_loss))
+        self.tracked_metric = (
+            resolve_metric(self.metric, available, "metric")
+            if self.metric
+            else default_metric(available)
+        )
+        self.minimize = (
+            is_loss_like(self.tracked_metric)
+            if self.minimize_loss is None
+            else bool(self.minimize_loss)
+        )
         if self.target is not None:
             metric = resolve_metric(self.target.metric, available, "performance_target metric")
             self.target = PerformanceTarget(metric, self.target.value, self.target.minimize)
@@ -470,21 +527,23 @@ class Scan:
 
     def _start_manifest(self, info: Any, data_fingerprint: str) -> dict[str, Any]:
         manifest = dict(info.manifest or {})
-        manifest.update({
-            "experiment": self.experiment_name,
-            "round": self.round,
-            "fingerprint": fingerprint(self.space, self._settings),
-            "params": encode_params(self.params),
-            "grid_size": str(self.space.size),
-            "planned_runs": str(self.planned),
-            "random_method": self.method,
-            "seed": self.seed,
-            "fraction_limit": self._settings["fraction_limit"],
-            "round_limit": self._settings["round_limit"],
-            "data_fingerprint": data_fingerprint,
-            "versions": versions(),
-            "status": "running",
-        })
+        manifest.update(
+            {
+                "experiment": self.experiment_name,
+                "round": self.round,
+                "fingerprint": fingerprint(self.space, self._settings),
+                "params": encode_params(self.params),
+                "grid_size": str(self.space.size),
+                "planned_runs": str(self.planned),
+                "random_method": self.method,
+                "seed": self.seed,
+                "fraction_limit": self._settings["fraction_limit"],
+                "round_limit": self._settings["round_limit"],
+                "data_fingerprint": data_fingerprint,
+                "versions": versions(),
+                "status": "running",
+            }
+        )
         manifest.setdefault("started", _now())
         manifest.setdefault("sessions", []).append({"started": _now()})
         return manifest
@@ -492,26 +551,46 @@ class Scan:
     def _finish(self, log: ResultLog, status: str) -> None:
         self.data = log.read_rows()
         counts = self.data["status"].value_counts().to_dict() if len(self.data) else {}
-        self._manifest.update({"status": status, "ended": _now(),
-                               "runs_ok": int(counts.get("ok", 0)),
-                               "runs_failed": int(counts.get("failed", 0))})
+        self._manifest.update(
+            {
+                "status": status,
+                "ended": _now(),
+                "runs_ok": int(counts.get("ok", 0)),
+                "runs_failed": int(counts.get("failed", 0)),
+            }
+        )
         self._manifest["sessions"][-1]["ended"] = _now()
         write_manifest(self.round_path, self._manifest)
-        self.details = pd.Series({
-            "experiment_name": self.experiment_name, "round": self.round,
-            "round_path": str(self.round_path), "grid_size": self.space.size,
-            "planned_runs": self.planned, "random_method": self.method, "seed": self.seed,
-            "metric": getattr(self, "tracked_metric", None), "status": status,
-            "runs_ok": self._manifest["runs_ok"], "runs_failed": self._manifest["runs_failed"],
-        })
+        self.details = pd.Series(
+            {
+                "experiment_name": self.experiment_name,
+                "round": self.round,
+                "round_path": str(self.round_path),
+                "grid_size": self.space.size,
+                "planned_runs": self.planned,
+                "random_method": self.method,
+                "seed": self.seed,
+                "metric": getattr(self, "tracked_metric", None),
+                "status": status,
+                "runs_ok": self._manifest["runs_ok"],
+                "runs_failed": self._manifest["runs_failed"],
+            }
+        )
 
     def __repr__(self) -> str:
         n = len(getattr(self, "data", ()))
         return f"Scan({self.experiment_name!r}, round {getattr(self, 'round', '?')}, {n} runs)"
 
 
-def _check_arguments(model: Any, experiment_name: Any, boolean_limit: Any, seed: Any,
-                     max_consecutive_failures: Any, metric: Any, reduction_metric: Any) -> None:
+def _check_arguments(
+    model: Any,
+    experiment_name: Any,
+    boolean_limit: Any,
+    seed: Any,
+    max_consecutive_failures: Any,
+    metric: Any,
+    reduction_metric: Any,
+) -> None:
     if not callable(model):
         raise ScanArgumentTypeError(
             f"model must be your model function model(x_train, y_train, x_val, y_val, params) "
@@ -526,8 +605,10 @@ def _check_arguments(model: Any, experiment_name: Any, boolean_limit: Any, seed:
         ) from None
     except ValueError:  # builtins without a signature: let the first run tell
         pass
-    if not isinstance(experiment_name, str) or not experiment_name.strip() or any(
-        c in experiment_name for c in "/\\:"
+    if (
+        not isinstance(experiment_name, str)
+        or not experiment_name.strip()
+        or any(c in experiment_name for c in "/\\:")
     ):
         raise ScanArgumentError(
             f"experiment_name must be a non-empty folder name without '/', '\\' or ':', got "
@@ -541,7 +622,8 @@ def _check_arguments(model: Any, experiment_name: Any, boolean_limit: Any, seed:
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise ScanArgumentTypeError(f"seed must be a non-negative int or None, got {seed!r}.")
     if max_consecutive_failures is not None and (
-        isinstance(max_consecutive_failures, bool) or not isinstance(max_consecutive_failures, int)
+        isinstance(max_consecutive_failures, bool)
+        or not isinstance(max_consecutive_failures, int)
         or max_consecutive_failures < 1
     ):
         raise ScanArgumentError(
@@ -555,10 +637,14 @@ def _check_arguments(model: Any, experiment_name: Any, boolean_limit: Any, seed:
             )
 
 
-def _check_parallel_arguments(workers: Any, executor: Any, workers_per_gpu: Any,
-                              max_runs_per_worker: Any, trial_timeout: Any) -> None:
-    for name, value in (("workers", workers), ("workers_per_gpu", workers_per_gpu),
-                        ("max_runs_per_worker", max_runs_per_worker)):
+def _check_parallel_arguments(
+    workers: Any, executor: Any, workers_per_gpu: Any, max_runs_per_worker: Any, trial_timeout: Any
+) -> None:
+    for name, value in (
+        ("workers", workers),
+        ("workers_per_gpu", workers_per_gpu),
+        ("max_runs_per_worker", max_runs_per_worker),
+    ):
         if value is None and name != "workers_per_gpu":
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -567,7 +653,8 @@ def _check_parallel_arguments(workers: Any, executor: Any, workers_per_gpu: Any,
                 f"at once in worker processes."
             )
     if trial_timeout is not None and (
-        isinstance(trial_timeout, bool) or not isinstance(trial_timeout, (int, float))
+        isinstance(trial_timeout, bool)
+        or not isinstance(trial_timeout, (int, float))
         or trial_timeout <= 0
     ):
         raise ScanArgumentError(
@@ -606,8 +693,10 @@ def _check_reduction_arguments(method: Any, interval: Any, window: Any, threshol
             f"reduction_window={window} is too small to judge a value; use at least 3 runs "
             f"(Talos's default is 20)."
         )
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not (
-        0 <= threshold < 1
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, (int, float))
+        or not (0 <= threshold < 1)
     ):
         raise ScanArgumentError(
             f"reduction_threshold must be in [0, 1) (the minimum association to act on), got "
@@ -619,8 +708,14 @@ def _progress_bar(scan: Scan, initial: int) -> Any:
     from tqdm.auto import tqdm
 
     total = scan.planned if scan.planned < 10**15 else None
-    return tqdm(total=total, initial=initial, disable=scan.disable_progress_bar, unit="run",
-                desc=f"{scan.experiment_name} round {scan.round}", dynamic_ncols=True)
+    return tqdm(
+        total=total,
+        initial=initial,
+        disable=scan.disable_progress_bar,
+        unit="run",
+        desc=f"{scan.experiment_name} round {scan.round}",
+        dynamic_ncols=True,
+    )
 
 
 def _shrink(bar: Any) -> None:
@@ -632,4 +727,3 @@ def _shrink(bar: Any) -> None:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-

@@ -21,15 +21,32 @@ from typing import Any
 from scanlab.errors import ParamsError, ParamsTypeError
 
 # Columns every results file has; a parameter may not take one of these names.
-RESERVED_COLUMNS = frozenset({
-    "run_id", "round", "status", "epochs_run", "best_epoch", "best_value",
-    "start", "end", "duration_s", "error",
-})
+RESERVED_COLUMNS = frozenset(
+    {
+        "run_id",
+        "round",
+        "status",
+        "epochs_run",
+        "best_epoch",
+        "best_value",
+        "start",
+        "end",
+        "duration_s",
+        "error",
+    }
+)
 # History keys a Keras model almost always reports; a parameter named like one would be
 # overwritten by the metric's column. Other history keys are checked after the first run.
-COMMON_METRIC_NAMES = frozenset({
-    "loss", "val_loss", "acc", "val_acc", "accuracy", "val_accuracy",
-})
+COMMON_METRIC_NAMES = frozenset(
+    {
+        "loss",
+        "val_loss",
+        "acc",
+        "val_acc",
+        "accuracy",
+        "val_accuracy",
+    }
+)
 
 
 def talos_range(start: float, stop: float, steps: int) -> list:
@@ -126,13 +143,17 @@ class ParamSpace:
             self.value_labels[name] = _check_distinct(name, self.values[name])
         self.shape: list[int] = [len(self.values[name]) for name in self.names]
         # strides[j]: how many grid points one step of parameter j skips (last name fastest).
-        self.strides: list[int] = [math.prod(self.shape[j + 1:]) for j in range(len(self.shape))]
+        self.strides: list[int] = [math.prod(self.shape[j + 1 :]) for j in range(len(self.shape))]
         self._size = math.prod(self.shape)
         # JSON fragment of each (name, label) pair: run ids are joined from these, not re-encoded
-        fragments = [[json.dumps([name, label], separators=(",", ":"))
-                      for label in self.value_labels[name]] for name in self.names]
-        self._columns = [(name, self.values[name], self.value_labels[name], fragments[j])
-                         for j, name in enumerate(self.names)]
+        fragments = [
+            [json.dumps([name, label], separators=(",", ":")) for label in self.value_labels[name]]
+            for name in self.names
+        ]
+        self._columns = [
+            (name, self.values[name], self.value_labels[name], fragments[j])
+            for j, name in enumerate(self.names)
+        ]
         self._reversed_shape = self.shape[::-1]
 
     def __len__(self) -> int:
@@ -184,7 +205,9 @@ class ParamSpace:
     def decode(self, index: int) -> tuple[dict[str, Any], dict[str, str], str]:
         """Values, labels and run id of permutation ``index``, decoded once."""
         values, labels, parts = {}, {}, []
-        for (name, vals, labs, frags), d in zip(self._columns, self.value_indices(index), strict=True):
+        for (name, vals, labs, frags), d in zip(
+            self._columns, self.value_indices(index), strict=True
+        ):
             values[name] = vals[d]
             labels[name] = labs[d]
             parts.append(frags[d])
@@ -228,8 +251,10 @@ def _check_params_dict(params: Any) -> list[str]:
 def _expand(name: str, spec: Any) -> list:
     if isinstance(spec, tuple):
         return _expand_range(name, spec)
-    if isinstance(spec, (str, bytes)) or not isinstance(spec, Sequence | range) and not hasattr(
-        spec, "tolist"
+    if (
+        isinstance(spec, (str, bytes))
+        or not isinstance(spec, Sequence | range)
+        and not hasattr(spec, "tolist")
     ):
         if isinstance(spec, (set, frozenset)):
             raise ParamsTypeError(

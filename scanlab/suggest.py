@@ -76,12 +76,31 @@ COST_LIKE: tuple[tuple[str, str], ...] = (
 )
 
 _EVIDENCE_COLUMNS = [
-    "param", "decision", "kept", "dropped", "untried", "n", "spearman_rho", "spearman_p",
-    "kruskal_eps2", "kruskal_p", "top_share", "reason",
+    "param",
+    "decision",
+    "kept",
+    "dropped",
+    "untried",
+    "n",
+    "spearman_rho",
+    "spearman_p",
+    "kruskal_eps2",
+    "kruskal_p",
+    "top_share",
+    "reason",
 ]
 _VALUE_COLUMNS = [
-    "param", "value", "runs", "ok", "failed", "top", "top_share", "top_rate", "mean",
-    "median", "status",
+    "param",
+    "value",
+    "runs",
+    "ok",
+    "failed",
+    "top",
+    "top_share",
+    "top_rate",
+    "mean",
+    "median",
+    "status",
 ]
 
 
@@ -127,9 +146,11 @@ class Suggestion(NamedTuple):
     grid_after: int
 
     def _headline(self) -> str:
-        return (f"Suggestion from {self.n_runs:,} ok runs: {self.metric} "
-                f"({an.direction_words(self.minimize)}), top {self.quantile:.0%}; grid "
-                f"{self.grid_before:,} -> {self.grid_after:,} permutations")
+        return (
+            f"Suggestion from {self.n_runs:,} ok runs: {self.metric} "
+            f"({an.direction_words(self.minimize)}), top {self.quantile:.0%}; grid "
+            f"{self.grid_before:,} -> {self.grid_after:,} permutations"
+        )
 
     def _shown(self) -> pd.DataFrame:
         shown = self.evidence[["param", "decision", "kept", "dropped", "reason"]].copy()
@@ -276,47 +297,81 @@ def suggest(
         codes = _codes(data[name], values)
         stats = _value_stats(codes, judged, y, top, len(values))
         tests = _tests(data, metric, name, corr.loc[name])
-        decision = _decide(name, values, labels, stats, tests, minimize, quantile, n_top,
-                           min_runs, p_threshold, max_effect, cost)
+        decision = _decide(
+            name,
+            values,
+            labels,
+            stats,
+            tests,
+            minimize,
+            quantile,
+            n_top,
+            min_runs,
+            p_threshold,
+            max_effect,
+            cost,
+        )
         kept, status = decision["kept"], decision["status"]
         if decision["kind"] == "fix":
             proposal = reduce.fix(proposal, name, values[kept[0]])
         elif len(kept) < len(values):
             proposal = reduce.keep(proposal, name, [labels[i] for i in kept])
-        evidence_rows.append({
-            "param": name,
-            "decision": decision["kind"],
-            "kept": [labels[i] for i in kept],
-            "dropped": [labels[i] for i in range(len(values)) if i not in kept],
-            "untried": [labels[i] for i in range(len(values)) if stats["runs"][i] == 0],
-            "n": int(tests["n"]),
-            "spearman_rho": tests["rho"],
-            "spearman_p": tests["rho_p"],
-            "kruskal_eps2": tests["eps2"],
-            "kruskal_p": tests["kw_p"],
-            "top_share": ", ".join(
-                f"{labels[i]} {stats['top'][i] / max(n_top, 1):.2f}"
-                for i in range(len(values)) if stats["runs"][i] > 0),
-            "reason": decision["reason"],
-        })
-        value_frames.append(pd.DataFrame({
-            "param": name,
-            "value": labels,
-            "runs": stats["runs"],
-            "ok": stats["ok"],
-            "failed": stats["runs"] - stats["ok"],
-            "top": stats["top"],
-            "top_share": stats["top"] / max(n_top, 1),
-            "top_rate": np.divide(stats["top"], stats["ok"], out=np.full(len(values), np.nan),
-                                  where=stats["ok"] > 0),
-            "mean": stats["mean"],
-            "median": stats["median"],
-            "status": status,
-        }, columns=_VALUE_COLUMNS))
+        evidence_rows.append(
+            {
+                "param": name,
+                "decision": decision["kind"],
+                "kept": [labels[i] for i in kept],
+                "dropped": [labels[i] for i in range(len(values)) if i not in kept],
+                "untried": [labels[i] for i in range(len(values)) if stats["runs"][i] == 0],
+                "n": int(tests["n"]),
+                "spearman_rho": tests["rho"],
+                "spearman_p": tests["rho_p"],
+                "kruskal_eps2": tests["eps2"],
+                "kruskal_p": tests["kw_p"],
+                "top_share": ", ".join(
+                    f"{labels[i]} {stats['top'][i] / max(n_top, 1):.2f}"
+                    for i in range(len(values))
+                    if stats["runs"][i] > 0
+                ),
+                "reason": decision["reason"],
+            }
+        )
+        value_frames.append(
+            pd.DataFrame(
+                {
+                    "param": name,
+                    "value": labels,
+                    "runs": stats["runs"],
+                    "ok": stats["ok"],
+                    "failed": stats["runs"] - stats["ok"],
+                    "top": stats["top"],
+                    "top_share": stats["top"] / max(n_top, 1),
+                    "top_rate": np.divide(
+                        stats["top"],
+                        stats["ok"],
+                        out=np.full(len(values), np.nan),
+                        where=stats["ok"] > 0,
+                    ),
+                    "mean": stats["mean"],
+                    "median": stats["median"],
+                    "status": status,
+                },
+                columns=_VALUE_COLUMNS,
+            )
+        )
     evidence = pd.DataFrame(evidence_rows, columns=_EVIDENCE_COLUMNS)
     per_value = pd.concat(value_frames, ignore_index=True)
-    return Suggestion(proposal, evidence, per_value, metric, minimize, float(quantile),
-                      len(y), space.size, ParamSpace(proposal).size)
+    return Suggestion(
+        proposal,
+        evidence,
+        per_value,
+        metric,
+        minimize,
+        float(quantile),
+        len(y),
+        space.size,
+        ParamSpace(proposal).size,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -324,8 +379,9 @@ def suggest(
 # --------------------------------------------------------------------------------------------
 
 
-def _source(results: Any, metric: str | None, minimize: bool | None
-            ) -> tuple[pd.DataFrame, str, bool]:
+def _source(
+    results: Any, metric: str | None, minimize: bool | None
+) -> tuple[pd.DataFrame, str, bool]:
     """The runs, the metric and its direction from any accepted ``results``."""
     from scanlab.analyze import Analyze
 
@@ -339,8 +395,7 @@ def _source(results: Any, metric: str | None, minimize: bool | None
 
         path = Path(results).expanduser()
         if not path.exists():
-            raise FileNotFoundError(
-                f"no such results file or experiment folder: {str(path)!r}")
+            raise FileNotFoundError(f"no such results file or experiment folder: {str(path)!r}")
         data = load_results(path)
         an.check_results(data, str(path))
     elif isinstance(getattr(results, "data", None), pd.DataFrame):  # a Scan
@@ -359,8 +414,11 @@ def _source(results: Any, metric: str | None, minimize: bool | None
     if len(data) == 0:
         raise an.NoRunsError("the results are empty: no run has been recorded yet")
     metrics = an.split_columns(data).metrics
-    if not (metric in data.columns and metric not in an.RESERVED_COLUMNS
-            and an._is_numeric(data[metric])):
+    if not (
+        metric in data.columns
+        and metric not in an.RESERVED_COLUMNS
+        and an._is_numeric(data[metric])
+    ):
         metric = an.resolve_metric(data, metric, metrics)
     return data, metric, an._direction(metric, minimize)
 
@@ -399,8 +457,11 @@ def _codes(column: pd.Series, values: list) -> np.ndarray:
     """
     labels = [value_label(v) for v in values]
     by_label = {label: i for i, label in enumerate(labels)}
-    numbers_ = [(i, _as_number(v)) for i, v in enumerate(values)
-                if not isinstance(v, str) and _as_number(v) is not None]
+    numbers_ = [
+        (i, _as_number(v))
+        for i, v in enumerate(values)
+        if not isinstance(v, str) and _as_number(v) is not None
+    ]
     raw_codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
     mapping = np.full(len(uniques), -1, dtype=np.int64)
     for j, raw in enumerate(uniques):
@@ -408,8 +469,14 @@ def _codes(column: pd.Series, values: list) -> np.ndarray:
         if index is None:
             number = _as_number(raw)
             if number is not None:
-                index = next((i for i, v in numbers_
-                              if math.isclose(v, number, rel_tol=1e-9, abs_tol=1e-12)), None)
+                index = next(
+                    (
+                        i
+                        for i, v in numbers_
+                        if math.isclose(v, number, rel_tol=1e-9, abs_tol=1e-12)
+                    ),
+                    None,
+                )
         if index is not None:
             mapping[j] = index
     return mapping[raw_codes] if len(raw_codes) else np.array([], dtype=np.int64)
@@ -420,8 +487,9 @@ def _codes(column: pd.Series, values: list) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
-def _value_stats(codes: np.ndarray, judged: np.ndarray, y: np.ndarray, top: np.ndarray,
-                 k: int) -> dict[str, np.ndarray]:
+def _value_stats(
+    codes: np.ndarray, judged: np.ndarray, y: np.ndarray, top: np.ndarray, k: int
+) -> dict[str, np.ndarray]:
     """Per value: runs recorded, ok runs with a metric, runs in the top, mean and median."""
     in_grid = codes >= 0
     runs = np.bincount(codes[in_grid], minlength=k)
@@ -446,20 +514,25 @@ def _adjusted_eps2(h: float, n: int, k: int) -> float:
 
 def _tests(data: pd.DataFrame, metric: str, name: str, row: pd.Series) -> dict[str, Any]:
     """Spearman (numeric) and Kruskal-Wallis (categorical, or numeric with >= 3 values)."""
-    out = {"kind": row["kind"], "n": int(row["n"]), "rho": math.nan, "rho_p": math.nan,
-           "eps2": math.nan, "kw_p": math.nan}
+    out = {
+        "kind": row["kind"],
+        "n": int(row["n"]),
+        "rho": math.nan,
+        "rho_p": math.nan,
+        "eps2": math.nan,
+        "kw_p": math.nan,
+    }
     if row["kind"] == "numeric":
         out["rho"], out["rho_p"] = float(row["correlation"]), float(row["p_value"])
         if int(row["n_values"]) >= 3:
             frame = data[[c for c in ("status", metric) if c in data.columns]].assign(
-                **{name: data[name].astype(str).where(data[name].notna())})
+                **{name: data[name].astype(str).where(data[name].notna())}
+            )
             kw = an.correlations(frame, metric, [name]).iloc[0]
-            out["eps2"] = _adjusted_eps2(float(kw["statistic"]), int(kw["n"]),
-                                         int(kw["n_values"]))
+            out["eps2"] = _adjusted_eps2(float(kw["statistic"]), int(kw["n"]), int(kw["n_values"]))
             out["kw_p"] = float(kw["p_value"])
     elif row["kind"] == "categorical":
-        out["eps2"] = _adjusted_eps2(float(row["statistic"]), int(row["n"]),
-                                     int(row["n_values"]))
+        out["eps2"] = _adjusted_eps2(float(row["statistic"]), int(row["n"]), int(row["n_values"]))
         out["kw_p"] = float(row["p_value"])
     return out
 
@@ -495,6 +568,7 @@ def _no_effect(tests: dict[str, Any], p_threshold: float, max_effect: float) -> 
 
 def _best_index(candidates: list[int], stats: dict[str, np.ndarray], minimize: bool) -> int:
     """The candidate with the best median, then the best top rate, then the first."""
+
     def key(i: int) -> tuple[float, float, int]:
         median = stats["median"][i]
         rate = stats["top"][i] / stats["ok"][i] if stats["ok"][i] else 0.0
@@ -505,10 +579,20 @@ def _best_index(candidates: list[int], stats: dict[str, np.ndarray], minimize: b
     return min(candidates, key=key)
 
 
-def _decide(name: str, values: list, labels: list[str], stats: dict[str, np.ndarray],
-            tests: dict[str, Any], minimize: bool, quantile: float, n_top: int,
-            min_runs: int, p_threshold: float, max_effect: float,
-            cost: Mapping[str, str | None] | None) -> dict[str, Any]:
+def _decide(
+    name: str,
+    values: list,
+    labels: list[str],
+    stats: dict[str, np.ndarray],
+    tests: dict[str, Any],
+    minimize: bool,
+    quantile: float,
+    n_top: int,
+    min_runs: int,
+    p_threshold: float,
+    max_effect: float,
+    cost: Mapping[str, str | None] | None,
+) -> dict[str, Any]:
     k = len(values)
     runs, tops = stats["runs"], stats["top"]
     enough = runs >= min_runs
@@ -528,21 +612,27 @@ def _decide(name: str, values: list, labels: list[str], stats: dict[str, np.ndar
     if k == 1:
         return result("keep", everything, "a single value: nothing to decide")
     if runs.sum() == 0:
-        return result("keep", everything,
-                      "no run used any of these values: no evidence, all kept")
+        return result("keep", everything, "no run used any of these values: no evidence, all kept")
     no_evidence = [i for i in range(k) if not enough[i]]
-    spare = (f"; kept untried / thin: {', '.join(labels[i] for i in no_evidence)}"
-             if no_evidence else "")
+    spare = (
+        f"; kept untried / thin: {', '.join(labels[i] for i in no_evidence)}" if no_evidence else ""
+    )
     candidates = [i for i in range(k) if enough[i] and stats["ok"][i] > 0]
     if len(candidates) >= 2 and _no_effect(tests, p_threshold, max_effect):
         direction = _cost_direction(name, cost)
-        numeric = [i for i in candidates if _as_number(values[i]) is not None
-                   and not isinstance(values[i], str)]
+        numeric = [
+            i
+            for i in candidates
+            if _as_number(values[i]) is not None and not isinstance(values[i], str)
+        ]
         if direction is not None and len(numeric) == len(candidates):
             pick = (min if direction == "min" else max)(
-                candidates, key=lambda i: _as_number(values[i]))
-            why = (f"its cheapest value {labels[pick]} (cost-like: "
-                   f"{'smaller' if direction == 'min' else 'larger'} is cheaper)")
+                candidates, key=lambda i: _as_number(values[i])
+            )
+            why = (
+                f"its cheapest value {labels[pick]} (cost-like: "
+                f"{'smaller' if direction == 'min' else 'larger'} is cheaper)"
+            )
         else:
             pick = _best_index(candidates, stats, minimize)
             why = f"its best value {labels[pick]} (median {_fmt(stats['median'][pick])})"
@@ -566,16 +656,20 @@ def _decide(name: str, values: list, labels: list[str], stats: dict[str, np.ndar
     kept = [i for i in range(k) if i not in losers]
     if not kept:
         pick = _best_index(candidates or everything, stats, minimize)
-        return result("fix", [pick],
-                      f"no value reached the {top_words} (the top runs used values no longer "
-                      f"in params): kept the best median, {labels[pick]} ({words})")
+        return result(
+            "fix",
+            [pick],
+            f"no value reached the {top_words} (the top runs used values no longer "
+            f"in params): kept the best median, {labels[pick]} ({words})",
+        )
     if not losers:
         if no_evidence and len(no_evidence) == k:
             reason = f"every value tried fewer than {min_runs} times: too few runs to judge"
         else:
-            reason = (f"{inside}every value tried {min_runs}+ times has runs in the "
-                      f"{top_words} ({words}){spare}")
+            reason = (
+                f"{inside}every value tried {min_runs}+ times has runs in the "
+                f"{top_words} ({words}){spare}"
+            )
         return result("keep", everything, reason)
     dropped = ", ".join(f"{labels[i]} (0 of {runs[i]} runs)" for i in losers)
-    return result(kind, kept, f"{inside}dropped {dropped} in the {top_words} "
-                              f"({words}){spare}")
+    return result(kind, kept, f"{inside}dropped {dropped} in the {top_words} ({words}){spare}")

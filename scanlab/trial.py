@@ -76,8 +76,10 @@ def read_history(history: Any) -> dict[str, list[float]]:
         )
     out = {}
     for key, values in raw.items():
-        if isinstance(values, (int, float)) or hasattr(values, "item") and not hasattr(
-            values, "__len__"
+        if (
+            isinstance(values, (int, float))
+            or hasattr(values, "item")
+            and not hasattr(values, "__len__")
         ):
             values = [values]
         out[str(key)] = [float(v) for v in values]
@@ -119,20 +121,40 @@ def run_trial(
             save_model(returned[1])
         del returned
     except Exception as exc:  # noqa: BLE001 - a failed run is data
-        return _finish(start_wall, start, history, "failed",
-                       f"{type(exc).__name__}: {exc}", tb.format_exc(), raised=True)
+        return _finish(
+            start_wall,
+            start,
+            history,
+            "failed",
+            f"{type(exc).__name__}: {exc}",
+            tb.format_exc(),
+            raised=True,
+        )
     non_finite = [k for k, v in history.items() if "loss" in k and v and not math.isfinite(v[-1])]
     if non_finite:
         key = non_finite[0]
         epoch = next(i for i, v in enumerate(history[key], 1) if not math.isfinite(v))
-        return _finish(start_wall, start, history, "failed",
-                       f"NonFiniteLoss: {key} became {history[key][epoch - 1]} at epoch {epoch}",
-                       None, raised=False)
+        return _finish(
+            start_wall,
+            start,
+            history,
+            "failed",
+            f"NonFiniteLoss: {key} became {history[key][epoch - 1]} at epoch {epoch}",
+            None,
+            raised=False,
+        )
     return _finish(start_wall, start, history, "ok", None, None, raised=False)
 
 
-def _finish(start_wall: datetime, start: float, history: dict, status: str, error: str | None,
-            traceback: str | None, raised: bool) -> TrialResult:
+def _finish(
+    start_wall: datetime,
+    start: float,
+    history: dict,
+    status: str,
+    error: str | None,
+    traceback: str | None,
+    raised: bool,
+) -> TrialResult:
     return TrialResult(
         status=status,
         start=start_wall.isoformat(timespec="milliseconds"),

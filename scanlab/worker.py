@@ -62,8 +62,10 @@ class SourceWatch:
 
     def __init__(self) -> None:
         paths = sysconfig.get_paths()
-        self._installed = tuple(os.path.realpath(paths[key]) + os.sep for key in
-                                ("stdlib", "platstdlib", "purelib", "platlib"))
+        self._installed = tuple(
+            os.path.realpath(paths[key]) + os.sep
+            for key in ("stdlib", "platstdlib", "purelib", "platlib")
+        )
         self._seen: set[str] = set()
         self._mtimes: dict[str, float] = {}
         self._last = time.time()  # of the previous call: imports since happened after it
@@ -153,8 +155,12 @@ def main() -> None:
                 return
             if task is None:  # end of this scan
                 break
-            result = run_trial(model_fn, data, task.params,
-                               save_model=model_saver(setup["models_dir"], task.run_id))
+            result = run_trial(
+                model_fn,
+                data,
+                task.params,
+                save_model=model_saver(setup["models_dir"], task.run_id),
+            )
             write_frame(protocol_out, result)  # answer first, clean up while the driver logs
             hygiene.after_run()
             runs += 1

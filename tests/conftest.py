@@ -48,5 +48,14 @@ def small_params():
 @pytest.fixture
 def scan_kwargs(tmp_path, xy, small_params):
     x, y = xy
-    return dict(x=x, y=y, params=small_params, model=fake_model, experiment_name="exp",
-                results_dir=tmp_path, disable_progress_bar=True, seed=1, clear_session=False)
+    return dict(
+        x=x,
+        y=y,
+        params=small_params,
+        model=fake_model,
+        experiment_name="exp",
+        results_dir=tmp_path,
+        disable_progress_bar=True,
+        seed=1,
+        clear_session=False,
+    )

@@ -51,7 +51,7 @@ def test_show_prints_the_best_runs(capsys, csv):
     assert "6 runs (5 ok, 1 failed); failures: ValueError x1" in out
     assert "metric val_accuracy (higher is better): best 0.93 (run a2, round 1)" in out
     lines = out.splitlines()
-    table = lines[lines.index("") + 1:]
+    table = lines[lines.index("") + 1 :]
     assert "a2" in table[2] and "a5" in table[3] and len(table) == 4
 
 
@@ -73,7 +73,7 @@ def test_correlate(capsys, csv):
 
 
 def test_report(capsys, tmp_path):
-    csv = tmp_path / "results.csv"            # no parameters: a quick report, same code path
+    csv = tmp_path / "results.csv"  # no parameters: a quick report, same code path
     csv.write_text("run_id,round,status,mse,error\na,1,ok,0.3,\nb,1,ok,0.1,\nc,2,ok,0.2,\n")
     out_file = tmp_path / "out.html"
     code, out, err = run(capsys, "report", str(csv), "-o", str(out_file), "--title", "round 1")
@@ -82,29 +82,47 @@ def test_report(capsys, tmp_path):
     assert "<h1>round 1</h1>" in out_file.read_text()
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["show", "nope.csv"], r"^scanlab show: error: no such results file or experiment "
-                           r"folder: 'nope.csv'$"),
-    (["show", "{csv}", "--metric", "f1"], r"^scanlab show: error: metric 'f1' is not in the "
-                                          r"results; the metrics are: accuracy, loss, "
-                                          r"val_accuracy, val_loss$"),
-    (["correlate", "{other}"], r"^scanlab correlate: error: .*not a scanlab results file.*"
-                               r"missing"),
-    (["show", "{empty}"], r"^scanlab show: error: .*has no runs: nothing to analyse$"),
-    (["show", "{failed}"], r"^scanlab show: error: no successful runs to analyse: all 1 runs "
-                           r"failed \(most common error: TypeError: bad model\)$"),
-    (["report", "{csv}", "-o", "no/such/dir/r.html"],
-     r"^scanlab report: error: output folder does not exist: 'no/such/dir'$"),
-    (["show", "{csv}", "-n", "0"], r"^scanlab show: error: -n must be a positive number"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (
+            ["show", "nope.csv"],
+            r"^scanlab show: error: no such results file or experiment "
+            r"folder: 'nope.csv'$",
+        ),
+        (
+            ["show", "{csv}", "--metric", "f1"],
+            r"^scanlab show: error: metric 'f1' is not in the "
+            r"results; the metrics are: accuracy, loss, "
+            r"val_accuracy, val_loss$",
+        ),
+        (
+            ["correlate", "{other}"],
+            r"^scanlab correlate: error: .*not a scanlab results file.*"
+            r"missing",
+        ),
+        (["show", "{empty}"], r"^scanlab show: error: .*has no runs: nothing to analyse$"),
+        (
+            ["show", "{failed}"],
+            r"^scanlab show: error: no successful runs to analyse: all 1 runs "
+            r"failed \(most common error: TypeError: bad model\)$",
+        ),
+        (
+            ["report", "{csv}", "-o", "no/such/dir/r.html"],
+            r"^scanlab report: error: output folder does not exist: 'no/such/dir'$",
+        ),
+        (["show", "{csv}", "-n", "0"], r"^scanlab show: error: -n must be a positive number"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, csv, argv, message):
     other = tmp_path / "iris.csv"
     other.write_text("sepal_length,species\n5.1,setosa\n")
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     failed = tmp_path / "failed.csv"
-    failed.write_text(f"run_id,round,status,lr,{TAIL}\n"
-                      f"x1,1,failed,0.1,0,,,{T0},{T0},0.1,TypeError: bad model\n")
+    failed.write_text(
+        f"run_id,round,status,lr,{TAIL}\nx1,1,failed,0.1,0,,,{T0},{T0},0.1,TypeError: bad model\n"
+    )
     argv = [a.format(csv=csv, other=other, empty=empty, failed=failed) for a in argv]
     code, out, err = run(capsys, *argv)
     assert code == 2
@@ -139,12 +157,22 @@ def test_commands_table_drives_the_parser():
 
 def test_python_dash_m_scanlab(csv):
     env = dict(os.environ, COLUMNS="200")
-    done = subprocess.run([sys.executable, "-m", "scanlab", "show", csv, "-n", "3"],
-                          capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "scanlab", "show", csv, "-n", "3"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "6 runs (5 ok, 1 failed)" in done.stdout
-    bad = subprocess.run([sys.executable, "-m", "scanlab", "show", csv, "-m", "nope"],
-                         capture_output=True, text=True, env=env, timeout=120)
+    bad = subprocess.run(
+        [sys.executable, "-m", "scanlab", "show", csv, "-m", "nope"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert bad.returncode == 2 and bad.stderr.startswith("scanlab show: error: metric 'nope'")
 
 

@@ -64,15 +64,21 @@ def test_worker_that_dies_or_hangs_is_one_failed_row_and_the_scan_goes_on(scan_k
     assert died["status"] == "failed"
     assert died["error"].startswith("WorkerDied: the worker process exited with code 3")
     hung = df.loc[(0.01, 4, 2)]
-    assert hung["error"] == "TrialTimeout: the run took longer than trial_timeout=4 s and was stopped"
+    assert (
+        hung["error"] == "TrialTimeout: the run took longer than trial_timeout=4 s and was stopped"
+    )
     assert (df["status"] == "ok").sum() == 10
     assert (scan.round_path / "workers.log").exists()
 
 
 def test_parallel_run_set_equals_sequential_and_recycling_works(scan_kwargs, tmp_path):
     sequential = Scan(**scan_kwargs | {"results_dir": tmp_path / "seq"}, round_limit=9)
-    parallel = Scan(**scan_kwargs | {"results_dir": tmp_path / "par"}, round_limit=9,
-                    workers=2, max_runs_per_worker=2)
+    parallel = Scan(
+        **scan_kwargs | {"results_dir": tmp_path / "par"},
+        round_limit=9,
+        workers=2,
+        max_runs_per_worker=2,
+    )
     assert sorted(parallel.data["run_id"]) == sorted(sequential.data["run_id"])
     assert (parallel.data["status"] == "ok").all()
     merged = parallel.data.merge(sequential.data, on="run_id")
@@ -93,17 +99,20 @@ def pids(scan: Scan) -> set[int]:
 
 def test_workers_stay_warm_for_the_next_scan_and_log_to_its_round(scan_kwargs, tmp_path):
     shutdown_workers()
-    first = Scan(**scan_kwargs | {"model": pid_model, "experiment_name": "a"}, round_limit=6,
-                 workers=2)
-    second = Scan(**scan_kwargs | {"model": pid_model, "experiment_name": "b"},
-                  round_limit=6, workers=2)
+    first = Scan(
+        **scan_kwargs | {"model": pid_model, "experiment_name": "a"}, round_limit=6, workers=2
+    )
+    second = Scan(
+        **scan_kwargs | {"model": pid_model, "experiment_name": "b"}, round_limit=6, workers=2
+    )
     assert len(pids(first)) == 2 and pids(second) == pids(first)
     for scan in (first, second):
         log = (scan.round_path / "workers.log").read_text()
         assert log.count("ran units=") == 6
     assert shutdown_workers() == 2
-    third = Scan(**scan_kwargs | {"model": pid_model, "experiment_name": "c"}, round_limit=4,
-                 workers=2)
+    third = Scan(
+        **scan_kwargs | {"model": pid_model, "experiment_name": "c"}, round_limit=4, workers=2
+    )
     assert not pids(third) & pids(first)
     shutdown_workers()
 
@@ -122,11 +131,13 @@ def test_warm_workers_exit_by_themselves_after_the_idle_timeout(scan_kwargs, mon
 def test_no_warm_workers_when_the_idle_timeout_is_zero(scan_kwargs, monkeypatch):
     shutdown_workers()
     monkeypatch.setattr(scanlab.executors, "WORKER_IDLE_TIMEOUT", 0)
-    first = Scan(**scan_kwargs | {"model": pid_model, "experiment_name": "a"}, round_limit=4,
-                 workers=2)
+    first = Scan(
+        **scan_kwargs | {"model": pid_model, "experiment_name": "a"}, round_limit=4, workers=2
+    )
     assert shutdown_workers() == 0
-    second = Scan(**scan_kwargs | {"model": pid_model, "experiment_name": "b"},
-                  round_limit=4, workers=2)
+    second = Scan(
+        **scan_kwargs | {"model": pid_model, "experiment_name": "b"}, round_limit=4, workers=2
+    )
     assert not pids(second) & pids(first)
 
 
@@ -135,22 +146,30 @@ def test_a_warm_worker_never_runs_code_edited_since_it_imported_it(scan_kwargs, 
     import importlib
 
     module = tmp_path / "edited_model.py"
-    module.write_text("import os\nfrom conftest import FakeHistory\nOFFSET = 1.0\n"
-                      "def model(x_train, y_train, x_val, y_val, params):\n"
-                      "    return FakeHistory({'loss': [OFFSET], 'pid': [os.getpid()]}), None\n")
+    module.write_text(
+        "import os\nfrom conftest import FakeHistory\nOFFSET = 1.0\n"
+        "def model(x_train, y_train, x_val, y_val, params):\n"
+        "    return FakeHistory({'loss': [OFFSET], 'pid': [os.getpid()]}), None\n"
+    )
     sys.path.insert(0, str(tmp_path))
     try:
         import edited_model
 
         # one run for two workers: the idle one must know the module from loading alone
-        first = Scan(**scan_kwargs | {"model": edited_model.model, "experiment_name": "a"},
-                     round_limit=1, workers=2)
+        first = Scan(
+            **scan_kwargs | {"model": edited_model.model, "experiment_name": "a"},
+            round_limit=1,
+            workers=2,
+        )
         module.write_text(module.read_text().replace("OFFSET = 1.0", "OFFSET = 2.0"))
         later = time.time() + 5  # a new mtime even on coarse-grained file systems
         os.utime(module, (later, later))
         importlib.reload(edited_model)
-        second = Scan(**scan_kwargs | {"model": edited_model.model, "experiment_name": "b"},
-                      round_limit=4, workers=2)
+        second = Scan(
+            **scan_kwargs | {"model": edited_model.model, "experiment_name": "b"},
+            round_limit=4,
+            workers=2,
+        )
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("edited_model", None)
@@ -162,8 +181,8 @@ def test_a_warm_worker_never_runs_code_edited_since_it_imported_it(scan_kwargs, 
 def test_model_function_that_cannot_be_loaded_in_a_worker_is_reported(scan_kwargs, tmp_path):
     module = tmp_path / "vanishing_module.py"
     module.write_text(
-        "from conftest import fake_model\n"
-        "def model(*args):\n    return fake_model(*args)\n")
+        "from conftest import fake_model\ndef model(*args):\n    return fake_model(*args)\n"
+    )
     sys.path.insert(0, str(tmp_path))
     try:
         import vanishing_module
@@ -178,12 +197,17 @@ def test_model_function_that_cannot_be_loaded_in_a_worker_is_reported(scan_kwarg
 
 @pytest.mark.parametrize(
     ("override", "error", "match"),
-    [({"workers": 0}, ScanArgumentError, r"workers must be an int >= 1, got 0"),
-     ({"workers_per_gpu": 0}, ScanArgumentError, r"workers_per_gpu must be an int >= 1"),
-     ({"max_runs_per_worker": 1.5}, ScanArgumentError, r"max_runs_per_worker must be an int"),
-     ({"trial_timeout": -1}, ScanArgumentError, r"trial_timeout must be a positive number"),
-     ({"executor": "dask"}, ScanArgumentTypeError,
-      r"executor must be a dask.distributed.Client, got str")],
+    [
+        ({"workers": 0}, ScanArgumentError, r"workers must be an int >= 1, got 0"),
+        ({"workers_per_gpu": 0}, ScanArgumentError, r"workers_per_gpu must be an int >= 1"),
+        ({"max_runs_per_worker": 1.5}, ScanArgumentError, r"max_runs_per_worker must be an int"),
+        ({"trial_timeout": -1}, ScanArgumentError, r"trial_timeout must be a positive number"),
+        (
+            {"executor": "dask"},
+            ScanArgumentTypeError,
+            r"executor must be a dask.distributed.Client, got str",
+        ),
+    ],
 )
 def test_bad_parallel_arguments(scan_kwargs, override, error, match):
     with pytest.raises(error, match=match):
@@ -196,9 +220,18 @@ def test_two_real_keras_workers(tmp_path):
     from scanlab.datasets import breast_cancer
 
     x, y = breast_cancer()
-    scan = Scan(x[:200], y[:200], params=PARAMS, model=tiny_mlp, experiment_name="bc",
-                round_limit=4, seed=5, results_dir=tmp_path, disable_progress_bar=True,
-                workers=2)
+    scan = Scan(
+        x[:200],
+        y[:200],
+        params=PARAMS,
+        model=tiny_mlp,
+        experiment_name="bc",
+        round_limit=4,
+        seed=5,
+        results_dir=tmp_path,
+        disable_progress_bar=True,
+        workers=2,
+    )
     assert len(scan.data) == 4 and (scan.data["status"] == "ok").all()
     assert scan.data["val_accuracy"].between(0, 1).all()
 
@@ -206,11 +239,13 @@ def test_two_real_keras_workers(tmp_path):
 def test_dask_local_cluster(scan_kwargs, tmp_path):
     import distributed
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        scan = Scan(**scan_kwargs | {"model": crash_or_hang_dask}, round_limit=8,
-                    executor=client)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        scan = Scan(**scan_kwargs | {"model": crash_or_hang_dask}, round_limit=8, executor=client)
         sequential = Scan(**scan_kwargs | {"results_dir": tmp_path / "seq"}, round_limit=8)
         with pytest.raises(ScanArgumentError, match=r"apply to scanlab's own worker processes"):
             Scan(**scan_kwargs, executor=client, trial_timeout=3)
@@ -233,7 +268,8 @@ def test_model_defined_in_an_unguarded_main_script_runs_in_workers(tmp_path):
     import textwrap
 
     script = tmp_path / "unguarded.py"
-    script.write_text(textwrap.dedent("""
+    script.write_text(
+        textwrap.dedent("""
         import sys
         import numpy as np
         from scanlab import Scan
@@ -251,8 +287,14 @@ def test_model_defined_in_an_unguarded_main_script_runs_in_workers(tmp_path):
                     experiment_name="main", results_dir=sys.argv[1], workers=2,
                     disable_progress_bar=True, clear_session=False)
         print(sorted(scan.data["loss"].tolist()))
-    """))
-    done = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True,
-                          text=True, timeout=120, env=dict(os.environ, PYTHONPATH=os.getcwd()))
+    """)
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, PYTHONPATH=os.getcwd()),
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[1.5, 2.5, 3.5, 4.5]"

@@ -47,12 +47,32 @@ def test_missing_experiment_folder(tmp_path):
 
 
 def test_public_api_is_a_decision():
-    assert sorted(scanlab.__all__) == sorted([
-        "Analyze", "AnalysisError", "Experiment", "ExperimentLockedError", "MetricNotFoundError",
-        "NoRunsError", "ParamSpace", "ParamsError", "ParamsTypeError", "ResultsFormatError",
-        "Scan", "ScanArgumentError", "ScanArgumentTypeError", "ScanlabError",
-        "TooManyFailuresError", "WorkerStartError", "__version__", "load_results",
-        "read_histories", "reduce", "shutdown_workers", "suggest", "talos_range",
-    ])
+    assert sorted(scanlab.__all__) == sorted(
+        [
+            "Analyze",
+            "AnalysisError",
+            "Experiment",
+            "ExperimentLockedError",
+            "MetricNotFoundError",
+            "NoRunsError",
+            "ParamSpace",
+            "ParamsError",
+            "ParamsTypeError",
+            "ResultsFormatError",
+            "Scan",
+            "ScanArgumentError",
+            "ScanArgumentTypeError",
+            "ScanlabError",
+            "TooManyFailuresError",
+            "WorkerStartError",
+            "__version__",
+            "load_results",
+            "read_histories",
+            "reduce",
+            "shutdown_workers",
+            "suggest",
+            "talos_range",
+        ]
+    )
     for name in scanlab.__all__:
         assert getattr(scanlab, name) is not None

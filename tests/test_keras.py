@@ -11,16 +11,27 @@ from scanlab.datasets import breast_cancer
 
 
 def tiny_mlp(x_train, y_train, x_val, y_val, params):
-    model = keras.Sequential([
-        keras.Input(shape=(x_train.shape[1],)),
-        keras.layers.Dense(params["first_neuron"], activation=params["activation"]),
-        keras.layers.Dropout(params["dropout"]),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
-    model.compile(optimizer=params["optimizer"](learning_rate=params["lr"]),
-                  loss="binary_crossentropy", metrics=["accuracy"])
-    history = model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=params["epochs"],
-                        batch_size=64, verbose=0)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(x_train.shape[1],)),
+            keras.layers.Dense(params["first_neuron"], activation=params["activation"]),
+            keras.layers.Dropout(params["dropout"]),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=params["optimizer"](learning_rate=params["lr"]),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
+    history = model.fit(
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        epochs=params["epochs"],
+        batch_size=64,
+        verbose=0,
+    )
     return history, model
 
 
@@ -42,8 +53,18 @@ def data():
 
 def test_real_keras_scan_records_history_metrics_and_readable_names(tmp_path, data):
     x, y = data
-    scan = Scan(x, y, params=PARAMS, model=tiny_mlp, experiment_name="bc", round_limit=3,
-                seed=3, results_dir=tmp_path, disable_progress_bar=True, metric="val_acc")
+    scan = Scan(
+        x,
+        y,
+        params=PARAMS,
+        model=tiny_mlp,
+        experiment_name="bc",
+        round_limit=3,
+        seed=3,
+        results_dir=tmp_path,
+        disable_progress_bar=True,
+        metric="val_acc",
+    )
     df = scan.data
     assert len(df) == 3 and (df["status"] == "ok").all()
     assert {"loss", "val_loss", "accuracy", "val_accuracy"} <= set(df.columns)
@@ -59,8 +80,18 @@ def test_real_keras_scan_records_history_metrics_and_readable_names(tmp_path, da
 
 def test_saved_models_reload_as_the_best_model(tmp_path, data):
     x, y = data
-    scan = Scan(x, y, params=PARAMS, model=tiny_mlp, experiment_name="bc", round_limit=2,
-                seed=1, results_dir=tmp_path, disable_progress_bar=True, save_models=True)
+    scan = Scan(
+        x,
+        y,
+        params=PARAMS,
+        model=tiny_mlp,
+        experiment_name="bc",
+        round_limit=2,
+        seed=1,
+        results_dir=tmp_path,
+        disable_progress_bar=True,
+        save_models=True,
+    )
     assert len(list((scan.round_path / "models").glob("*.keras"))) == 2
     best = scan.best_model("val_loss")
     assert best.predict(x[:4], verbose=0).shape == (4, 1)
@@ -68,8 +99,17 @@ def test_saved_models_reload_as_the_best_model(tmp_path, data):
 
 def test_best_model_without_saved_models_says_how_to_get_them(tmp_path, data):
     x, y = data
-    scan = Scan(x, y, params=PARAMS, model=tiny_mlp, experiment_name="bc", round_limit=1,
-                seed=1, results_dir=tmp_path, disable_progress_bar=True)
+    scan = Scan(
+        x,
+        y,
+        params=PARAMS,
+        model=tiny_mlp,
+        experiment_name="bc",
+        round_limit=1,
+        seed=1,
+        results_dir=tmp_path,
+        disable_progress_bar=True,
+    )
     with pytest.raises(ScanArgumentError, match=r"run the Scan with save_models=True"):
         scan.best_model()
 
@@ -78,12 +118,25 @@ def test_a_keras_error_in_one_permutation_is_recorded_and_the_scan_goes_on(tmp_p
     x, y = data
 
     def bad_activation(x_train, y_train, x_val, y_val, params):
-        params = dict(params, activation=params["activation"] if params["first_neuron"] == 4
-                      else "no_such_activation")
+        params = dict(
+            params,
+            activation=params["activation"]
+            if params["first_neuron"] == 4
+            else "no_such_activation",
+        )
         return tiny_mlp(x_train, y_train, x_val, y_val, params)
 
-    scan = Scan(x, y, params=PARAMS, model=bad_activation, experiment_name="bc", round_limit=4,
-                seed=2, results_dir=tmp_path, disable_progress_bar=True)
+    scan = Scan(
+        x,
+        y,
+        params=PARAMS,
+        model=bad_activation,
+        experiment_name="bc",
+        round_limit=4,
+        seed=2,
+        results_dir=tmp_path,
+        disable_progress_bar=True,
+    )
     failed = scan.data[scan.data["status"] == "failed"]
     assert len(scan.data) == 4 and len(failed) == (scan.data["first_neuron"] == 8).sum() > 0
     assert failed["error"].str.contains("no_such_activation").all()
@@ -103,8 +156,14 @@ def test_memory_hygiene_drops_traced_gradients_and_keeps_user_settings(data):
     before = custom_gradients()
     keras.config.set_floatx("float64")
     try:
-        params = {"first_neuron": 4, "activation": "relu", "dropout": 0.0, "lr": 0.01,
-                  "epochs": 1, "optimizer": keras.optimizers.Adam}
+        params = {
+            "first_neuron": 4,
+            "activation": "relu",
+            "dropout": 0.0,
+            "lr": 0.01,
+            "epochs": 1,
+            "optimizer": keras.optimizers.Adam,
+        }
         tiny_mlp(x, y, x, y, params)
         assert custom_gradients() - before  # each fit registers traced gradients...
         hygiene.after_run()

@@ -38,9 +38,12 @@ SCRIPT = textwrap.dedent("""
 def _scan(tmp_path: Path, results: Path, delay: float) -> subprocess.Popen:
     script = tmp_path / "scan_script.py"
     script.write_text(SCRIPT)
-    return subprocess.Popen([sys.executable, str(script), str(results), str(delay)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=dict(os.environ, PYTHONPATH=os.getcwd()))
+    return subprocess.Popen(
+        [sys.executable, str(script), str(results), str(delay)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, PYTHONPATH=os.getcwd()),
+    )
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX-only")

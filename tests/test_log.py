@@ -8,10 +8,21 @@ from scanlab.log import ResultLog, format_cell, order_columns
 
 
 def _row(run_id, status="ok", **metrics):
-    return {"run_id": run_id, "round": 1, "status": status, "lr": "0.1", "units": "8",
-            **metrics, "epochs_run": 2, "best_epoch": 2, "best_value": 0.5,
-            "start": "2026-01-01T00:00:00.000+00:00", "end": "2026-01-01T00:00:01.000+00:00",
-            "duration_s": 1.0, "error": None}
+    return {
+        "run_id": run_id,
+        "round": 1,
+        "status": status,
+        "lr": "0.1",
+        "units": "8",
+        **metrics,
+        "epochs_run": 2,
+        "best_epoch": 2,
+        "best_value": 0.5,
+        "start": "2026-01-01T00:00:00.000+00:00",
+        "end": "2026-01-01T00:00:01.000+00:00",
+        "duration_s": 1.0,
+        "error": None,
+    }
 
 
 def test_rows_round_trip_with_header_order(tmp_path):
@@ -48,7 +59,9 @@ def test_corrupt_line_in_the_middle_fails_loudly(tmp_path):
     lines = (tmp_path / "results.csv").read_text().splitlines(keepends=True)
     lines[1] = "a,1,ok,0.1\n"
     (tmp_path / "results.csv").write_text("".join(lines))
-    with pytest.raises(ResultsFormatError, match=r"corrupt at line 2: it does not have the file.s 13 columns"):
+    with pytest.raises(
+        ResultsFormatError, match=r"corrupt at line 2: it does not have the file.s 13 columns"
+    ):
         load_results(tmp_path / "results.csv")
 
 
@@ -96,7 +109,8 @@ def test_reads_talos_2_experiment_csv(tmp_path):
         "start,end,duration,execution_time,round_epochs,_warnings,loss,val_loss,lr,"
         "_trial_id,_param_hash\n"
         "2026-01-01T00:00:00,2026-01-01T00:00:02,2.0,2.0,5,[],0.3,0.4,0.01,t1,h1\n"
-        "2026-01-01T00:00:02,2026-01-01T00:00:03,1.0,1.0,5,[],0.2,0.5,0.1,t2,h2\n")
+        "2026-01-01T00:00:02,2026-01-01T00:00:03,1.0,1.0,5,[],0.2,0.5,0.1,t2,h2\n"
+    )
     df = load_results(path)
     assert df["status"].tolist() == ["ok", "ok"]
     assert df["epochs_run"].tolist() == [5, 5]
@@ -106,7 +120,8 @@ def test_reads_talos_2_experiment_csv(tmp_path):
 
 def test_reads_talos_1_experiment_csv(tmp_path):
     path = tmp_path / "010121120000.csv"
-    path.write_text("round_epochs,val_loss,val_acc,loss,acc,lr,first_neuron\n"
-                    "10,0.3,0.9,0.2,0.95,0.01,32\n")
+    path.write_text(
+        "round_epochs,val_loss,val_acc,loss,acc,lr,first_neuron\n10,0.3,0.9,0.2,0.95,0.01,32\n"
+    )
     df = load_results(tmp_path)
     assert df.loc[0, "val_acc"] == 0.9 and df.loc[0, "round"] == 1

@@ -21,8 +21,9 @@ EXPERIMENT = "breast_cancer_rounds_quick"
 
 
 def _stream_text(cell) -> str:
-    return "".join(o.get("text", "") for o in cell.get("outputs", [])
-                   if o.get("output_type") == "stream")
+    return "".join(
+        o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream"
+    )
 
 
 def _round_rows(text: str) -> list[list[str]]:
@@ -50,10 +51,11 @@ def test_notebook_runs_in_quick_mode(tmp_path, monkeypatch):
     monkeypatch.setenv("SCANLAB_QUICK", "1")
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                                     resources={"metadata": {"path": str(tmp_path)}})
+    client = nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
     started = time.perf_counter()
-    client.execute()                           # raises CellExecutionError if a cell fails
+    client.execute()  # raises CellExecutionError if a cell fails
     elapsed = time.perf_counter() - started
 
     table_cell = next(c for c in nb.cells if "round-table" in c.metadata.get("tags", []))

@@ -32,19 +32,20 @@ def close_figures():
 def make_runs(n: int = 60, seed: int = 0, failed: int = 3) -> pd.DataFrame:
     """Runs with numeric, string, bool and missing parameter values, two rounds."""
     rng = np.random.default_rng(seed)
-    df = pd.DataFrame({
-        "run_id": [f"{i:012x}" for i in range(n)],
-        "round": np.where(np.arange(n) < n // 2, 1, 2),
-        "status": "ok",
-        "activation": rng.choice(["relu", "elu", "tanh"], n),
-        "dropout": rng.choice([0.0, 0.25, 0.5], n),
-        "lr": rng.choice([1e-1, 1e-2, 1e-3, 1e-4], n),
-        "shuffle": rng.choice([True, False], n),
-        "units": rng.choice([8.0, 16.0, np.nan], n),
-        "epochs": rng.choice([5, 10], n),
-    })
-    acc = 0.8 - 0.2 * df["dropout"] + 0.05 * (df["activation"] == "relu") + rng.normal(
-        0, 0.03, n)
+    df = pd.DataFrame(
+        {
+            "run_id": [f"{i:012x}" for i in range(n)],
+            "round": np.where(np.arange(n) < n // 2, 1, 2),
+            "status": "ok",
+            "activation": rng.choice(["relu", "elu", "tanh"], n),
+            "dropout": rng.choice([0.0, 0.25, 0.5], n),
+            "lr": rng.choice([1e-1, 1e-2, 1e-3, 1e-4], n),
+            "shuffle": rng.choice([True, False], n),
+            "units": rng.choice([8.0, 16.0, np.nan], n),
+            "epochs": rng.choice([5, 10], n),
+        }
+    )
+    acc = 0.8 - 0.2 * df["dropout"] + 0.05 * (df["activation"] == "relu") + rng.normal(0, 0.03, n)
     df["accuracy"] = acc + 0.05
     df["loss"] = 1 - df["accuracy"] + rng.normal(0, 0.01, n)
     df["val_accuracy"] = acc
@@ -131,8 +132,9 @@ def test_correlation_plots(data):
 
 
 def test_importance_plot(data):
-    imp = an.param_importance(data, "val_accuracy", ["activation", "dropout", "lr"],
-                              top_quantile=0.3)
+    imp = an.param_importance(
+        data, "val_accuracy", ["activation", "dropout", "lr"], top_quantile=0.3
+    )
     render(plots.plot_importance(imp))
     nan = imp.assign(importance=np.nan)
     assert "not available" in texts(plots.plot_importance(nan))
@@ -154,8 +156,11 @@ def test_bars_and_box_with_x_hue_col(data, kind):
 
 
 def test_plot_errors_name_the_argument(data):
-    with pytest.raises(an.AnalysisError, match=r"The value for `hue` must be a column of the "
-                                               r"results, but 'nope' was passed"):
+    with pytest.raises(
+        an.AnalysisError,
+        match=r"The value for `hue` must be a column of the "
+        r"results, but 'nope' was passed",
+    ):
         plots.plot_bars(data, "lr", "val_loss", hue="nope")
     with pytest.raises(an.AnalysisError, match="`ax` cannot be used with `col`"):
         plots.plot_box(data, "lr", "val_loss", col="dropout", ax=plt.subplots()[1])
@@ -204,8 +209,9 @@ def test_large_results_are_subsampled_and_say_so():
 
 
 def test_figure_is_detached_from_pyplot_under_inline_backend(monkeypatch, data):
-    monkeypatch.setattr(matplotlib, "get_backend",
-                        lambda: "module://matplotlib_inline.backend_inline")
+    monkeypatch.setattr(
+        matplotlib, "get_backend", lambda: "module://matplotlib_inline.backend_inline"
+    )
     fig = plots.plot_bars(data, "epochs", "val_accuracy", col="lr")
     assert fig.number not in plt.get_fignums()
 
@@ -218,13 +224,23 @@ def test_figure_is_detached_from_pyplot_under_inline_backend(monkeypatch, data):
 def test_analyze_plot_methods(data):
     a = Analyze(data, histories=make_histories(data))
     drawn = [
-        a.plot_line(), a.plot_hist(bins=10), a.plot_hist("val_loss", by="activation"),
-        a.plot_kde(), a.plot_kde("val_accuracy", by="activation"),
-        a.plot_kde("accuracy", "val_accuracy"), a.plot_corr(), a.plot_corr(kind="bars"),
-        a.plot_regs(), a.plot_regs("accuracy", "val_accuracy"),
-        a.plot_box("dropout"), a.plot_box("activation", "val_loss", hue="shuffle"),
+        a.plot_line(),
+        a.plot_hist(bins=10),
+        a.plot_hist("val_loss", by="activation"),
+        a.plot_kde(),
+        a.plot_kde("val_accuracy", by="activation"),
+        a.plot_kde("accuracy", "val_accuracy"),
+        a.plot_corr(),
+        a.plot_corr(kind="bars"),
+        a.plot_regs(),
+        a.plot_regs("accuracy", "val_accuracy"),
+        a.plot_box("dropout"),
+        a.plot_box("activation", "val_loss", hue="shuffle"),
         a.plot_bars("epochs", "val_accuracy", hue="dropout", col="lr"),
-        a.plot_rounds(), a.plot_importance(), a.plot_parallel(), a.plot_entropy(),
+        a.plot_rounds(),
+        a.plot_importance(),
+        a.plot_parallel(),
+        a.plot_entropy(),
         a.plot_learning_curves(k=3),
     ]
     for obj in drawn:
@@ -240,7 +256,7 @@ def test_plot_round_comparison():
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     left, right = fig.axes
     assert [t.get_text() for t in right.get_xticklabels()] == ["1", "2"]
-    assert len(right.patches) == 4                            # two bars per round
+    assert len(right.patches) == 4  # two bars per round
     assert any("threshold" in t.get_text() for t in left.get_legend().get_texts())
     fig.savefig(io.BytesIO(), format="png")
     fig = Analyze(data).plot_round_comparison()

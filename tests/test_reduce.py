@@ -35,7 +35,8 @@ def test_drop_by_values_labels_and_predicate():
 def test_keep_fix_add_set_range():
     assert keep(PARAMS, "units", lambda v: v >= 16)["units"] == [16, 32]
     assert keep(PARAMS, "optimizer", [keras.optimizers.Nadam])["optimizer"] == [
-        keras.optimizers.Nadam]
+        keras.optimizers.Nadam
+    ]
     assert fix(PARAMS, "lr", 0.003)["lr"] == [0.003]
     assert add(PARAMS, "units", [64])["units"] == [8, 16, 32, 64]
     assert add(PARAMS, "batch_size", [32])["batch_size"] == [32]
@@ -45,12 +46,14 @@ def test_keep_fix_add_set_range():
 
 @pytest.mark.parametrize(
     ("call", "match"),
-    [(lambda: drop(PARAMS, "lrate", [0.1]), r"params has no parameter 'lrate'; it has \["),
-     (lambda: drop(PARAMS, "lr", [0.5]), r"'lr' has no value\(s\) \[0.5\]; its values are"),
-     (lambda: drop(PARAMS, "lr", lambda v: True), r"would remove every value of 'lr'"),
-     (lambda: keep(PARAMS, "units", lambda v: v > 100), r"keeps no value of 'units'"),
-     (lambda: add(PARAMS, "units", [8]), r"duplicate values: 8"),
-     (lambda: set_range(PARAMS, "dropout", 0.5, 0.1, 3), r"needs stop > start")],
+    [
+        (lambda: drop(PARAMS, "lrate", [0.1]), r"params has no parameter 'lrate'; it has \["),
+        (lambda: drop(PARAMS, "lr", [0.5]), r"'lr' has no value\(s\) \[0.5\]; its values are"),
+        (lambda: drop(PARAMS, "lr", lambda v: True), r"would remove every value of 'lr'"),
+        (lambda: keep(PARAMS, "units", lambda v: v > 100), r"keeps no value of 'units'"),
+        (lambda: add(PARAMS, "units", [8]), r"duplicate values: 8"),
+        (lambda: set_range(PARAMS, "dropout", 0.5, 0.1, 3), r"needs stop > start"),
+    ],
 )
 def test_helper_errors(call, match):
     with pytest.raises(ParamsError, match=match):

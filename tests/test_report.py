@@ -36,20 +36,21 @@ def write_round(folder, n=40, seed=0, round_=1, failed=2, histories=True):
     """A round folder as the engine writes it: results.csv and history.jsonl."""
     rng = np.random.default_rng(seed + round_)
     folder.mkdir(parents=True, exist_ok=True)
-    df = pd.DataFrame({
-        "run_id": [f"r{round_}-{i:09x}" for i in range(n)],
-        "round": round_,
-        "status": "ok",
-        "activation": rng.choice(["relu", "elu"], n),
-        "dropout": rng.choice([0.0, 0.2, 0.4], n),
-        "lr": rng.choice([0.01, 0.001, 0.0001], n),
-        "optimizer": rng.choice(["Adam", "Nadam", "SGD"], n),
-    })
-    acc = 0.9 - 0.3 * df["dropout"] + 0.03 * (df["optimizer"] == "Adam") + rng.normal(
-        0, 0.02, n)
+    df = pd.DataFrame(
+        {
+            "run_id": [f"r{round_}-{i:09x}" for i in range(n)],
+            "round": round_,
+            "status": "ok",
+            "activation": rng.choice(["relu", "elu"], n),
+            "dropout": rng.choice([0.0, 0.2, 0.4], n),
+            "lr": rng.choice([0.01, 0.001, 0.0001], n),
+            "optimizer": rng.choice(["Adam", "Nadam", "SGD"], n),
+        }
+    )
+    acc = 0.9 - 0.3 * df["dropout"] + 0.03 * (df["optimizer"] == "Adam") + rng.normal(0, 0.02, n)
     df["accuracy"], df["loss"] = acc + 0.03, 1 - acc - 0.03
     df["val_accuracy"], df["val_loss"] = acc, 1 - acc + rng.normal(0, 0.02, n)
-    df.loc[n - 1, "val_loss"] += 0.3                        # one run over-fits
+    df.loc[n - 1, "val_loss"] += 0.3  # one run over-fits
     df["epochs_run"], df["best_epoch"], df["best_value"] = 4, 4, df["val_accuracy"]
     df["start"] = df["end"] = "2026-01-01T00:00:00+00:00"
     df["duration_s"], df["error"] = 2.5, ""
@@ -60,12 +61,18 @@ def write_round(folder, n=40, seed=0, round_=1, failed=2, histories=True):
     if histories:
         with open(folder / "history.jsonl", "w") as f:
             for r in df[df["status"] == "ok"].itertuples():
-                h = {"loss": np.linspace(1, r.loss, 4).tolist(),
-                     "val_loss": np.linspace(1, r.val_loss, 4).tolist(),
-                     "accuracy": np.linspace(0.5, r.accuracy, 4).tolist(),
-                     "val_accuracy": np.linspace(0.5, r.val_accuracy, 4).tolist()}
-                f.write(json.dumps({"run_id": r.run_id, "round": round_, "history": h,
-                                    "traceback": None}) + "\n")
+                h = {
+                    "loss": np.linspace(1, r.loss, 4).tolist(),
+                    "val_loss": np.linspace(1, r.val_loss, 4).tolist(),
+                    "accuracy": np.linspace(0.5, r.accuracy, 4).tolist(),
+                    "val_accuracy": np.linspace(0.5, r.val_accuracy, 4).tolist(),
+                }
+                f.write(
+                    json.dumps(
+                        {"run_id": r.run_id, "round": round_, "history": h, "traceback": None}
+                    )
+                    + "\n"
+                )
     return df
 
 
@@ -81,7 +88,7 @@ def experiment(tmp_path_factory):
 def report_html(experiment, tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "report.html"
     with warnings.catch_warnings():
-        warnings.simplefilter("error")          # a plot that fails to draw warns
+        warnings.simplefilter("error")  # a plot that fails to draw warns
         path = Analyze(experiment).report(out)
     assert path == out
     return out.read_text(encoding="utf-8")
@@ -90,9 +97,15 @@ def report_html(experiment, tmp_path_factory):
 def test_report_has_every_section(report_html):
     for anchor, _ in SECTIONS:
         assert f'id="{anchor}"' in report_html
-    for heading in ("Failed runs by error type", "Rounds", "Correlations",
-                    "Importance for reaching the top 10 %", "Per-value summary",
-                    "Learning entropy", "Runs off the"):
+    for heading in (
+        "Failed runs by error type",
+        "Rounds",
+        "Correlations",
+        "Importance for reaching the top 10 %",
+        "Per-value summary",
+        "Learning entropy",
+        "Runs off the",
+    ):
         assert heading in report_html, heading
     assert "could not draw" not in report_html
     assert "70 runs (66 ok, 4 failed)" in report_html
@@ -102,10 +115,24 @@ def test_report_has_every_section(report_html):
 
 def test_report_embeds_every_plot_as_png(report_html):
     alts = re.findall(r'<img alt="([^"]+)"', report_html)
-    for name in ("correlation bars", "correlation heatmap", "importance", "line",
-                 "histogram", "kde", "kde by parameter", "rounds", "bars", "boxes",
-                 "parallel coordinates", "regression val_loss", "regression val_accuracy",
-                 "entropy loss", "entropy accuracy", "learning curves"):
+    for name in (
+        "correlation bars",
+        "correlation heatmap",
+        "importance",
+        "line",
+        "histogram",
+        "kde",
+        "kde by parameter",
+        "rounds",
+        "bars",
+        "boxes",
+        "parallel coordinates",
+        "regression val_loss",
+        "regression val_accuracy",
+        "entropy loss",
+        "entropy accuracy",
+        "learning curves",
+    ):
         assert name in alts, name
     images = IMG.findall(report_html)
     assert len(images) == len(alts)
@@ -114,7 +141,7 @@ def test_report_embeds_every_plot_as_png(report_html):
 
 
 def test_report_is_self_contained(report_html):
-    text = IMG.sub('src=""', report_html)            # base64 may spell anything
+    text = IMG.sub('src=""', report_html)  # base64 may spell anything
     assert "http" not in text
     assert "<script" not in text and "<link" not in text and "@import" not in text
     assert "url(" not in text
@@ -141,8 +168,13 @@ def test_report_leaves_the_users_figures_open(tmp_path):
 
 
 def test_report_of_all_failed_runs_raises(tmp_path):
-    df = pd.DataFrame({"status": ["failed", "failed"], "loss": [np.nan, np.nan],
-                       "error": ["ValueError: x", "ValueError: x"]})
+    df = pd.DataFrame(
+        {
+            "status": ["failed", "failed"],
+            "loss": [np.nan, np.nan],
+            "error": ["ValueError: x", "ValueError: x"],
+        }
+    )
     with pytest.raises(an.NoRunsError, match="all 2 runs failed"):
         Analyze(df).report(tmp_path / "r.html")
     assert not (tmp_path / "r.html").exists()

@@ -58,8 +58,15 @@ def test_latin_hypercube_covers_each_value_of_each_parameter_evenly():
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [("uniform_mersenne", "uniform"), ("uniform_crypto", "uniform"), ("latin_sudoku", "latin"),
-     ("latin_improved", "latin"), ("SOBOL", "sobol"), ("halton", "halton"), ("grid", "grid")],
+    [
+        ("uniform_mersenne", "uniform"),
+        ("uniform_crypto", "uniform"),
+        ("latin_sudoku", "latin"),
+        ("latin_improved", "latin"),
+        ("SOBOL", "sobol"),
+        ("halton", "halton"),
+        ("grid", "grid"),
+    ],
 )
 def test_talos_method_names_map_onto_samplers(given, expected):
     assert resolve_method(given) == expected
@@ -67,10 +74,12 @@ def test_talos_method_names_map_onto_samplers(given, expected):
 
 @pytest.mark.parametrize(
     ("given", "match"),
-    [("quantum", r"random_method='quantum' is not supported: it draws from a web service"),
-     ("korobov_matrix", r"not supported: it walks the flattened grid"),
-     ("randomish", r"random_method='randomish' is unknown. Use one of \['uniform'"),
-     (3, r"random_method must be a string")],
+    [
+        ("quantum", r"random_method='quantum' is not supported: it draws from a web service"),
+        ("korobov_matrix", r"not supported: it walks the flattened grid"),
+        ("randomish", r"random_method='randomish' is unknown. Use one of \['uniform'"),
+        (3, r"random_method must be a string"),
+    ],
 )
 def test_unknown_methods_are_refused(given, match):
     with pytest.raises(ScanArgumentError, match=match):

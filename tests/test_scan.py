@@ -27,8 +27,18 @@ def test_one_row_per_run_with_schema(scan_kwargs):
     df = scan.data
     assert len(df) == 5 and df["run_id"].is_unique
     assert list(df.columns[:3]) == ["run_id", "round", "status"]
-    assert {"lr", "units", "epochs", "loss", "val_loss", "epochs_run", "best_epoch",
-            "best_value", "duration_s", "error"} <= set(df.columns)
+    assert {
+        "lr",
+        "units",
+        "epochs",
+        "loss",
+        "val_loss",
+        "epochs_run",
+        "best_epoch",
+        "best_value",
+        "duration_s",
+        "error",
+    } <= set(df.columns)
     assert (df["status"] == "ok").all() and (df["round"] == 1).all()
     assert (df["epochs_run"] == df["epochs"]).all()
     # tracked metric defaults to val_loss, minimized: best epoch is the last (loss falls)
@@ -97,7 +107,9 @@ def test_other_params_start_the_next_round(scan_kwargs):
     assert second.round == 2 and len(second.data) == 2
     assert load_results(second.experiment_path)["round"].tolist() == [1, 1, 1, 2, 2]
     assert decode_params(read_manifest(second.round_path)["params"]) == {
-        "lr": [0.5, 0.05], "units": [4]}
+        "lr": [0.5, 0.05],
+        "units": [4],
+    }
 
 
 def test_resume_false_starts_a_new_round(scan_kwargs):
@@ -118,8 +130,9 @@ def test_boolean_limit_that_raises_is_reported_before_training(scan_kwargs):
 def test_performance_target_stops_the_scan(scan_kwargs):
     scan = Scan(**scan_kwargs, performance_target=["val_loss", 10.0])
     assert len(scan.data) == 1 and scan.stop_reason == "performance_target"
-    scan = Scan(**scan_kwargs | {"experiment_name": "acc"},
-                performance_target=["val_acc", 0.0, False])  # Talos name, Keras 3 key
+    scan = Scan(
+        **scan_kwargs | {"experiment_name": "acc"}, performance_target=["val_acc", 0.0, False]
+    )  # Talos name, Keras 3 key
     assert len(scan.data) == 1
 
 
@@ -142,8 +155,10 @@ def test_failed_runs_are_rows_and_the_scan_goes_on(scan_kwargs):
     failed = scan.data[scan.data["status"] == "failed"]
     assert len(scan.data) == 12 and len(failed) == 6
     assert failed["error"].str.startswith("ValueError: units=8 does not fit").all()
-    tracebacks = [json.loads(line)["traceback"] for line in
-                  (scan.round_path / "history.jsonl").read_text().splitlines()]
+    tracebacks = [
+        json.loads(line)["traceback"]
+        for line in (scan.round_path / "history.jsonl").read_text().splitlines()
+    ]
     assert sum(1 for t in tracebacks if t and "units=8 does not fit" in t) == 6
 
 
@@ -158,9 +173,11 @@ def test_nan_loss_is_a_failed_run_that_does_not_stop_the_scan(scan_kwargs):
 
 @pytest.mark.parametrize(
     ("returns", "match"),
-    [(lambda: None, r"must return \(history, model\), a 2-tuple; got a value of type NoneType"),
-     (lambda: (1, 2, 3), r"a 2-tuple; got a tuple of length 3"),
-     (lambda: ("history", None), r"history is a Keras History .* got history of type str")],
+    [
+        (lambda: None, r"must return \(history, model\), a 2-tuple; got a value of type NoneType"),
+        (lambda: (1, 2, 3), r"a 2-tuple; got a tuple of length 3"),
+        (lambda: ("history", None), r"history is a Keras History .* got history of type str"),
+    ],
 )
 def test_contract_errors_stop_after_consecutive_failures(scan_kwargs, returns, match):
     def broken(x_train, y_train, x_val, y_val, params):
@@ -174,8 +191,11 @@ def test_contract_errors_stop_after_consecutive_failures(scan_kwargs, returns, m
 
 
 def test_metric_missing_from_history_fails_after_the_first_run(scan_kwargs):
-    with pytest.raises(MetricNotFoundError, match=r"metric='val_auc' is not in the runs' history; "
-                                                  r"the history has \['accuracy', 'loss'"):
+    with pytest.raises(
+        MetricNotFoundError,
+        match=r"metric='val_auc' is not in the runs' history; "
+        r"the history has \['accuracy', 'loss'",
+    ):
         Scan(**scan_kwargs, metric="val_auc")
     assert len(load_results(scan_kwargs["results_dir"] / "exp")) == 1
 
@@ -207,34 +227,58 @@ def test_a_second_writer_is_refused(scan_kwargs):
 @pytest.mark.parametrize(
     ("override", "error", "match"),
     [
-        ({"y": np.zeros(39)}, ScanArgumentError,
-         r"x and y must have the same number of samples, got len\(x\)=40 and len\(y\)=39"),
+        (
+            {"y": np.zeros(39)},
+            ScanArgumentError,
+            r"x and y must have the same number of samples, got len\(x\)=40 and len\(y\)=39",
+        ),
         ({"x_val": np.zeros((5, 3))}, ScanArgumentError, r"x_val was given without y_val"),
         ({"y_val": np.zeros(5)}, ScanArgumentError, r"y_val was given without x_val"),
-        ({"x_val": np.zeros((5, 3)), "y_val": np.zeros(4)}, ScanArgumentError,
-         r"x_val and y_val must have the same number of samples"),
+        (
+            {"x_val": np.zeros((5, 3)), "y_val": np.zeros(4)},
+            ScanArgumentError,
+            r"x_val and y_val must have the same number of samples",
+        ),
         ({"val_split": 0}, ScanArgumentError, r"val_split must be a fraction strictly between 0"),
         ({"val_split": 1.5}, ScanArgumentError, r"val_split .* got 1.5"),
-        ({"fraction_limit": 0.01}, ScanArgumentError,
-         r"fraction_limit=0.01 of a grid of 12 permutations selects no run"),
+        (
+            {"fraction_limit": 0.01},
+            ScanArgumentError,
+            r"fraction_limit=0.01 of a grid of 12 permutations selects no run",
+        ),
         ({"fraction_limit": 2}, ScanArgumentError, r"fraction_limit must be a fraction .* got 2"),
-        ({"round_limit": 0}, ScanArgumentError,
-         r"round_limit=0 selects no run; it must be >= 1 \(the grid has 12 permutations\)"),
+        (
+            {"round_limit": 0},
+            ScanArgumentError,
+            r"round_limit=0 selects no run; it must be >= 1 \(the grid has 12 permutations\)",
+        ),
         ({"round_limit": 2.5}, ScanArgumentTypeError, r"round_limit must be an int"),
-        ({"time_limit": "2001-01-01 10:00"}, ScanArgumentError,
-         r"time_limit='2001-01-01 10:00' is in the past"),
-        ({"time_limit": "next tuesday"}, ScanArgumentError,
-         r"time_limit='next tuesday' cannot be read as a date.*'YYYY-MM-DD HH:MM'"),
+        (
+            {"time_limit": "2001-01-01 10:00"},
+            ScanArgumentError,
+            r"time_limit='2001-01-01 10:00' is in the past",
+        ),
+        (
+            {"time_limit": "next tuesday"},
+            ScanArgumentError,
+            r"time_limit='next tuesday' cannot be read as a date.*'YYYY-MM-DD HH:MM'",
+        ),
         ({"time_limit": -5}, ScanArgumentError, r"time_limit=-5 seconds is not in the future"),
         ({"time_limit": [1]}, ScanArgumentTypeError, r"time_limit must be a 'YYYY-MM-DD HH:MM'"),
         ({"random_method": "quantum"}, ScanArgumentError, r"random_method='quantum' is not"),
         ({"random_method": "magic"}, ScanArgumentError, r"random_method='magic' is unknown"),
         ({"performance_target": 0.9}, ScanArgumentError, r"performance_target=0.9 is malformed"),
-        ({"performance_target": ["val_acc", "high"]}, ScanArgumentError,
-         r"needs a metric name and a number"),
+        (
+            {"performance_target": ["val_acc", "high"]},
+            ScanArgumentError,
+            r"needs a metric name and a number",
+        ),
         ({"model": "my_model"}, ScanArgumentTypeError, r"model must be your model function"),
-        ({"model": lambda x, y, params: None}, ScanArgumentTypeError,
-         r"cannot be called as model\(x_train, y_train, x_val, y_val, params\)"),
+        (
+            {"model": lambda x, y, params: None},
+            ScanArgumentTypeError,
+            r"cannot be called as model\(x_train, y_train, x_val, y_val, params\)",
+        ),
         ({"experiment_name": "a/b"}, ScanArgumentError, r"experiment_name must be a non-empty"),
         ({"boolean_limit": True}, ScanArgumentTypeError, r"boolean_limit must be a function"),
         ({"seed": -1}, ScanArgumentTypeError, r"seed must be a non-negative int"),
@@ -275,8 +319,11 @@ def test_multi_input_lists_and_pandas_are_split(scan_kwargs, xy):
 
     Scan(**scan_kwargs | {"model": spy, "x": [x, x[:, :1]]}, round_limit=1)
     assert seen["types"] == (list, 28)
-    Scan(**scan_kwargs | {"model": spy, "x": pd.DataFrame(x), "y": pd.Series(y),
-                          "experiment_name": "pd"}, round_limit=1)
+    Scan(
+        **scan_kwargs
+        | {"model": spy, "x": pd.DataFrame(x), "y": pd.Series(y), "experiment_name": "pd"},
+        round_limit=1,
+    )
     assert seen["types"][0] is pd.DataFrame
 
 
@@ -291,9 +338,14 @@ REDUCTION_PARAMS = {"lr": [0.1, 0.01, 0.001, 0.0001], "units": [4, 8], "noise": 
 
 @pytest.mark.parametrize("method", ["correlation", "kendall", "pearson", "importance"])
 def test_automatic_reduction_removes_the_planted_bad_value(scan_kwargs, method):
-    scan = Scan(**scan_kwargs | {"model": planted_bad_units, "params": REDUCTION_PARAMS},
-                round_limit=30, reduction_method=method, reduction_interval=10,
-                reduction_window=10, reduction_threshold=0.2)
+    scan = Scan(
+        **scan_kwargs | {"model": planted_bad_units, "params": REDUCTION_PARAMS},
+        round_limit=30,
+        reduction_method=method,
+        reduction_interval=10,
+        reduction_window=10,
+        reduction_threshold=0.2,
+    )
     assert scan.reductions[["after_runs", "param", "value"]].iloc[0].tolist() == [10, "units", "8"]
     later = scan.data.sort_values("end").iloc[10:]
     assert (later["units"] == 4).all() and len(later) > 0
@@ -302,8 +354,9 @@ def test_automatic_reduction_removes_the_planted_bad_value(scan_kwargs, method):
 
 def test_reduction_survives_a_resume(scan_kwargs, tmp_path):
     kwargs = scan_kwargs | {"model": planted_bad_units, "params": REDUCTION_PARAMS}
-    options = dict(round_limit=30, reduction_method="correlation", reduction_interval=10,
-                   reduction_window=10)
+    options = dict(
+        round_limit=30, reduction_method="correlation", reduction_interval=10, reduction_window=10
+    )
     calls = []
 
     def stop_after_fifteen(*args):
@@ -322,13 +375,21 @@ def test_reduction_survives_a_resume(scan_kwargs, tmp_path):
 
 @pytest.mark.parametrize(
     ("override", "match"),
-    [({"reduction_method": "entropy"}, r"reduction_method='entropy' is unknown"),
-     ({"reduction_method": "correlation", "reduction_interval": 0},
-      r"reduction_interval must be an int >= 1"),
-     ({"reduction_method": "correlation", "reduction_window": 2},
-      r"reduction_window=2 is too small"),
-     ({"reduction_method": "correlation", "reduction_threshold": 1.5},
-      r"reduction_threshold must be in \[0, 1\)")],
+    [
+        ({"reduction_method": "entropy"}, r"reduction_method='entropy' is unknown"),
+        (
+            {"reduction_method": "correlation", "reduction_interval": 0},
+            r"reduction_interval must be an int >= 1",
+        ),
+        (
+            {"reduction_method": "correlation", "reduction_window": 2},
+            r"reduction_window=2 is too small",
+        ),
+        (
+            {"reduction_method": "correlation", "reduction_threshold": 1.5},
+            r"reduction_threshold must be in \[0, 1\)",
+        ),
+    ],
 )
 def test_bad_reduction_arguments(scan_kwargs, override, match):
     with pytest.raises(ScanArgumentError, match=match):

@@ -50,8 +50,13 @@ def test_huge_grid_is_exact_and_lazy():
 
 
 def test_labels_and_run_ids_are_readable_and_stable():
-    space = ParamSpace({"optimizer": [keras.optimizers.Adam, keras.optimizers.Nadam],
-                        "activation": [keras.activations.relu, "elu"], "dropout": [None, 0.1]})
+    space = ParamSpace(
+        {
+            "optimizer": [keras.optimizers.Adam, keras.optimizers.Nadam],
+            "activation": [keras.activations.relu, "elu"],
+            "dropout": [None, 0.1],
+        }
+    )
     labels = [space.labels(i) for i in range(len(space))]
     assert {lab["optimizer"] for lab in labels} == {"Adam", "Nadam"}
     assert {lab["activation"] for lab in labels} == {"relu", "elu"}
@@ -73,8 +78,12 @@ def test_value_label_partial_and_instances():
         ([1, 2], ParamsTypeError, r"params must be a dict .* got list"),
         ({}, ParamsError, r"params is empty"),
         ({"lr": []}, ParamsError, r"params\['lr'\] is an empty list"),
-        ({"lr": 0.01}, ParamsTypeError, r"params\['lr'\] must be a list .* got 0.01 .*"
-                                        r"Wrap a single value in a list: params\['lr'\] = \[0.01\]"),
+        (
+            {"lr": 0.01},
+            ParamsTypeError,
+            r"params\['lr'\] must be a list .* got 0.01 .*"
+            r"Wrap a single value in a list: params\['lr'\] = \[0.01\]",
+        ),
         ({"act": "relu"}, ParamsTypeError, r"params\['act'\] must be a list .* got 'relu'"),
         ({"lr": {0.1, 0.2}}, ParamsTypeError, r"params\['lr'\] is a set"),
         ({"lr": (0, 1)}, ParamsError, r"tuple of length 2 .* exactly 3 items"),

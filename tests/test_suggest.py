@@ -33,8 +33,7 @@ class SGD:
 def grid_runs(score, **levels) -> pd.DataFrame:
     """Every combination of ``levels`` once, with ``val_accuracy = score(row)``."""
     names = list(levels)
-    rows = [dict(zip(names, combo, strict=True))
-            for combo in itertools.product(*levels.values())]
+    rows = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*levels.values())]
     df = pd.DataFrame(rows)
     df.insert(0, "status", "ok")
     df.insert(0, "round", 1)
@@ -57,11 +56,18 @@ def planted(row) -> float:
     return round(score + 0.001 * row["seed"], 6)
 
 
-RUNS = grid_runs(planted, optimizer=["Adam", "Nadam", "SGD"], units=[8, 16, 32, 64, 128],
-                 activation=["relu", "elu"], seed=[0, 1])
-PARAMS = {"optimizer": ["Adam", "Nadam", "SGD", "RMSprop"],
-          "units": [8, 16, 32, 64, 128],
-          "activation": ["relu", "elu"]}
+RUNS = grid_runs(
+    planted,
+    optimizer=["Adam", "Nadam", "SGD"],
+    units=[8, 16, 32, 64, 128],
+    activation=["relu", "elu"],
+    seed=[0, 1],
+)
+PARAMS = {
+    "optimizer": ["Adam", "Nadam", "SGD", "RMSprop"],
+    "units": [8, 16, 32, 64, 128],
+    "activation": ["relu", "elu"],
+}
 
 
 def test_planted_bad_value_dropped_untried_value_kept():
@@ -74,8 +80,12 @@ def test_planted_bad_value_dropped_untried_value_kept():
     assert "kept untried / thin: RMSprop" in opt["reason"]
     assert opt["kruskal_p"] < 0.05
     status = s.values.set_index(["param", "value"])["status"]
-    assert status["optimizer"].to_dict() == {"Adam": "kept", "Nadam": "kept",
-                                             "SGD": "dropped", "RMSprop": "untried"}
+    assert status["optimizer"].to_dict() == {
+        "Adam": "kept",
+        "Nadam": "kept",
+        "SGD": "dropped",
+        "RMSprop": "untried",
+    }
 
 
 def test_numeric_parameter_narrowed_to_where_the_top_runs_lie():
@@ -89,8 +99,11 @@ def test_numeric_parameter_narrowed_to_where_the_top_runs_lie():
 
 def test_narrowing_keeps_interior_values_that_never_reached_the_top():
     # top runs at 16 and 64; 32 was tried 4 times and never in the top: kept (contiguous)
-    df = grid_runs(lambda r: {8: 0.5, 16: 0.9, 32: 0.7, 64: 0.9, 128: 0.5}[r["units"]]
-                   + 0.001 * r["seed"], units=[8, 16, 32, 64, 128], seed=[0, 1, 2, 3])
+    df = grid_runs(
+        lambda r: {8: 0.5, 16: 0.9, 32: 0.7, 64: 0.9, 128: 0.5}[r["units"]] + 0.001 * r["seed"],
+        units=[8, 16, 32, 64, 128],
+        seed=[0, 1, 2, 3],
+    )
     s = suggest(df, {"units": [8, 16, 32, 64, 128]}, quantile=0.3)
     assert s.params["units"] == [16, 32, 64]
     assert row_of(s, "units")["dropped"] == ["8", "128"]
@@ -101,18 +114,22 @@ def test_no_effect_parameter_is_fixed_to_its_best_or_cheapest_value():
     act = row_of(s, "activation")
     assert act["decision"] == "fix" and s.params["activation"] == ["relu"]
     assert act["kruskal_p"] == pytest.approx(1.0) and act["kruskal_eps2"] == 0.0
-    assert act["reason"].startswith("no detectable effect (kruskal eps2=0 p=1): fixed to its "
-                                    "best value relu")
+    assert act["reason"].startswith(
+        "no detectable effect (kruskal eps2=0 p=1): fixed to its best value relu"
+    )
     # cost-like names: fewest epochs, largest batch size; overridable with cost=
-    df = grid_runs(lambda r: 0.9 + 0.01 * (r["lr"] == 0.01) + 0.001 * r["seed"],
-                   lr=[0.1, 0.01], epochs=[40, 10, 20], batch_size=[16, 64, 32],
-                   seed=[0, 1])
+    df = grid_runs(
+        lambda r: 0.9 + 0.01 * (r["lr"] == 0.01) + 0.001 * r["seed"],
+        lr=[0.1, 0.01],
+        epochs=[40, 10, 20],
+        batch_size=[16, 64, 32],
+        seed=[0, 1],
+    )
     params = {"lr": [0.1, 0.01], "epochs": [40, 10, 20], "batch_size": [16, 64, 32]}
     s = suggest(df, params)
     assert s.params["epochs"] == [10] and s.params["batch_size"] == [64]
     assert "cheapest value 10 (cost-like: smaller is cheaper)" in row_of(s, "epochs")["reason"]
-    assert "cheapest value 64 (cost-like: larger is cheaper)" in row_of(
-        s, "batch_size")["reason"]
+    assert "cheapest value 64 (cost-like: larger is cheaper)" in row_of(s, "batch_size")["reason"]
     s = suggest(df, params, cost={"epochs": "max", "batch_size": None})
     assert s.params["epochs"] == [40]
     assert s.params["batch_size"] in ([16], [64], [32])
@@ -121,8 +138,9 @@ def test_no_effect_parameter_is_fixed_to_its_best_or_cheapest_value():
 
 
 def test_parameter_with_an_effect_is_not_fixed():
-    df = grid_runs(lambda r: 0.5 + 0.1 * r["depth"] + 0.001 * r["seed"], depth=[1, 2, 3],
-                   seed=list(range(4)))
+    df = grid_runs(
+        lambda r: 0.5 + 0.1 * r["depth"] + 0.001 * r["seed"], depth=[1, 2, 3], seed=list(range(4))
+    )
     s = suggest(df, {"depth": [1, 2, 3]}, quantile=0.3)
     assert s.params["depth"] == [3]
     assert row_of(s, "depth")["decision"] == "narrow"
@@ -131,8 +149,11 @@ def test_parameter_with_an_effect_is_not_fixed():
 
 def test_never_an_empty_grid():
     # every top run used lr=0.1, which is no longer in params: keep the best median
-    df = grid_runs(lambda r: {0.1: 0.95, 0.01: 0.7, 0.001: 0.8}[r["lr"]] + 0.001 * r["seed"],
-                   lr=[0.1, 0.01, 0.001], seed=[0, 1, 2])
+    df = grid_runs(
+        lambda r: {0.1: 0.95, 0.01: 0.7, 0.001: 0.8}[r["lr"]] + 0.001 * r["seed"],
+        lr=[0.1, 0.01, 0.001],
+        seed=[0, 1, 2],
+    )
     s = suggest(df, {"lr": [0.01, 0.001]}, quantile=0.3)
     assert s.params["lr"] == [0.001]
     assert row_of(s, "lr")["decision"] == "fix"
@@ -145,18 +166,20 @@ def test_input_not_mutated_and_talos_range_and_callables_handled():
     before = copy.deepcopy(params)
 
     def score(r):
-        return (0.9 - 0.3 * (r["optimizer"] == "SGD") - 0.2 * (r["dropout"] >= 0.3)
-                + 0.001 * r["seed"])
+        return (
+            0.9 - 0.3 * (r["optimizer"] == "SGD") - 0.2 * (r["dropout"] >= 0.3) + 0.001 * r["seed"]
+        )
 
     # results record labels: 'Adam' for the class, and 0.0 ... 0.4 for the range
-    df = grid_runs(score, optimizer=["Adam", "Nadam", "SGD"],
-                   dropout=[0.0, 0.1, 0.2, 0.3, 0.4], seed=[0, 1])
-    df["units"] = 100                                        # never one of the range's values
+    df = grid_runs(
+        score, optimizer=["Adam", "Nadam", "SGD"], dropout=[0.0, 0.1, 0.2, 0.3, 0.4], seed=[0, 1]
+    )
+    df["units"] = 100  # never one of the range's values
     s = suggest(df, params, quantile=0.3)
     assert params == before
-    assert s.params["optimizer"] == [Adam, Nadam]            # the classes, not their names
-    assert s.params["dropout"] == [0.0, 0.1, 0.2]            # the range expanded and narrowed
-    assert s.params["units"] == (8, 40, 4)                   # untouched spec kept as given
+    assert s.params["optimizer"] == [Adam, Nadam]  # the classes, not their names
+    assert s.params["dropout"] == [0.0, 0.1, 0.2]  # the range expanded and narrowed
+    assert s.params["units"] == (8, 40, 4)  # untouched spec kept as given
     assert row_of(s, "units")["decision"] == "keep"
     assert "no run used any of these values" in row_of(s, "units")["reason"]
     assert s.params is not params
@@ -164,17 +187,30 @@ def test_input_not_mutated_and_talos_range_and_callables_handled():
 
 def test_keras_optimizers_matched_by_label():
     keras = pytest.importorskip("keras")
-    df = grid_runs(lambda r: 0.9 - 0.3 * (r["optimizer"] == "SGD") + 0.001 * r["seed"],
-                   optimizer=["Adam", "SGD"], seed=[0, 1, 2])
+    df = grid_runs(
+        lambda r: 0.9 - 0.3 * (r["optimizer"] == "SGD") + 0.001 * r["seed"],
+        optimizer=["Adam", "SGD"],
+        seed=[0, 1, 2],
+    )
     params = {"optimizer": [keras.optimizers.Adam, keras.optimizers.SGD]}
     assert suggest(df, params).params["optimizer"] == [keras.optimizers.Adam]
 
 
 def test_values_matched_across_types_bool_none_and_int_float(tmp_path):
     # as read back from a CSV: ints written as 16.0, None as NaN, booleans as bool
-    df = grid_runs(lambda r: 0.9 - 0.3 * (r["reg"] is None) - 0.2 * (r["units"] == 8)
-                   + 0.01 * r["bias"] + 0.001 * r["seed"],
-                   reg=[None, 0.01], bias=[True, False], units=[8, 16], seed=[0, 1])
+    df = grid_runs(
+        lambda r: (
+            0.9
+            - 0.3 * (r["reg"] is None)
+            - 0.2 * (r["units"] == 8)
+            + 0.01 * r["bias"]
+            + 0.001 * r["seed"]
+        ),
+        reg=[None, 0.01],
+        bias=[True, False],
+        units=[8, 16],
+        seed=[0, 1],
+    )
     path = tmp_path / "results.csv"
     df.to_csv(path, index=False)
     read = pd.read_csv(path)
@@ -182,14 +218,19 @@ def test_values_matched_across_types_bool_none_and_int_float(tmp_path):
     assert read["reg"].isna().any() and read["bias"].dtype == bool
     s = suggest(read, {"reg": [None, 0.01], "bias": [True, False], "units": [8, 16]})
     counts = s.values.set_index(["param", "value"])["runs"]
-    assert counts.to_dict() == {("reg", "None"): 8, ("reg", "0.01"): 8, ("bias", "True"): 8,
-                                ("bias", "False"): 8, ("units", "8"): 8, ("units", "16"): 8}
+    assert counts.to_dict() == {
+        ("reg", "None"): 8,
+        ("reg", "0.01"): 8,
+        ("bias", "True"): 8,
+        ("bias", "False"): 8,
+        ("units", "8"): 8,
+        ("units", "16"): 8,
+    }
     assert s.params["reg"] == [0.01] and s.params["units"] == [16]
 
 
 def test_failed_runs_are_excluded_but_count_as_tried():
-    df = grid_runs(lambda r: 0.9 + 0.001 * r["seed"], opt=["Adam", "Broken"],
-                   seed=[0, 1, 2])
+    df = grid_runs(lambda r: 0.9 + 0.001 * r["seed"], opt=["Adam", "Broken"], seed=[0, 1, 2])
     broken = df["opt"] == "Broken"
     df.loc[broken, "status"] = "failed"
     df.loc[broken, ["val_accuracy", "val_loss"]] = np.nan
@@ -210,17 +251,24 @@ def test_thin_values_are_kept_for_lack_of_evidence():
     assert "SGD" in s.params["opt"]
     assert s.values.set_index("value").loc["SGD", "status"] == "too few runs"
     assert suggest(df, {"opt": ["Adam", "Nadam", "SGD"]}, min_runs=1).params["opt"] != [
-        "Adam", "Nadam", "SGD"]
+        "Adam",
+        "Nadam",
+        "SGD",
+    ]
 
 
 def test_minimized_metric_uses_the_bottom():
-    df = grid_runs(lambda r: 0.9 - 0.3 * (r["opt"] == "SGD") + 0.001 * r["seed"],
-                   opt=["Adam", "SGD"], seed=[0, 1, 2])
+    df = grid_runs(
+        lambda r: 0.9 - 0.3 * (r["opt"] == "SGD") + 0.001 * r["seed"],
+        opt=["Adam", "SGD"],
+        seed=[0, 1, 2],
+    )
     s = suggest(df, {"opt": ["Adam", "SGD"]}, metric="val_loss")
     assert s.minimize is True and s.params["opt"] == ["Adam"]
     # forcing the wrong direction keeps the bad optimizer instead
-    assert suggest(df, {"opt": ["Adam", "SGD"]}, metric="val_loss",
-                   minimize=False).params["opt"] == ["SGD"]
+    assert suggest(df, {"opt": ["Adam", "SGD"]}, metric="val_loss", minimize=False).params[
+        "opt"
+    ] == ["SGD"]
 
 
 def test_per_value_table_agrees_with_value_summary():
@@ -250,21 +298,29 @@ def test_sources_csv_experiment_folder_scan_and_analyze(tmp_path):
 
 
 def test_errors_name_the_problem():
-    with pytest.raises(MetricNotFoundError,
-                       match=r"metric 'val_f1' is not in the results; the metrics are: "
-                             r"val_accuracy, val_loss"):
+    with pytest.raises(
+        MetricNotFoundError,
+        match=r"metric 'val_f1' is not in the results; the metrics are: "
+        r"val_accuracy, val_loss",
+    ):
         suggest(RUNS, PARAMS, metric="val_f1")
-    with pytest.raises(ParamsError, match=r"params has parameter\(s\) 'shapes', 'lr' that the "
-                                          r"results do not have; the results' parameter "
-                                          r"columns are: activation, optimizer, seed, units"):
+    with pytest.raises(
+        ParamsError,
+        match=r"params has parameter\(s\) 'shapes', 'lr' that the "
+        r"results do not have; the results' parameter "
+        r"columns are: activation, optimizer, seed, units",
+    ):
         suggest(RUNS, {**PARAMS, "shapes": ["brick"], "lr": [0.1]})
     with pytest.raises(ParamsError, match="params must be a non-empty dict"):
         suggest(RUNS, {})
     with pytest.raises(an.AnalysisError, match="between 0 and 1"):
         suggest(RUNS, PARAMS, quantile=1.5)
     with pytest.raises(an.AnalysisError, match=r"cost\['units'\] must be 'min', 'max' or None"):
-        suggest(RUNS, {"units": [8, 16, 32, 64, 128], "activation": ["relu", "elu"]},
-                cost={"activation": "min", "units": "cheap"})
+        suggest(
+            RUNS,
+            {"units": [8, 16, 32, 64, 128], "activation": ["relu", "elu"]},
+            cost={"activation": "min", "units": "cheap"},
+        )
     with pytest.raises(an.AnalysisError, match="suggest\\(\\) needs the runs as a DataFrame"):
         suggest([1, 2], PARAMS)
     with pytest.raises(FileNotFoundError, match="no such results file"):
@@ -277,16 +333,19 @@ def test_errors_name_the_problem():
 def test_repr_shows_the_evidence():
     s = suggest(RUNS, PARAMS)
     text = repr(s)
-    assert text.startswith("Suggestion from 60 ok runs: val_accuracy (higher is better), "
-                           "top 20%; grid 40 -> 6 permutations")
+    assert text.startswith(
+        "Suggestion from 60 ok runs: val_accuracy (higher is better), "
+        "top 20%; grid 40 -> 6 permutations"
+    )
     assert "drop values" in text and "narrow" in text and "fix" in text
     page = s._repr_html_()
     assert "<table" in page and "grid 40 -&gt; 6 permutations" in page
-    params, evidence, *_ = s                                  # a NamedTuple
+    params, evidence, *_ = s  # a NamedTuple
     assert params == s.params and evidence is s.evidence
 
 
 def test_docstring_examples_run():
-    result = doctest.testmod(suggest_module,
-                             optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testmod(
+        suggest_module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    )
     assert result.attempted >= 4 and result.failed == 0
