@@ -3,9 +3,8 @@ crash-safe resumable logs and real analysis."""
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from scanlab import reduce
+from scanlab._version import __version__
 from scanlab.errors import (
     AnalysisError,
     ExperimentLockedError,

@@ -29,13 +29,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from scanlab.errors import ScanlabError
+from scanlab.errors import CommandLineError, ScanlabError
 
 __all__ = ["main", "COMMANDS", "Command"]
-
-
-class ScanlabArgumentError(ScanlabError, ValueError):
-    """A command-line argument has a value outside its rule."""
 
 
 class Command(NamedTuple):
@@ -142,7 +138,7 @@ def _add_show_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     if args.top < 1:
-        raise ScanlabArgumentError(f"-n must be a positive number of runs, got {args.top}")
+        raise CommandLineError(f"-n must be a positive number of runs, got {args.top}")
     a = _analyze(args)
     metric = a.metric
     print(_headline(a, metric))
@@ -211,7 +207,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from scanlab.demo import run_demo
 
     if args.runs < 1:
-        raise ScanlabArgumentError(f"--runs must be a positive number of runs, got {args.runs}")
+        raise CommandLineError(f"--runs must be a positive number of runs, got {args.runs}")
     scan = run_demo(
         experiment_name=args.experiment,
         round_limit=args.runs,
@@ -244,7 +240,7 @@ COMMANDS: dict[str, Command] = {
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    from scanlab import __version__
+    from scanlab._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="scanlab",

@@ -1,15 +1,79 @@
-"""Errors raised by scanlab.
+"""Every exception scanlab raises, in one tree.
+
+Two families matter to a running scan (keras-tuner's split):
+
+- a **failed run** is data: :class:`FailedRunError` (raise it from a model function to say
+  "this permutation is hopeless, record it and go on"), a broken return value
+  (:class:`ContractError`), a NaN loss or any other exception inside one run becomes a row
+  with ``status='failed'`` and the scan goes on;
+- a **fatal error** stops the scan at once: :class:`FatalScanError` (raise it from a model
+  function to stop the whole scan, after the run's row is written),
+  :class:`TooManyFailuresError`, :class:`ExperimentLockedError`, :class:`WorkerStartError`.
 
 Every error raised before training names the argument (or params key), the rule it broke,
-the value received and how to fix it. The classes subclass ``ValueError``/``TypeError`` so
-code that catches the built-ins keeps working.
+the value received and how to fix it (:func:`rule_message` writes that sentence). The
+classes subclass ``ValueError``/``TypeError``/``RuntimeError`` so code that catches the
+built-ins keeps working.
+
+Examples
+--------
+>>> rule_message('reduction_window', 'must be an int >= 3', 1, 'use e.g. 20 (Talos default)')
+"reduction_window must be an int >= 3, got 1. Fix: use e.g. 20 (Talos default)."
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+__all__ = [
+    "AnalysisError",
+    "CommandLineError",
+    "ContractError",
+    "ExperimentLockedError",
+    "FailedRunError",
+    "FatalScanError",
+    "MetricNotFoundError",
+    "NoRunsError",
+    "ParamsError",
+    "ParamsTypeError",
+    "ResultsFormatError",
+    "ScanArgumentError",
+    "ScanArgumentTypeError",
+    "ScanlabError",
+    "TooManyFailuresError",
+    "WorkerStartError",
+    "rule_message",
+]
+
+
+def rule_message(name: str, rule: str, value: Any, fix: str) -> str:
+    """One sentence naming the argument, the rule, the value received and the fix.
+
+    Parameters
+    ----------
+    name : str
+        The argument, params key or column the message is about.
+    rule : str
+        The rule it broke, worded to follow the name (``'must be ...'``).
+    value : object
+        The value received; written with ``repr``.
+    fix : str
+        What to do instead.
+
+    Returns
+    -------
+    str
+        ``"<name> <rule>, got <value!r>. Fix: <fix>."``
+    """
+    fix = fix.rstrip(".")
+    return f"{name} {rule}, got {value!r}. Fix: {fix}."
+
 
 class ScanlabError(Exception):
     """Base class of every error scanlab raises on purpose."""
+
+
+# ---- bad input: refused before any training ------------------------------------------------
 
 
 class ParamsError(ScanlabError, ValueError):
@@ -28,8 +92,46 @@ class ScanArgumentTypeError(ScanlabError, TypeError):
     """A Scan argument has the wrong type."""
 
 
+class CommandLineError(ScanlabError, ValueError):
+    """A command-line argument of ``python -m scanlab`` has a value outside its rule."""
+
+
 class MetricNotFoundError(ScanlabError, ValueError):
-    """A metric named by the user is not in the runs' histories."""
+    """A metric named by the user is not in the runs' histories or results."""
+
+
+# ---- one run: recorded as a failed row, the scan goes on -----------------------------------
+
+
+class FailedRunError(ScanlabError, RuntimeError):
+    """Raise from a model function to fail this run and go on with the scan.
+
+    The run is recorded with ``status='failed'`` and the message in its ``error`` column. It
+    does not count toward ``max_consecutive_failures``: the model function decided, it did
+    not break.
+
+    Examples
+    --------
+    >>> def model(x_train, y_train, x_val, y_val, params):
+    ...     if params['units'] < params['heads']:
+    ...         raise FailedRunError('units must be >= heads')
+    ...     ...
+    """
+
+
+class ContractError(ScanlabError, TypeError):
+    """The model function broke the ``(history, model)`` contract."""
+
+
+# ---- fatal: the scan stops now ---------------------------------------------------------------
+
+
+class FatalScanError(ScanlabError, RuntimeError):
+    """Raise from a model function to stop the whole scan now.
+
+    The run's row is written (``status='failed'``), then :class:`Scan` raises this error.
+    Calling the same Scan again resumes after it.
+    """
 
 
 class ExperimentLockedError(ScanlabError, RuntimeError):
@@ -40,12 +142,15 @@ class TooManyFailuresError(ScanlabError, RuntimeError):
     """The scan stopped after too many consecutive failed runs (likely a contract error)."""
 
 
-class ResultsFormatError(ScanlabError, ValueError):
-    """A file is not a results file, or is corrupt beyond its last line."""
-
-
 class WorkerStartError(ScanlabError, RuntimeError):
     """A worker process could not load the model function or the data."""
+
+
+# ---- reading and analysing results -----------------------------------------------------------
+
+
+class ResultsFormatError(ScanlabError, ValueError):
+    """A file is not a results file, or is corrupt beyond its last line."""
 
 
 class AnalysisError(ScanlabError, ValueError):

@@ -85,7 +85,7 @@ def fingerprint(space: ParamSpace, settings: Mapping[str, Any]) -> str:
 
 def versions() -> dict[str, str]:
     """Versions that matter for reproducing a round."""
-    from scanlab import __version__
+    from scanlab._version import __version__
 
     found = {"python": platform.python_version(), "scanlab": __version__}
     for package in ("keras", "tensorflow", "jax", "torch"):

@@ -444,7 +444,7 @@ def write_report(
         )
 
     elapsed = time.perf_counter() - started
-    from scanlab import __version__
+    from scanlab._version import __version__
 
     heading = title or f"scanlab report: {analyze.source}"
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-
-class ContractError(TypeError):
-    """The model function broke the ``(history, model)`` contract."""
+from scanlab.errors import ContractError
 
 
 class TrialData(NamedTuple):
