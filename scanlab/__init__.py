@@ -21,7 +21,8 @@ from scanlab.errors import (
 )
 from scanlab.executors import shutdown_workers
 from scanlab.experiment import Experiment
-from scanlab.log import load_results, read_histories
+from scanlab.log import read_histories
+from scanlab.results import load_results
 from scanlab.scan import Scan
 from scanlab.space import ParamSpace, talos_range
 

@@ -7,7 +7,6 @@ latest round's manifest resumes that round; any other Scan starts the next round
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import os
 import platform
@@ -20,60 +19,16 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from scanlab._manifest import (
+    decode_params,
+    read_manifest,
+)
 from scanlab.errors import ExperimentLockedError
 from scanlab.log import round_dirs
-from scanlab.space import ParamSpace, value_label
+from scanlab.results import load_results
+from scanlab.space import ParamSpace
 
-MANIFEST_FILE = "manifest.json"
-
-
-def encode_value(value: Any) -> Any:
-    """A JSON form of one parameter value; callables become ``{"callable": "module:name"}``."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if hasattr(value, "item") and not hasattr(value, "__len__"):
-        return value.item()
-    module = getattr(value, "__module__", None)
-    qualname = getattr(value, "__qualname__", None)
-    if callable(value) and module and qualname and "<" not in qualname:
-        return {"callable": f"{module}:{qualname}", "label": value_label(value)}
-    return {"repr": value_label(value)}
-
-
-def decode_value(value: Any) -> Any:
-    """Inverse of :func:`encode_value` (callables are imported by name)."""
-    if isinstance(value, dict) and "callable" in value:
-        module, _, qualname = value["callable"].partition(":")
-        obj: Any = importlib.import_module(module)
-        for part in qualname.split("."):
-            obj = getattr(obj, part)
-        return obj
-    if isinstance(value, dict) and "repr" in value:
-        return value["repr"]
-    return value
-
-
-def encode_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """The params dict as given, in JSON form (ranges stay ranges)."""
-    out: dict[str, Any] = {}
-    for name, spec in params.items():
-        if isinstance(spec, tuple):
-            out[name] = {"range": [encode_value(v) for v in spec]}
-        else:
-            values = spec.tolist() if hasattr(spec, "tolist") else list(spec)
-            out[name] = [encode_value(v) for v in values]
-    return out
-
-
-def decode_params(encoded: Mapping[str, Any]) -> dict[str, Any]:
-    """Rebuild a params dict from :func:`encode_params` output."""
-    out: dict[str, Any] = {}
-    for name, spec in encoded.items():
-        if isinstance(spec, dict) and "range" in spec:
-            out[name] = tuple(decode_value(v) for v in spec["range"])
-        else:
-            out[name] = [decode_value(v) for v in spec]
-    return out
+__all__ = ["Experiment", "ExperimentFolder", "RoundInfo", "fingerprint", "versions"]
 
 
 def fingerprint(space: ParamSpace, settings: Mapping[str, Any]) -> str:
@@ -161,23 +116,6 @@ def _round_number(path: Path) -> int:
     return int(path.name.split("-")[1])
 
 
-def read_manifest(round_dir: Path) -> dict[str, Any] | None:
-    """A round's manifest, or None if it has none (or it is unreadable)."""
-    try:
-        return json.loads((Path(round_dir) / MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def write_manifest(round_dir: Path, manifest: Mapping[str, Any]) -> None:
-    """Write a manifest atomically (a crash leaves the old or the new one, never half)."""
-    round_dir = Path(round_dir)
-    round_dir.mkdir(parents=True, exist_ok=True)
-    tmp = round_dir / (MANIFEST_FILE + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, round_dir / MANIFEST_FILE)
-
-
 class Experiment:
     """An experiment folder's rounds, their params and their results.
 
@@ -248,6 +186,4 @@ class Experiment:
 
     def results(self, number: int | None = None) -> Any:
         """Runs of one round, or of every round when ``number`` is None."""
-        from scanlab.log import load_results
-
         return load_results(self.path if number is None else self._round_dir(number))

@@ -125,7 +125,7 @@ class PerformanceTarget(NamedTuple):
 def parse_performance_target(target: Any) -> PerformanceTarget | None:
     """Talos's ``[metric, value, minimize]``, or ``(metric, value)`` with the direction
     inferred from the metric's name."""
-    from scanlab.metrics import is_loss_like
+    from scanlab._metric_names import is_loss_like
 
     if target is None:
         return None

@@ -19,20 +19,32 @@ from typing import Any
 
 import pandas as pd
 
+from scanlab._schema import (
+    HEAD_COLUMNS,
+    HISTORY_FILE,
+    REQUIRED_COLUMNS,
+    STATUSES,
+    TAIL_COLUMNS,
+    TALOS_DROPPED_COLUMNS,
+    TALOS_RENAMED_COLUMNS,
+    order_columns,
+)
 from scanlab.errors import ResultsFormatError
 
-HEAD_COLUMNS = ("run_id", "round", "status")
-TAIL_COLUMNS = ("epochs_run", "best_epoch", "best_value", "start", "end", "duration_s", "error")
-REQUIRED_COLUMNS = ("run_id", "round", "status")
-STATUSES = ("ok", "failed")
-HISTORY_FILE = "history.jsonl"
+__all__ = [
+    "ResultLog",
+    "format_cell",
+    "from_talos",
+    "read_csv_part",
+    "read_histories",
+    "read_round",
+    "result_parts",
+    "round_dirs",
+    "typed",
+]
+
 _PART = re.compile(r"^results(?:-(\d+))?\.csv$")
 _ROUND = re.compile(r"^round-(\d+)$")
-
-
-def order_columns(param_names: Iterable[str], metric_names: Iterable[str]) -> list[str]:
-    """The results header: head columns, sorted params, sorted metrics, tail columns."""
-    return [*HEAD_COLUMNS, *sorted(param_names), *sorted(metric_names), *TAIL_COLUMNS]
 
 
 def format_cell(value: Any) -> str:
@@ -114,7 +126,7 @@ class ResultLog:
         """The rows already in this round's log (empty DataFrame if none)."""
         if not result_parts(self.round_dir):
             return pd.DataFrame(columns=order_columns(self.param_names, []))
-        return load_results(self.round_dir)
+        return read_round(self.round_dir)
 
     def append(
         self,
@@ -218,44 +230,21 @@ def _read_complete_lines(path: Path) -> bytes:
     return data
 
 
-def load_results(path: str | os.PathLike) -> pd.DataFrame:
-    """Read runs into a DataFrame: a results CSV, a round folder or an experiment folder.
+def read_round(round_dir: Path) -> pd.DataFrame:
+    """The rows of one scanlab round folder (every CSV part), typed.
 
-    An experiment folder gives every round (see the ``round`` column). Talos experiment CSVs
-    (1.x and 2.x layouts) are read too and mapped onto scanlab's columns. A torn last line is
-    ignored; a corrupt line elsewhere raises :class:`~scanlab.errors.ResultsFormatError`.
-
-    Examples
-    --------
-    >>> df = load_results('results/breast_cancer')          # doctest: +SKIP
-    >>> df.groupby('round')['val_accuracy'].max()            # doctest: +SKIP
+    A torn last line is ignored; a corrupt line elsewhere raises
+    :class:`~scanlab.errors.ResultsFormatError` naming the file and the line.
     """
-    path = Path(path)
-    if path.is_file():
-        return _typed(_read_csv(path))
-    if not path.is_dir():
-        raise FileNotFoundError(
-            f"No results at {str(path)!r}: give a results CSV, a round folder or an experiment "
-            f"folder (e.g. 'results/<experiment_name>')."
-        )
-    files = result_parts(path) or [f for d in round_dirs(path) for f in result_parts(d)]
-    if not files:
-        talos = sorted(path.glob("*.csv")) + sorted(path.glob("*/results.csv"))
-        if talos:
-            files = talos
-        else:
-            raise ResultsFormatError(
-                f"{str(path)!r} holds no results: expected results.csv files in round-NNN "
-                f"folders (a scanlab experiment) or CSV files (Talos). Has a scan run there yet?"
-            )
-    frames = [_read_csv(f) for f in files]
-    frames = [f for f in frames if len(f.columns)]
+    frames = [
+        f for f in (read_csv_part(p) for p in result_parts(Path(round_dir))) if len(f.columns)
+    ]
     if not frames:
-        return _typed(pd.DataFrame(columns=list(REQUIRED_COLUMNS)))
-    return _typed(pd.concat(frames, ignore_index=True, sort=False))
+        return typed(pd.DataFrame(columns=list(REQUIRED_COLUMNS)))
+    return typed(pd.concat(frames, ignore_index=True, sort=False))
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def read_csv_part(path: Path) -> pd.DataFrame:
     data = _read_complete_lines(path)
     if not data.strip():
         return pd.DataFrame()
@@ -292,23 +281,15 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 def from_talos(frame: pd.DataFrame) -> pd.DataFrame:
     """Map a Talos experiment table (1.x or 2.x) onto scanlab's columns."""
-    renamed = frame.rename(
-        columns={
-            "round_epochs": "epochs_run",
-            "duration": "duration_s",
-            "_trial_id": "talos_trial_id",
-        }
-    )
-    renamed = renamed.drop(
-        columns=[c for c in ("execution_time", "_warnings", "_param_hash") if c in renamed.columns]
-    )
+    renamed = frame.rename(columns=TALOS_RENAMED_COLUMNS)
+    renamed = renamed.drop(columns=[c for c in TALOS_DROPPED_COLUMNS if c in renamed.columns])
     renamed.insert(0, "run_id", [f"talos-{i}" for i in range(len(renamed))])
     renamed.insert(1, "round", 1)
     renamed.insert(2, "status", "ok")
     return renamed
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
     if "round" in frame.columns:
         frame["round"] = pd.to_numeric(frame["round"], errors="coerce").fillna(1).astype("int64")
     for column in ("run_id", "status", "error"):

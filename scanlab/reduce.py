@@ -157,89 +157,6 @@ def _labels(values: list) -> list[str]:
 
 # -- automatic reduction during a scan (Talos's reduction_method) -----------------------------
 
-REDUCTION_METHODS = ("correlation", "spearman", "kendall", "pearson", "importance")
-
-
-def worst_value(
-    window: pd.DataFrame,
-    params: Iterable[str],
-    metric: str,
-    minimize: bool,
-    method: str = "correlation",
-    threshold: float = 0.2,
-    protected: Mapping[str, int] | None = None,
-) -> dict[str, Any] | None:
-    """The value whose removal the recent runs argue for most, or None.
-
-    Each parameter value is one-hot encoded and correlated with ``metric`` over ``window``
-    (the latest runs). The value most associated with a worse metric is returned when that
-    association exceeds ``threshold``. With ``method='importance'`` the strongest parameter
-    (random-forest permutation importance share above ``threshold``) gives up its value with
-    the worst mean metric. ``protected`` maps a parameter to how many values it has left; a
-    parameter with one value left is never reduced.
-
-    Returns
-    -------
-    dict or None
-        ``{'param', 'value', 'score', 'method'}`` with ``value`` as its results label.
-
-    Examples
-    --------
-    >>> w = pd.DataFrame({'opt': ['a', 'b', 'a', 'b'], 'acc': [0.9, 0.5, 0.8, 0.4]})
-    >>> worst_value(w, ['opt'], 'acc', minimize=False)['value']
-    'b'
-    """
-    if method not in REDUCTION_METHODS:
-        raise ParamsError(
-            f"reduction_method must be one of {list(REDUCTION_METHODS)}, got {method!r}."
-        )
-    protected = dict(protected or {})
-    y = pd.to_numeric(window[metric], errors="coerce")
-    usable = y.notna()
-    window, y = window[usable], y[usable]
-    if len(window) < 3 or y.nunique() < 2:
-        return None
-    candidates = [p for p in params if window[p].nunique() > 1 and protected.get(p, 2) > 1]
-    if method == "importance":
-        return _worst_by_importance(window, y, candidates, minimize, threshold)
-    corr_method = "spearman" if method == "correlation" else method
-    best: dict[str, Any] | None = None
-    for param in candidates:
-        labels = window[param].astype(str)
-        for value in labels.unique():
-            indicator = (labels == value).astype(float)
-            r = indicator.corr(y, method=corr_method)
-            if pd.isna(r):
-                continue
-            badness = r if minimize else -r  # positive: this value goes with a worse metric
-            if badness > threshold and (best is None or badness > best["score"]):
-                best = {"param": param, "value": value, "score": float(badness), "method": method}
-    return best
-
-
-def _worst_by_importance(
-    window: pd.DataFrame, y: pd.Series, params: list[str], minimize: bool, threshold: float
-) -> dict[str, Any] | None:
-    from sklearn.ensemble import RandomForestRegressor
-    from sklearn.inspection import permutation_importance
-
-    if not params:
-        return None
-    codes = pd.DataFrame({p: pd.factorize(window[p].astype(str))[0] for p in params})
-    forest = RandomForestRegressor(n_estimators=50, random_state=0).fit(codes, y)
-    scores = permutation_importance(forest, codes, y, n_repeats=5, random_state=0)
-    shares = pd.Series(scores.importances_mean.clip(min=0), index=params)
-    if shares.sum() <= 0:
-        return None
-    shares = shares / shares.sum()
-    param = shares.idxmax()
-    if shares[param] <= threshold:
-        return None
-    means = y.groupby(window[param].astype(str)).mean()
-    value = means.idxmax() if minimize else means.idxmin()
-    return {"param": param, "value": value, "score": float(shares[param]), "method": "importance"}
-
-
 __all__ = [
     "add",
     "diff",
@@ -249,5 +166,4 @@ __all__ = [
     "set_range",
     "talos_range",
     "values_of",
-    "worst_value",
 ]

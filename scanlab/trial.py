@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from scanlab.errors import ContractError
+from scanlab.errors import ContractError, FailedRunError, FatalScanError
 
 
 class TrialData(NamedTuple):
@@ -32,8 +32,10 @@ class TrialResult:
     """What one run produced, ready to be logged by the driver.
 
     ``raised`` tells an exception (which counts toward the consecutive-failure stop) from a
-    run that finished with a non-finite loss (recorded as failed, but not a sign that every
-    run will fail).
+    run that finished with a non-finite loss or raised :class:`~scanlab.errors.FailedRunError`
+    (recorded as failed, but not a sign that every run will fail). ``fatal`` is set when the
+    model function raised :class:`~scanlab.errors.FatalScanError`: the scan stops after
+    recording the run.
     """
 
     status: str
@@ -44,6 +46,7 @@ class TrialResult:
     error: str | None = None
     traceback: str | None = None
     raised: bool = False
+    fatal: bool = False
 
     @property
     def metrics(self) -> dict[str, float]:
@@ -119,15 +122,17 @@ def run_trial(
             save_model(returned[1])
         del returned
     except Exception as exc:  # noqa: BLE001 - a failed run is data
-        return _finish(
+        result = _finish(
             start_wall,
             start,
             history,
             "failed",
             f"{type(exc).__name__}: {exc}",
             tb.format_exc(),
-            raised=True,
+            raised=not isinstance(exc, FailedRunError),
         )
+        result.fatal = isinstance(exc, FatalScanError)
+        return result
     non_finite = [k for k, v in history.items() if "loss" in k and v and not math.isfinite(v[-1])]
     if non_finite:
         key = non_finite[0]

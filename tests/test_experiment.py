@@ -7,7 +7,7 @@ import pytest
 
 import scanlab
 from scanlab import Experiment, Scan
-from scanlab.experiment import decode_params, encode_params
+from scanlab._manifest import decode_params, encode_params
 
 PARAMS = {
     "lr": [0.1, 0.01],

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import FakeHistory, fake_model
 
@@ -19,7 +21,8 @@ from scanlab import (
     TooManyFailuresError,
     load_results,
 )
-from scanlab.experiment import ExperimentFolder, decode_params, read_manifest
+from scanlab._manifest import decode_params, read_manifest
+from scanlab.experiment import ExperimentFolder
 
 
 def test_one_row_per_run_with_schema(scan_kwargs):
@@ -41,9 +44,11 @@ def test_one_row_per_run_with_schema(scan_kwargs):
     } <= set(df.columns)
     assert (df["status"] == "ok").all() and (df["round"] == 1).all()
     assert (df["epochs_run"] == df["epochs"]).all()
-    # tracked metric defaults to val_loss, minimized: best epoch is the last (loss falls)
+    # one rulebook: the tracked metric defaults to val_accuracy (Talos's val_acc), maximized;
+    # the fake model's accuracy rises every epoch, so the best epoch is the last
+    assert scan.tracked_metric == "val_accuracy" and scan.minimize is False
     assert (df["best_epoch"] == df["epochs_run"]).all()
-    assert np.allclose(df["best_value"], df["val_loss"])
+    assert np.allclose(df["best_value"], df["val_accuracy"])
     assert scan.results_path.exists() and set(scan.round_history) == set(df["run_id"])
 
 
@@ -136,13 +141,17 @@ def test_performance_target_stops_the_scan(scan_kwargs):
     assert len(scan.data) == 1
 
 
-def test_time_limit_stops_new_runs(scan_kwargs, monkeypatch):
-    import scanlab.scan as scan_module
+def test_time_limit_stops_new_runs(scan_kwargs):
+    def slow_model(x_train, y_train, x_val, y_val, params):
+        time.sleep(0.3)
+        return fake_model(x_train, y_train, x_val, y_val, params)
 
-    clock = iter([0.0, 0.0, 100.0, 100.0, 100.0])
-    monkeypatch.setattr(scan_module.time, "time", lambda: next(clock, 100.0))
-    scan = Scan(**scan_kwargs, time_limit=50)
-    assert len(scan.data) == 1 and scan.stop_reason == "time_limit"
+    started = time.time()
+    scan = Scan(**scan_kwargs | {"model": slow_model}, time_limit=1.0)
+    assert scan.stop_reason == "time_limit" and len(scan.data) < 12
+    # no run starts after the deadline: the last one started before it
+    last_start = pd.to_datetime(scan.data["start"]).max().timestamp() if len(scan.data) else 0
+    assert last_start <= started + 1.0 + 0.05
 
 
 def test_failed_runs_are_rows_and_the_scan_goes_on(scan_kwargs):
@@ -193,15 +202,15 @@ def test_contract_errors_stop_after_consecutive_failures(scan_kwargs, returns, m
 def test_metric_missing_from_history_fails_after_the_first_run(scan_kwargs):
     with pytest.raises(
         MetricNotFoundError,
-        match=r"metric='val_auc' is not in the runs' history; "
-        r"the history has \['accuracy', 'loss'",
+        match=r"metric='val_auc' is not one of the runs' metrics "
+        r"\['accuracy', 'loss', 'val_accuracy', 'val_loss'\]. Fix: use one of those",
     ):
         Scan(**scan_kwargs, metric="val_auc")
     assert len(load_results(scan_kwargs["results_dir"] / "exp")) == 1
 
 
 def test_performance_target_metric_missing_fails_after_the_first_run(scan_kwargs):
-    with pytest.raises(MetricNotFoundError, match=r"performance_target metric='f1' is not in"):
+    with pytest.raises(MetricNotFoundError, match=r"performance_target metric='f1' is not one of the runs' metrics"):
         Scan(**scan_kwargs, performance_target=["f1", 0.9])
 
 

@@ -1,0 +1,379 @@
+"""The scan loop: scheduler -> executor -> rows -> log, with stop reasons and failure policy.
+
+:func:`run_scan` takes checked :class:`~scanlab._settings.ScanSettings` and the data, takes
+the experiment's lock, picks the round (resume or next), and then repeats: ask the scheduler
+for the next task, let the executor run it, build the row, append it to the log (flushed and
+fsynced), tell the scheduler. Only this process writes. It stops when the scheduler has
+nothing left (``completed``), at the deadline (``time_limit``), when a run reaches the
+performance target (``performance_target``), or on a fatal error (recorded in the manifest).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scanlab._manifest import encode_params, write_manifest
+from scanlab._metric_names import default_metric, is_loss_like, resolve_metric
+from scanlab._reduction import AutoReduction
+from scanlab._schema import RESERVED_COLUMNS
+from scanlab._settings import ScanSettings
+from scanlab.data import fingerprint_data, prepare_data
+from scanlab.errors import (
+    FatalScanError,
+    ParamsError,
+    ScanArgumentError,
+    ScanlabError,
+    TooManyFailuresError,
+)
+from scanlab.executors import (
+    DaskExecutor,
+    InProcessExecutor,
+    MemoryHygiene,
+    ProcessExecutor,
+    Task,
+    detect_gpus,
+)
+from scanlab.experiment import ExperimentFolder, fingerprint, versions
+from scanlab.limits import PerformanceTarget
+from scanlab.log import ResultLog
+from scanlab.schedulers import RunAll
+from scanlab.trial import TrialResult
+
+__all__ = ["ScanOutcome", "run_scan"]
+
+
+@dataclass
+class ScanOutcome:
+    """What a finished (or stopped) scan leaves for the ``Scan`` object to show."""
+
+    round: int = 0
+    round_path: Path = Path()
+    seed: int | None = None
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)
+    tracked_metric: str | None = None
+    minimize: bool | None = None
+    stop_reason: str = "completed"
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def run_scan(settings: ScanSettings, inputs: tuple) -> ScanOutcome:
+    """Run (or resume) one round of an experiment and return what it did.
+
+    Parameters
+    ----------
+    settings : ScanSettings
+        The checked arguments.
+    inputs : tuple
+        ``(x, y, x_val, y_val, val_split)`` as given to Scan.
+    """
+    engine = _Engine(settings)
+    folder = ExperimentFolder(settings.experiment_path)
+    folder.acquire()
+    try:
+        engine.run(folder, inputs)
+    finally:
+        folder.release()
+    return engine.outcome
+
+
+class _Engine:
+    """One round's loop and bookkeeping (the tracked metric, best value, failures)."""
+
+    def __init__(self, settings: ScanSettings) -> None:
+        self.settings = settings
+        self.outcome = ScanOutcome(seed=settings.seed)
+        self.target: PerformanceTarget | None = settings.target
+        self.best: float | None = None
+        self.log: ResultLog | None = None
+        self.reduction: AutoReduction | None = None
+
+    # -- the round ------------------------------------------------------------------------
+
+    def run(self, folder: ExperimentFolder, inputs: tuple) -> None:
+        s, out = self.settings, self.outcome
+        try:
+            info = folder.resolve_round(fingerprint(s.space, s.sampling()), s.resume)
+            out.round, out.round_path = info.number, info.path
+            if out.seed is None:
+                previous = (info.manifest or {}).get("seed")
+                out.seed = (
+                    previous if previous is not None else random.SystemRandom().randrange(2**32)
+                )
+            data = prepare_data(*inputs, seed=out.seed)
+            self.log = ResultLog(out.round_path, s.space.names)
+            existing = self.log.read_rows()
+            out.manifest = self._start_manifest(info.manifest, fingerprint_data(data))
+            write_manifest(out.round_path, out.manifest)
+            executor = self._make_executor(data)
+            try:
+                self._loop(executor, existing)
+            finally:
+                executor.close()
+        except BaseException as exc:
+            if self.log is not None and out.manifest:
+                self._finish(f"{type(exc).__name__}: {exc}".splitlines()[0])
+            raise
+        else:
+            self._finish(out.stop_reason)
+        finally:
+            if self.log is not None:
+                self.log.close()
+
+    def _make_executor(self, data: Any) -> Any:
+        """In-process by default; worker processes for workers > 1, GPUs, timeouts or
+        recycling; Dask when a client is given."""
+        s = self.settings
+        hygiene = {"clear_session": s.clear_session}
+        models_dir = self.outcome.round_path / "models" if s.save_models else None
+        if s.executor is not None:
+            return DaskExecutor(s.executor, s.model, data, hygiene, models_dir)
+        gpus = detect_gpus()
+        workers = s.workers or max(1, len(gpus) * s.workers_per_gpu)
+        if (
+            workers == 1
+            and len(gpus) <= 1
+            and s.workers_per_gpu == 1
+            and s.trial_timeout is None
+            and s.max_runs_per_worker is None
+        ):
+            return InProcessExecutor(s.model, data, MemoryHygiene(**hygiene), models_dir)
+        return ProcessExecutor(
+            s.model,
+            data,
+            workers,
+            hygiene,
+            self.outcome.round_path / "workers.log",
+            models_dir=models_dir,
+            gpus=gpus,
+            workers_per_gpu=s.workers_per_gpu,
+            max_runs_per_worker=s.max_runs_per_worker,
+            trial_timeout=s.trial_timeout,
+        )
+
+    # -- the loop -------------------------------------------------------------------------
+
+    def _loop(self, executor: Any, existing: pd.DataFrame) -> None:
+        s, out, log = self.settings, self.outcome, self.log
+        assert log is not None
+        done = set(existing["run_id"].dropna().astype(str)) if len(existing) else set()
+        ok_existing = existing[existing["status"] == "ok"] if len(existing) else existing
+        if len(ok_existing):
+            reserved = RESERVED_COLUMNS | set(s.space.names)
+            self._resolve_metrics([c for c in ok_existing.columns if c not in reserved])
+            self._update_best(ok_existing[out.tracked_metric].dropna().tolist())
+        with _progress_bar(s, out.round, initial=len(done)) as bar:
+            filters = []
+            if s.boolean_limit is not None:
+                filters.append(self._boolean_limit)
+            if s.reduction is not None:
+                self.reduction = AutoReduction(
+                    s.reduction, s.space, out.manifest.setdefault("reductions", []), len(existing)
+                )
+                if len(ok_existing) and out.tracked_metric:
+                    self.reduction.restore_window(ok_existing, out.tracked_metric)
+                filters.append(self.reduction.keep)
+            assert out.seed is not None
+            scheduler = RunAll(
+                s.space, s.random_method, out.seed, s.planned, done, filters, lambda: _shrink(bar)
+            )
+            failures = 0
+            for task, result in executor.run(self._until_deadline(scheduler.ask(), bar)):
+                contract_error = None
+                if result.status == "ok" and out.tracked_metric is None:
+                    try:
+                        self._resolve_metrics(result.history)  # fails after run 1, not 500
+                    except ScanlabError as exc:
+                        contract_error = exc
+                row = self._row(task, result)
+                log.append(row, result.history, result.traceback)
+                scheduler.tell(task, row)
+                bar.update(1)
+                if contract_error is not None:
+                    raise contract_error
+                if result.fatal:
+                    out.stop_reason = "fatal_error"
+                    raise FatalScanError(
+                        f"the model function stopped the scan after run {task.run_id} "
+                        f"({result.error}); every run is recorded in {str(log.round_dir)!r}. Run "
+                        f"the same call again to resume."
+                    )
+                self._after_run_reduction(task, result, bar)
+                if result.status == "ok":
+                    self._update_best([result.metrics.get(out.tracked_metric or "", math.nan)])
+                    bar.set_postfix_str(f"best {out.tracked_metric}={self.best:.4g}")
+                failures = failures + 1 if result.raised else 0
+                if s.max_consecutive_failures and failures >= s.max_consecutive_failures:
+                    raise TooManyFailuresError(
+                        f"stopped after {failures} runs in a row raised an error; every run "
+                        f"is recorded in {str(log.round_dir)!r}. When every run fails, the "
+                        f"model function usually breaks the contract model(x_train, y_train, "
+                        f"x_val, y_val, params) -> (history, model). Fix it and run the same "
+                        f"call again to resume. The last run raised:\n{result.traceback}"
+                    )
+                if result.status == "ok" and self.target and self.target.reached(result.metrics):
+                    out.stop_reason = "performance_target"
+                    break
+
+    def _until_deadline(self, tasks: Iterator[Task], bar: Any) -> Iterator[Task]:
+        for task in tasks:
+            if self.settings.deadline is not None and time.time() >= self.settings.deadline:
+                self.outcome.stop_reason = "time_limit"
+                return
+            if self.settings.print_params:
+                bar.write(f"run {task.run_id}: {task.labels}")
+            yield task
+
+    def _boolean_limit(self, params: dict[str, Any], labels: Any) -> bool:
+        assert self.settings.boolean_limit is not None
+        try:
+            return bool(self.settings.boolean_limit(dict(params)))
+        except Exception as exc:
+            raise ScanArgumentError(
+                f"boolean_limit raised {type(exc).__name__}: {exc} for the permutation "
+                f"{params}. It must accept every permutation dict and return True or False."
+            ) from exc
+
+    def _after_run_reduction(self, task: Task, result: TrialResult, bar: Any) -> None:
+        out = self.outcome
+        if self.reduction is None or out.tracked_metric is None or out.minimize is None:
+            if self.reduction is not None:
+                self.reduction.runs_done += 1
+            return
+        value = result.metrics.get(out.tracked_metric) if result.status == "ok" else None
+        record = self.reduction.observe(task.labels, value, out.tracked_metric, out.minimize)
+        if record is None:
+            return
+        write_manifest(out.round_path, out.manifest)
+        bar.write(
+            f"reduction after {record['after_runs']} runs: dropped {record['param']}="
+            f"{record['value']} ({record['method']} score {record['score']:.2f})"
+        )
+
+    # -- rows and metrics -----------------------------------------------------------------
+
+    def _row(self, task: Task, result: TrialResult) -> dict[str, Any]:
+        best_epoch = best_value = None
+        series = result.history.get(self.outcome.tracked_metric or "", [])
+        finite = [(v, i) for i, v in enumerate(series, 1) if math.isfinite(v)]
+        if finite:
+            best_value, best_epoch = (min if self.outcome.minimize else max)(finite)
+        return {
+            "run_id": task.run_id,
+            "round": self.outcome.round,
+            "status": result.status,
+            **task.labels,
+            **result.metrics,
+            "epochs_run": result.epochs_run,
+            "best_epoch": best_epoch,
+            "best_value": best_value,
+            "start": result.start,
+            "end": result.end,
+            "duration_s": result.duration_s,
+            "error": result.error,
+        }
+
+    def _resolve_metrics(self, available: Any) -> None:
+        """Check names against the first successful run's history keys."""
+        s, out = self.settings, self.outcome
+        available = [str(k) for k in available]
+        clash = sorted(set(s.space.names) & set(available))
+        if clash:
+            raise ParamsError(
+                f"params keys {clash} are also history keys of the model, so their results "
+                f"columns would collide. Rename the parameters (e.g. {clash[0] + '_param'!r})."
+            )
+        out.tracked_metric = (
+            resolve_metric(s.metric, available, "metric") if s.metric else default_metric(available)
+        )
+        out.minimize = (
+            is_loss_like(out.tracked_metric) if s.minimize_loss is None else bool(s.minimize_loss)
+        )
+        if self.target is not None:
+            metric = resolve_metric(self.target.metric, available, "performance_target metric")
+            self.target = PerformanceTarget(metric, self.target.value, self.target.minimize)
+        if out.manifest.get("metric") != out.tracked_metric:
+            out.manifest.update({"metric": out.tracked_metric, "minimize": out.minimize})
+            write_manifest(out.round_path, out.manifest)
+
+    def _update_best(self, values: list[float]) -> None:
+        values = [v for v in values if v is not None and not math.isnan(v)]
+        if self.best is not None:
+            values.append(self.best)
+        if values:
+            self.best = min(values) if self.outcome.minimize else max(values)
+
+    # -- the manifest ---------------------------------------------------------------------
+
+    def _start_manifest(self, previous: dict | None, data_fingerprint: str) -> dict[str, Any]:
+        s, out = self.settings, self.outcome
+        manifest = dict(previous or {})
+        manifest.update(
+            {
+                "experiment": s.experiment_name,
+                "round": out.round,
+                "fingerprint": fingerprint(s.space, s.sampling()),
+                "params": encode_params(s.params),
+                "grid_size": str(s.space.size),
+                "planned_runs": str(s.planned),
+                "random_method": s.random_method,
+                "seed": out.seed,
+                "fraction_limit": s.fraction_limit,
+                "round_limit": s.round_limit,
+                "data_fingerprint": data_fingerprint,
+                "versions": versions(),
+                "status": "running",
+            }
+        )
+        manifest.setdefault("started", _now())
+        manifest.setdefault("sessions", []).append({"started": _now()})
+        return manifest
+
+    def _finish(self, status: str) -> None:
+        out = self.outcome
+        assert self.log is not None
+        out.data = self.log.read_rows()
+        counts = out.data["status"].value_counts().to_dict() if len(out.data) else {}
+        out.manifest.update(
+            {
+                "status": status,
+                "ended": _now(),
+                "runs_ok": int(counts.get("ok", 0)),
+                "runs_failed": int(counts.get("failed", 0)),
+            }
+        )
+        out.manifest["sessions"][-1]["ended"] = _now()
+        write_manifest(out.round_path, out.manifest)
+
+
+def _progress_bar(settings: ScanSettings, round_number: int, initial: int) -> Any:
+    from tqdm.auto import tqdm
+
+    total = settings.planned if settings.planned < 10**15 else None
+    return tqdm(
+        total=total,
+        initial=initial,
+        disable=settings.disable_progress_bar,
+        unit="run",
+        desc=f"{settings.experiment_name} round {round_number}",
+        dynamic_ncols=True,
+    )
+
+
+def _shrink(bar: Any) -> None:
+    """One planned run will not happen (filtered out): shorten the progress bar."""
+    if bar.total is not None:
+        bar.total -= 1
+        bar.refresh()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

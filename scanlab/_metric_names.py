@@ -1,0 +1,259 @@
+"""The metric-name rulebook: direction, Talos's aliases, the default metric, metric-like names.
+
+One set of rules, used by ``Scan`` (the tracked metric, ``performance_target``), the results
+loader and ``Analyze``, ``suggest``, the report and the command line alike:
+
+- **direction**: :func:`is_loss_like` says whether lower is better, from the name;
+- **aliases**: Talos writes ``acc`` / ``val_acc`` where Keras 3 writes ``accuracy`` /
+  ``val_accuracy``; :func:`resolve_metric` accepts either spelling;
+- **default**: :func:`default_metric` picks the metric when none is named — validation
+  accuracy when the runs have it (Talos's ``val_acc``), else validation loss, else another
+  validation metric, else the training ones;
+- **what looks like a metric**: :func:`looks_like_metric`, used only to read results that
+  carry no manifest (a Talos CSV, a hand-made table).
+
+Nothing here imports pandas or a deep-learning framework.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+
+from scanlab.errors import MetricNotFoundError
+
+__all__ = [
+    "COMMON_METRIC_NAMES",
+    "default_metric",
+    "direction_words",
+    "is_loss_like",
+    "looks_like_metric",
+    "metric_aliases",
+    "resolve_metric",
+]
+
+#: History keys a Keras model almost always reports; a parameter may not take these names.
+COMMON_METRIC_NAMES = frozenset({"loss", "val_loss", "acc", "val_acc", "accuracy", "val_accuracy"})
+
+#: Default metric, in order of preference (then any other ``val_*``, then these).
+_DEFAULT_VALIDATION = ("val_accuracy", "val_acc", "val_loss")
+_DEFAULT_TRAINING = ("accuracy", "acc", "loss")
+
+# Words of a metric name that mean "lower is better" (besides loss, error, crossentropy).
+_LOWER_IS_BETTER = frozenset(
+    {
+        "mse",
+        "mae",
+        "mape",
+        "msle",
+        "rmse",
+        "hinge",
+        "logcosh",
+        "kld",
+        "divergence",
+        "poisson",
+        "duration",
+    }
+)
+
+# Names (without ``val_``) that a Keras history or a scanlab row reports as metrics.
+_METRIC_NAMES = frozenset(
+    {
+        "loss",
+        "acc",
+        "accuracy",
+        "mse",
+        "mae",
+        "mape",
+        "msle",
+        "rmse",
+        "auc",
+        "prc",
+        "precision",
+        "recall",
+        "f1",
+        "f1_score",
+        "fbeta_score",
+        "iou",
+        "mean_iou",
+        "r2",
+        "r2_score",
+        "hinge",
+        "squared_hinge",
+        "logcosh",
+        "log_cosh",
+        "kld",
+        "poisson",
+        "cosine_similarity",
+        "mean_squared_error",
+        "mean_absolute_error",
+        "mean_absolute_percentage_error",
+        "mean_squared_logarithmic_error",
+        "root_mean_squared_error",
+        "true_positives",
+        "true_negatives",
+        "false_positives",
+        "false_negatives",
+    }
+)
+_METRIC_SUFFIXES = ("loss", "accuracy", "_acc", "error", "crossentropy", "_auc")
+
+
+def is_loss_like(metric: str) -> bool:
+    """True when lower values of ``metric`` are better, judged from its name.
+
+    Parameters
+    ----------
+    metric : str
+        A history key or results column (``val_`` prefix allowed).
+
+    Returns
+    -------
+    bool
+        True for ``loss``, ``val_loss``, ``mse``, ``mae``, ``rmse``, ``mape``, names containing
+        ``loss`` or ``error``, ``*crossentropy``, ``hinge``, ``kld``, ``duration_s``, false
+        positives/negatives; False for everything else (accuracy, auc, precision, f1, ...).
+
+    Examples
+    --------
+    >>> is_loss_like('val_loss'), is_loss_like('mean_squared_error'), is_loss_like('val_acc')
+    (True, True, False)
+    """
+    low = metric.lower()
+    if low.startswith("val_"):
+        low = low[4:]
+    if "loss" in low or "error" in low or "crossentropy" in low:
+        return True
+    if low in ("false_positives", "false_negatives"):
+        return True
+    return bool(set(re.split(r"[^a-z0-9]+", low)) & _LOWER_IS_BETTER)
+
+
+def direction_words(minimize: bool) -> str:
+    """``'lower is better'`` or ``'higher is better'``.
+
+    Examples
+    --------
+    >>> direction_words(True)
+    'lower is better'
+    """
+    return "lower is better" if minimize else "higher is better"
+
+
+def metric_aliases(metric: str) -> list[str]:
+    """Other spellings of ``metric``: Talos's ``acc`` for Keras's ``accuracy`` and back.
+
+    Examples
+    --------
+    >>> metric_aliases('val_acc'), metric_aliases('accuracy'), metric_aliases('loss')
+    (['val_accuracy'], ['acc'], [])
+    """
+    if metric.endswith("accuracy"):
+        return [metric[: -len("accuracy")] + "acc"]
+    if metric.endswith("acc"):
+        return [metric[: -len("acc")] + "accuracy"]
+    return []
+
+
+def resolve_metric(metric: str, available: Collection[str], argument: str = "metric") -> str:
+    """The name in ``available`` meant by ``metric``, accepting Talos's aliases.
+
+    Parameters
+    ----------
+    metric : str
+        The name the user gave.
+    available : collection of str
+        History keys or metric columns that exist.
+    argument : str
+        The argument the name came from, for the error message.
+
+    Returns
+    -------
+    str
+        ``metric`` itself, or its alias when only that exists.
+
+    Raises
+    ------
+    MetricNotFoundError
+        Naming the argument, the value and the names that exist.
+
+    Examples
+    --------
+    >>> resolve_metric('val_acc', ['loss', 'val_loss', 'accuracy', 'val_accuracy'])
+    'val_accuracy'
+    """
+    if metric in available:
+        return metric
+    for alias in metric_aliases(metric):
+        if alias in available:
+            return alias
+    raise MetricNotFoundError(
+        f"{argument}={metric!r} is not one of the runs' metrics {sorted(available)}. Fix: use "
+        f"one of those (model.compile(metrics=[...]) decides the history keys; Talos's 'acc' "
+        f"is accepted for 'accuracy')."
+    )
+
+
+def default_metric(available: Iterable[str]) -> str:
+    """The metric used when none is named.
+
+    Parameters
+    ----------
+    available : iterable of str
+        History keys or metric columns.
+
+    Returns
+    -------
+    str
+        The first present of ``val_accuracy``, ``val_acc``, ``val_loss``, any other
+        ``val_*`` (sorted), ``accuracy``, ``acc``, ``loss``, else the first name sorted.
+
+    Raises
+    ------
+    MetricNotFoundError
+        When ``available`` is empty.
+
+    Examples
+    --------
+    >>> default_metric(['accuracy', 'loss', 'val_accuracy', 'val_loss'])
+    'val_accuracy'
+    >>> default_metric(['loss', 'val_loss', 'val_mae'])
+    'val_loss'
+    """
+    names = sorted(set(available))
+    if not names:
+        raise MetricNotFoundError(
+            "the runs have no metric (no loss, val_loss, accuracy, ...). Fix: make the model "
+            "function return model.fit's History, or name the metric columns explicitly."
+        )
+    for name in _DEFAULT_VALIDATION:
+        if name in names:
+            return name
+    for name in names:
+        if name.startswith("val_"):
+            return name
+    for name in _DEFAULT_TRAINING:
+        if name in names:
+            return name
+    return names[0]
+
+
+def looks_like_metric(name: str, columns: Collection[str] = ()) -> bool:
+    """Whether a column named ``name`` is a metric, for results without a manifest.
+
+    A name is metric-like when it is a known Keras history key (``loss``, ``accuracy``,
+    ``mse``, ``auc``, ...), ends like one (``*_loss``, ``*error``, ``*crossentropy``), or has
+    a ``val_`` twin among ``columns``; ``val_<x>`` is metric-like when ``x`` is.
+
+    Examples
+    --------
+    >>> looks_like_metric('val_mae'), looks_like_metric('units'), looks_like_metric('f', ['val_f'])
+    (True, False, True)
+    """
+    low = name.lower()
+    if f"val_{name}" in columns or low in _METRIC_NAMES or low.endswith(_METRIC_SUFFIXES):
+        return True
+    if low.startswith("val_"):
+        base = name[4:]
+        return base in columns or looks_like_metric(base)
+    return False

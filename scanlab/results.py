@@ -1,0 +1,402 @@
+"""Read runs back: one loader for every consumer (Analyze, suggest, the report, the CLI).
+
+:func:`load_results` reads a results CSV, a round folder or an experiment folder (scanlab's
+or Talos's) into a DataFrame. :func:`read_results` turns any source — a path, a DataFrame, a
+finished ``Scan`` — into a :class:`Results` value: the runs, which columns are parameters and
+which are metrics, the default metric and each metric's direction, the per-epoch histories
+and where it all came from. For scanlab's own results the parameter names, the tracked
+metric and its direction come from the rounds' manifests, never from guessing; only a table
+without a manifest (Talos's, a hand-made one) has its columns split by name
+(:func:`split_columns`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from scanlab._manifest import read_manifest
+from scanlab._metric_names import (
+    default_metric,
+    is_loss_like,
+    looks_like_metric,
+    resolve_metric,
+)
+from scanlab._schema import (
+    NUMERIC_RESERVED_COLUMNS,
+    REQUIRED_COLUMNS,
+    is_reserved,
+)
+from scanlab.errors import MetricNotFoundError, NoRunsError, ResultsFormatError
+from scanlab.log import read_csv_part, read_histories, read_round, result_parts, round_dirs, typed
+
+__all__ = [
+    "ResultColumns",
+    "Results",
+    "check_results",
+    "load_results",
+    "read_results",
+    "split_columns",
+]
+
+Histories = Mapping[str, Mapping[str, Sequence[float]]]
+
+
+def load_results(path: str | os.PathLike) -> pd.DataFrame:
+    """Read runs into a DataFrame: a results CSV, a round folder or an experiment folder.
+
+    An experiment folder gives every round (see the ``round`` column). Talos experiment CSVs
+    (1.x and 2.x layouts) are read too and mapped onto scanlab's columns. A torn last line is
+    ignored; a corrupt line elsewhere raises :class:`~scanlab.errors.ResultsFormatError`.
+    When the folder has manifests, ``attrs['params']`` and ``attrs['metrics']`` name the
+    parameter and metric columns.
+
+    Parameters
+    ----------
+    path : str or path-like
+        ``results/<experiment>``, ``results/<experiment>/round-NNN`` or a CSV file.
+
+    Returns
+    -------
+    DataFrame
+        One row per finished run.
+
+    Examples
+    --------
+    >>> df = load_results('results/breast_cancer')          # doctest: +SKIP
+    >>> df.groupby('round')['val_accuracy'].max()            # doctest: +SKIP
+    """
+    path = Path(path)
+    if path.is_file():
+        frame = typed(read_csv_part(path))
+    elif not path.is_dir():
+        raise FileNotFoundError(
+            f"No results at {str(path)!r}: give a results CSV, a round folder or an experiment "
+            f"folder (e.g. 'results/<experiment_name>')."
+        )
+    elif result_parts(path):
+        frame = read_round(path)
+    elif round_dirs(path):
+        frames = [read_round(d) for d in round_dirs(path) if result_parts(d)]
+        frames = [f for f in frames if len(f.columns) > len(REQUIRED_COLUMNS)] or frames[:1]
+        frame = pd.concat(frames, ignore_index=True, sort=False) if frames else read_round(path)
+        frame = typed(frame)
+    else:
+        talos = sorted(path.glob("*.csv")) + sorted(path.glob("*/results.csv"))
+        if not talos:
+            raise ResultsFormatError(
+                f"{str(path)!r} holds no results: expected results.csv files in round-NNN "
+                f"folders (a scanlab experiment) or CSV files (Talos). Has a scan run there yet?"
+            )
+        frames = [f for f in (read_csv_part(p) for p in talos) if len(f.columns)]
+        frame = typed(
+            pd.concat(frames, ignore_index=True, sort=False) if frames else read_round(path)
+        )
+    params = _manifest_params(path)
+    if params is not None and set(params) <= set(frame.columns):
+        frame.attrs["params"] = params
+        frame.attrs["metrics"] = sorted(
+            c
+            for c in frame.columns
+            if isinstance(c, str) and c not in params and not is_reserved(c)
+        )
+    return frame
+
+
+def _manifests(path: Path) -> list[dict[str, Any]] | None:
+    """The manifests of the rounds under ``path``; None when any round lacks a usable one."""
+    folder = path.parent if path.is_file() else path
+    dirs = [folder] if result_parts(folder) else [d for d in round_dirs(folder) if result_parts(d)]
+    found = [read_manifest(d) for d in dirs]
+    if not dirs or any(not isinstance(m, dict) for m in found):
+        return None
+    return [m for m in found if isinstance(m, dict)]
+
+
+def _manifest_params(path: Path) -> list[str] | None:
+    manifests = _manifests(path)
+    if manifests is None or any(not isinstance(m.get("params"), dict) for m in manifests):
+        return None
+    return sorted({name for m in manifests for name in m["params"]})
+
+
+def _manifest_metric(path: Path) -> tuple[str | None, bool | None]:
+    """The metric every round tracked, and its direction, when all manifests agree."""
+    manifests = _manifests(path) or []
+    metrics = {m.get("metric") for m in manifests}
+    directions = {m.get("minimize") for m in manifests}
+    metric = metrics.pop() if len(metrics) == 1 else None
+    minimize = directions.pop() if len(directions) == 1 and metric else None
+    return (metric if isinstance(metric, str) else None), (
+        minimize if isinstance(minimize, bool) else None
+    )
+
+
+class ResultColumns(NamedTuple):
+    """The parameter and metric columns of a results table."""
+
+    params: tuple[str, ...]
+    metrics: tuple[str, ...]
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
+        series.dtype
+    )
+
+
+def split_columns(
+    data: pd.DataFrame,
+    params: Sequence[str] | None = None,
+    metrics: Sequence[str] | None = None,
+) -> ResultColumns:
+    """Tell the parameter columns from the metric columns of a results table.
+
+    The names come, in this order of preference, from the ``params``/``metrics`` arguments,
+    from ``data.attrs['params']``/``data.attrs['metrics']`` (set by :func:`load_results` from
+    the rounds' manifests), or from the column names: a numeric column is a metric when it is
+    named like a Keras history key (see :func:`scanlab._metric_names.looks_like_metric`);
+    every other non-reserved column is a parameter.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+    params, metrics : sequence of str, optional
+        Explicit names; when only one is given the other is every remaining column.
+
+    Returns
+    -------
+    ResultColumns
+        ``params`` sorted by name, ``metrics`` sorted by name.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'run_id': ['a'], 'round': [1], 'status': ['ok'], 'lr': [0.1],
+    ...                    'optimizer': ['Adam'], 'loss': [0.3], 'val_loss': [0.4]})
+    >>> split_columns(df)
+    ResultColumns(params=('lr', 'optimizer'), metrics=('loss', 'val_loss'))
+    """
+    params = params if params is not None else data.attrs.get("params")
+    metrics = metrics if metrics is not None else data.attrs.get("metrics")
+    candidates = [c for c in data.columns if isinstance(c, str) and not is_reserved(c)]
+    for given, what in ((params, "parameter"), (metrics, "metric")):
+        missing = [c for c in given or () if c not in data.columns]
+        if missing:
+            raise ResultsFormatError(
+                f"{what} column(s) {', '.join(map(repr, missing))} not in the results; "
+                f"the columns are: {', '.join(map(str, data.columns))}"
+            )
+    if params is not None and metrics is not None:
+        return ResultColumns(tuple(sorted(params)), tuple(sorted(metrics)))
+    if params is not None:
+        rest = [c for c in candidates if c not in set(params) and _is_numeric(data[c])]
+        return ResultColumns(tuple(sorted(params)), tuple(sorted(rest)))
+    if metrics is not None:
+        rest = [c for c in candidates if c not in set(metrics)]
+        return ResultColumns(tuple(sorted(rest)), tuple(sorted(metrics)))
+    names = set(candidates)
+    found = [c for c in candidates if _is_numeric(data[c]) and looks_like_metric(c, names)]
+    rest = [c for c in candidates if c not in set(found)]
+    return ResultColumns(tuple(sorted(rest)), tuple(sorted(found)))
+
+
+def check_results(data: pd.DataFrame, source: str = "the results") -> None:
+    """Raise :class:`ResultsFormatError` unless ``data`` has the required columns.
+
+    Examples
+    --------
+    >>> check_results(pd.DataFrame({'x': [1], 'y': [2]}), 'data.csv')
+    Traceback (most recent call last):
+    ...
+    scanlab.errors.ResultsFormatError: data.csv is not a scanlab results file: missing columns 'run_id', 'round', 'status' ...
+    """
+    missing = [c for c in REQUIRED_COLUMNS if c not in data.columns]
+    if missing:
+        raise ResultsFormatError(
+            f"{source} is not a scanlab results file: missing columns "
+            f"{', '.join(map(repr, missing))} (found: {', '.join(map(str, data.columns))}). "
+            "A results file has run_id, round, status, one column per parameter and one per "
+            "metric (see docs/results-format.md); Talos CSVs need a round_epochs column."
+        )
+
+
+@dataclass(frozen=True)
+class Results:
+    """Runs and what is known about them: the value every analysis consumer reads.
+
+    Build one with :func:`read_results`.
+
+    Attributes
+    ----------
+    data : DataFrame
+        Every run, failed ones included.
+    params, metrics : tuple of str
+        Parameter and metric columns, sorted.
+    metric : str
+        The default metric: the one the scan tracked, else :func:`default_metric`.
+    directions : mapping
+        Metric name -> minimize, where known from the user or the scan; other metrics'
+        directions follow from their names (:meth:`minimize`).
+    source : str
+        Where the runs came from (a path, ``'DataFrame'``, ``'Scan'``).
+    folder : Path or None
+        The round or experiment folder, when there is one (for histories).
+    """
+
+    data: pd.DataFrame
+    params: tuple[str, ...]
+    metrics: tuple[str, ...]
+    metric: str
+    directions: Mapping[str, bool]
+    source: str
+    folder: Path | None = None
+    _histories: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def resolve(self, metric: str | None) -> str:
+        """The metric column meant by ``metric`` (Talos aliases accepted); None: the default."""
+        if metric is None:
+            return self.metric
+        names = [*self.metrics, *(c for c in NUMERIC_RESERVED_COLUMNS if c in self.data.columns)]
+        return resolve_metric(metric, names, "metric")
+
+    def minimize(self, metric: str | None = None, minimize: bool | None = None) -> bool:
+        """Whether lower is better for ``metric``: ``minimize`` if given, else as known."""
+        if minimize is not None:
+            return bool(minimize)
+        metric = self.resolve(metric)
+        return self.directions.get(metric, is_loss_like(metric))
+
+    def histories(self) -> dict[str, Any]:
+        """Per-epoch histories by ``run_id`` (read once from the folder's sidecars)."""
+        if "runs" not in self._histories:
+            found: dict[str, Any] = {}
+            if self.folder is not None and self.folder.is_dir():
+                found = read_histories(self.folder)
+            self._histories["runs"] = found
+        return self._histories["runs"]
+
+
+def _folder_of(path: Any) -> Path | None:
+    if path is None:
+        return None
+    p = Path(path)
+    return p.parent if p.suffix.lower() == ".csv" or p.is_file() else p
+
+
+def read_results(
+    source: Any,
+    metric: str | None = None,
+    minimize: bool | Mapping[str, bool] | None = None,
+    *,
+    params: Sequence[str] | None = None,
+    metrics: Sequence[str] | None = None,
+    histories: Histories | None = None,
+) -> Results:
+    """Read runs from any source into a :class:`Results`.
+
+    Parameters
+    ----------
+    source : Results, Scan, DataFrame, str or path
+        A finished ``Scan`` (its runs, parameters, tracked metric and direction), a DataFrame
+        of runs, a results CSV (scanlab's or Talos's), a round folder or an experiment folder.
+    metric : str, optional
+        The default metric (Talos aliases accepted). Default: the metric the scan tracked
+        (Scan or manifest), else :func:`scanlab._metric_names.default_metric`.
+    minimize : bool or dict, optional
+        Direction of ``metric`` (a bool) or of several metrics (a dict). Default: the scan's
+        recorded direction, else inferred from the name.
+    params, metrics : sequence of str, optional
+        The parameter / metric columns, when they cannot be known (no manifest).
+    histories : mapping, optional
+        Per-epoch histories ``{run_id: {key: [values]}}``; default: the folder's sidecars.
+
+    Returns
+    -------
+    Results
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'run_id': ['a', 'b'], 'round': 1, 'status': 'ok', 'lr': [0.1, 0.01],
+    ...                    'accuracy': [0.8, 0.9], 'val_accuracy': [0.7, 0.85]})
+    >>> r = read_results(df, metric='val_acc')
+    >>> r.params, r.metric, r.minimize()
+    (('lr',), 'val_accuracy', False)
+    """
+    if isinstance(source, Results):
+        if metric is None and minimize is None and params is None and metrics is None:
+            return source
+        source_data, label, folder = source.data, source.source, source.folder
+        tracked, tracked_minimize = source.metric, source.directions.get(source.metric)
+        params = params if params is not None or metrics is not None else source.params
+    elif isinstance(source, pd.DataFrame):
+        source_data, label, folder = source, "DataFrame", None
+        tracked, tracked_minimize = None, None
+    elif isinstance(source, (str, os.PathLike)):
+        path = Path(source).expanduser()
+        if not path.exists():
+            raise FileNotFoundError(f"no such results file or experiment folder: {str(path)!r}")
+        source_data, label, folder = load_results(path), str(path), _folder_of(path)
+        tracked, tracked_minimize = _manifest_metric(path)
+    elif isinstance(getattr(source, "data", None), pd.DataFrame):  # a Scan (scanlab or Talos)
+        source_data, label = source.data, type(source).__name__
+        folder = _folder_of(getattr(source, "round_path", None))
+        names = getattr(source, "params", None)
+        if params is None and metrics is None and isinstance(names, Mapping):
+            if set(names) <= set(source_data.columns):
+                params = list(names)
+        tracked = getattr(source, "tracked_metric", None)
+        tracked_minimize = getattr(source, "minimize", None)
+    else:
+        from scanlab.errors import AnalysisError
+
+        raise AnalysisError(
+            "the runs must be a Scan, a DataFrame, a results CSV path or an experiment folder, "
+            f"but got {type(source).__name__}. Fix: pass scan, scan.data or 'results/<name>'."
+        )
+    check_results(source_data, label)
+    if len(source_data) == 0:
+        raise NoRunsError(f"{label} has no runs: nothing to analyse")
+    columns = split_columns(source_data, params, metrics)
+    known = [*columns.metrics, *(c for c in NUMERIC_RESERVED_COLUMNS if c in source_data.columns)]
+    if metric is not None:
+        chosen = resolve_metric(metric, known, "metric")
+    elif isinstance(tracked, str) and tracked in columns.metrics:
+        chosen = tracked
+    elif columns.metrics:
+        chosen = default_metric(columns.metrics)
+    elif not (source_data["status"] == "ok").any():
+        raise NoRunsError(
+            f"{label}: every run failed ({len(source_data)} runs); see the error column."
+        )
+    else:
+        raise MetricNotFoundError(
+            f"{label} has no metric columns (loss, val_loss, accuracy, ...). Fix: name them "
+            f"with metrics=[...]."
+        )
+    directions: dict[str, bool] = {}
+    if isinstance(tracked, str) and isinstance(tracked_minimize, bool):
+        directions[tracked] = tracked_minimize
+    if isinstance(minimize, Mapping):
+        directions.update(
+            {resolve_metric(str(k), known, "minimize"): bool(v) for k, v in minimize.items()}
+        )
+    elif minimize is not None:
+        directions[chosen] = bool(minimize)
+    out = Results(
+        data=source_data,
+        params=columns.params,
+        metrics=columns.metrics,
+        metric=chosen,
+        directions=directions,
+        source=label,
+        folder=folder,
+    )
+    if histories:
+        out._histories["runs"] = dict(histories)
+    return out
