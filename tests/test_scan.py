@@ -403,3 +403,39 @@ def test_reduction_survives_a_resume(scan_kwargs, tmp_path):
 def test_bad_reduction_arguments(scan_kwargs, override, match):
     with pytest.raises(ScanArgumentError, match=match):
         Scan(**scan_kwargs | override)
+
+
+def test_failed_run_error_records_the_run_and_does_not_count_as_a_crash(scan_kwargs):
+    from scanlab.errors import FailedRunError
+
+    def refuses_small_units(x_train, y_train, x_val, y_val, params):
+        if params["units"] == 4:
+            raise FailedRunError("units=4 is too small for this data")
+        return fake_model(x_train, y_train, x_val, y_val, params)
+
+    # six refusals in a row would stop the scan if they counted as crashes
+    scan = Scan(**scan_kwargs | {"model": refuses_small_units}, max_consecutive_failures=2)
+    failed = scan.data[scan.data["status"] == "failed"]
+    assert len(scan.data) == 12 and len(failed) == 6 and scan.stop_reason == "completed"
+    assert failed["error"].str.startswith("FailedRunError: units=4 is too small").all()
+
+
+def test_fatal_scan_error_records_the_run_then_stops_the_scan(scan_kwargs):
+    from scanlab.errors import FatalScanError
+
+    calls = []
+
+    def stops_on_third(x_train, y_train, x_val, y_val, params):
+        calls.append(1)
+        if len(calls) == 3:
+            raise FatalScanError("GPU memory is gone")
+        return fake_model(x_train, y_train, x_val, y_val, params)
+
+    with pytest.raises(FatalScanError, match="stopped the scan after run .* GPU memory is gone"):
+        Scan(**scan_kwargs | {"model": stops_on_third})
+    rows = load_results(scan_kwargs["results_dir"] / "exp")
+    assert rows["status"].tolist() == ["ok", "ok", "failed"]
+    manifest = read_manifest(scan_kwargs["results_dir"] / "exp" / "round-001")
+    assert manifest["status"].startswith("FatalScanError")
+    resumed = Scan(**scan_kwargs)  # same call resumes: the two ok runs are not trained again
+    assert len(resumed.data) == 12 and len(calls) == 3
