@@ -1,13 +1,32 @@
-"""scanlab: hyperparameter scans for Keras models, Talos-style, with lazy grids,
-crash-safe resumable logs and real analysis."""
+"""scanlab: hyperparameter scans for Keras models, the Talos way, with lazy grids,
+crash-safe resumable logs and analysis that says what to change next.
+
+The data flow, and the modules that carry it::
+
+    params ─► ParamSpace ─► sampler ─► scheduler ─► executor ─► run
+              space.py      sampling   schedulers   executors/  trial.py
+                                           ▲                      │
+                                           └── rows (driver) ◄────┘──► ResultLog  log.py
+                            (Scan: scan.py checks → _settings.py; _engine.py loops)
+
+    results ─► Results ─► analysis (pure) ─► plots ─► report
+               results.py  analysis/          plots/   report.py
+                      └──► suggest / reduce ─► the next round's params
+
+Public names only live here; everything else is imported from its module.
+"""
 
 from __future__ import annotations
 
 from scanlab import reduce
 from scanlab._version import __version__
+from scanlab.analyze import Analyze
 from scanlab.errors import (
     AnalysisError,
+    ContractError,
     ExperimentLockedError,
+    FailedRunError,
+    FatalScanError,
     MetricNotFoundError,
     NoRunsError,
     ParamsError,
@@ -22,20 +41,28 @@ from scanlab.errors import (
 from scanlab.executors import shutdown_workers
 from scanlab.experiment import Experiment
 from scanlab.log import read_histories
-from scanlab.results import load_results
+from scanlab.results import Results, load_results, read_results
 from scanlab.scan import Scan
 from scanlab.space import ParamSpace, talos_range
 
+# Imported last and as a function: the module scanlab.suggest is loaded here once, so the
+# package attribute `suggest` stays this function whatever is imported later.
+from scanlab.suggest import suggest  # noqa: I001
+
 __all__ = [
-    "Analyze",
     "AnalysisError",
+    "Analyze",
+    "ContractError",
     "Experiment",
     "ExperimentLockedError",
+    "FailedRunError",
+    "FatalScanError",
     "MetricNotFoundError",
     "NoRunsError",
     "ParamSpace",
     "ParamsError",
     "ParamsTypeError",
+    "Results",
     "ResultsFormatError",
     "Scan",
     "ScanArgumentError",
@@ -45,22 +72,10 @@ __all__ = [
     "WorkerStartError",
     "__version__",
     "load_results",
+    "read_histories",
+    "read_results",
     "reduce",
     "shutdown_workers",
     "suggest",
-    "read_histories",
     "talos_range",
 ]
-
-
-def __getattr__(name: str):
-    # Analyze and suggest pull in scipy.stats (about a second): import them only when asked.
-    if name == "Analyze":
-        from scanlab.analyze import Analyze
-
-        return Analyze
-    if name == "suggest":
-        from scanlab.suggest import suggest
-
-        return suggest
-    raise AttributeError(f"module 'scanlab' has no attribute {name!r}")
