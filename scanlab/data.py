@@ -99,8 +99,11 @@ def fingerprint_data(data: TrialData) -> str:
     """A short hash of the training and validation arrays (recorded in the manifest)."""
     digest = hashlib.sha1()
     for part in data:
-        for array in part if isinstance(part, list) else [part]:
+        for array in part if isinstance(part, (list, tuple)) else [part]:
             values = np.ascontiguousarray(np.asarray(array))
             digest.update(str(values.shape).encode())
-            digest.update(values.tobytes() if values.dtype != object else repr(values).encode())
+            if values.dtype == object:  # every item, never numpy's shortened repr
+                digest.update("\x1f".join(map(repr, values.ravel().tolist())).encode())
+            else:
+                digest.update(values.tobytes())
     return digest.hexdigest()[:16]

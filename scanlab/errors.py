@@ -17,8 +17,8 @@ built-ins keeps working.
 
 Examples
 --------
->>> rule_message('reduction_window', 'must be an int >= 3', 1, 'use e.g. 20 (Talos default)')
-"reduction_window must be an int >= 3, got 1. Fix: use e.g. 20 (Talos default)."
+>>> print(rule_message('reduction_window', 'must be an int >= 3', 1, 'use e.g. 20 (Talos default)'))
+reduction_window must be an int >= 3, got 1. Fix: use e.g. 20 (Talos default).
 """
 
 from __future__ import annotations

@@ -32,12 +32,14 @@ def planned_runs(grid_size: int, fraction_limit: float | None, round_limit: int 
                 f"fraction_limit must be a fraction of the grid in (0, 1], got "
                 f"{fraction_limit!r}. Use e.g. fraction_limit=0.01 for 1% of the permutations."
             )
-        by_fraction = math.floor(Fraction(fraction_limit) * grid_size)
+        # the decimal the user wrote (0.3), not the binary float's exact value (0.2999...)
+        share = Fraction(repr(float(fraction_limit)))
+        by_fraction = math.floor(share * grid_size)
         if by_fraction < 1:
             raise ScanArgumentError(
                 f"fraction_limit={fraction_limit} of a grid of {grid_size:,} permutations "
-                f"selects no run (it floors to 0). Use fraction_limit >= {1 / grid_size:.3g} "
-                f"or round_limit=<number of runs>."
+                f"selects no run (it floors to 0). Use fraction_limit >= "
+                f"{_round_up(1 / grid_size)} or round_limit=<number of runs>."
             )
         n = min(n, by_fraction)
     if round_limit is not None:
@@ -53,6 +55,17 @@ def planned_runs(grid_size: int, fraction_limit: float | None, round_limit: int 
             )
         n = min(n, int(round_limit))
     return n
+
+
+def _round_up(value: float, digits: int = 3) -> str:
+    """``value`` rounded *up* to ``digits`` significant digits, as text (0.3333 -> 0.334)."""
+    exponent = math.floor(math.log10(value)) - digits + 1
+    return repr(
+        float(
+            Fraction(math.ceil(Fraction(value) / Fraction(10) ** exponent))
+            * Fraction(10) ** exponent
+        )
+    )
 
 
 def parse_deadline(time_limit: Any, now: datetime | None = None) -> float | None:

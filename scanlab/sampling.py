@@ -86,7 +86,7 @@ def sample_indices(
     --------
     >>> from itertools import islice
     >>> list(islice(sample_indices([10, 10], 'uniform', seed=1), 3))
-    [17, 72, 97]
+    [17, 73, 99]
     """
     size = math.prod(shape)
     if method == "grid":

@@ -1,4 +1,9 @@
-"""Shared fixtures: fake model functions (no training) and tiny data."""
+"""Shared fixtures: tiny data, a small grid, Scan arguments, results files written by hand.
+
+Fake models and other plain helpers live in ``_fakes.py`` (importable by worker processes);
+``FakeHistory`` and ``fake_model`` are imported here too, for the test files that still import
+them from ``conftest``.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +12,13 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import sys
 
+import numpy as np
+import pytest
+from _fakes import FakeHistory, fake_model
 
-class FakeHistory:
-    """Looks like a Keras History: a ``.history`` dict of per-epoch lists."""
-
-    def __init__(self, history: dict[str, list[float]]) -> None:
-        self.history = history
-
-
-def fake_model(x_train, y_train, x_val, y_val, params):
-    """A model function that trains nothing: its loss is a known function of params."""
-    epochs = int(params.get("epochs", 3))
-    base = float(params.get("lr", 0.1)) * 10 + float(params.get("units", 1)) / 100
-    loss = [base + 1.0 / (e + 1) for e in range(epochs)]
-    history = {
-        "loss": loss,
-        "val_loss": [v + 0.05 for v in loss],
-        "accuracy": [1 - v / 10 for v in loss],
-        "val_accuracy": [1 - v / 9 for v in loss],
-    }
-    return FakeHistory(history), None
+__all__ = ["FakeHistory", "fake_model"]
 
 
 @pytest.fixture
@@ -59,3 +48,25 @@ def scan_kwargs(tmp_path, xy, small_params):
         seed=1,
         clear_session=False,
     )
+
+
+@pytest.fixture
+def write_results(tmp_path):
+    """``write_results(text, name='results.csv')`` writes a results file into ``tmp_path``
+    and returns its path."""
+
+    def write(text: str, name: str = "results.csv"):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def close_figures():
+    """Close every matplotlib figure after the test (use it where a test draws)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
+import textwrap
 
-os.environ.setdefault("MPLBACKEND", "Agg")
+import pytest
+from _fakes import RESULTS_TAIL, T0
 
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import textwrap  # noqa: E402
+from scanlab import cli
 
-import matplotlib  # noqa: E402
-
-matplotlib.use("Agg")
-
-import pytest  # noqa: E402
-
-from scanlab import cli  # noqa: E402
-
-TAIL = "epochs_run,best_epoch,best_value,start,end,duration_s,error"
-T0 = "2026-01-01T00:00:00+00:00"
 RESULTS = textwrap.dedent(f"""\
-    run_id,round,status,activation,dropout,lr,accuracy,loss,val_accuracy,val_loss,{TAIL}
+    run_id,round,status,activation,dropout,lr,accuracy,loss,val_accuracy,val_loss,{RESULTS_TAIL}
     a1,1,ok,relu,0.0,0.01,0.91,0.30,0.88,0.40,5,5,0.88,{T0},{T0},9.0,
     a2,1,ok,elu,0.2,0.001,0.95,0.20,0.93,0.25,5,5,0.93,{T0},{T0},9.0,
     a3,1,failed,relu,0.4,0.01,,,,,0,,,{T0},{T0},0.5,"ValueError: shapes (3,) and (4,)"
@@ -33,10 +25,8 @@ RESULTS = textwrap.dedent(f"""\
 
 
 @pytest.fixture
-def csv(tmp_path):
-    path = tmp_path / "results.csv"
-    path.write_text(RESULTS)
-    return str(path)
+def csv(write_results):
+    return str(write_results(RESULTS))
 
 
 def run(capsys, *argv):
@@ -72,9 +62,9 @@ def test_correlate(capsys, csv):
     assert code == 0 and "kendall" in out
 
 
-def test_report(capsys, tmp_path):
-    csv = tmp_path / "results.csv"  # no parameters: a quick report, same code path
-    csv.write_text("run_id,round,status,mse,error\na,1,ok,0.3,\nb,1,ok,0.1,\nc,2,ok,0.2,\n")
+def test_report(capsys, tmp_path, write_results, close_figures):
+    # no parameters: a quick report, same code path
+    csv = write_results("run_id,round,status,mse,error\na,1,ok,0.3,\nb,1,ok,0.1,\nc,2,ok,0.2,\n")
     out_file = tmp_path / "out.html"
     code, out, err = run(capsys, "report", str(csv), "-o", str(out_file), "--title", "round 1")
     assert code == 0 and err == ""
@@ -83,7 +73,7 @@ def test_report(capsys, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "argv, message",
+    ("argv", "message"),
     [
         (
             ["show", "nope.csv"],
@@ -114,17 +104,16 @@ def test_report(capsys, tmp_path):
         (["show", "{csv}", "-n", "0"], r"^scanlab show: error: -n must be a positive number"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, csv, argv, message):
-    other = tmp_path / "iris.csv"
-    other.write_text("sepal_length,species\n5.1,setosa\n")
-    empty = tmp_path / "empty.csv"
-    empty.write_text("")
-    failed = tmp_path / "failed.csv"
-    failed.write_text(
-        f"run_id,round,status,lr,{TAIL}\nx1,1,failed,0.1,0,,,{T0},{T0},0.1,TypeError: bad model\n"
+def test_bad_input_is_one_line_and_exit_2(capsys, write_results, csv, argv, message):
+    other = write_results("sepal_length,species\n5.1,setosa\n", "iris.csv")
+    empty = write_results("", "empty.csv")
+    failed = write_results(
+        f"run_id,round,status,lr,{RESULTS_TAIL}\n"
+        f"x1,1,failed,0.1,0,,,{T0},{T0},0.1,TypeError: bad model\n",
+        "failed.csv",
     )
     argv = [a.format(csv=csv, other=other, empty=empty, failed=failed) for a in argv]
-    code, out, err = run(capsys, *argv)
+    code, _, err = run(capsys, *argv)
     assert code == 2
     assert len(err.strip().splitlines()) == 1, err
     assert "Traceback" not in err

@@ -5,7 +5,6 @@ import json
 import keras
 import pytest
 
-import scanlab
 from scanlab import Experiment, Scan
 from scanlab._manifest import decode_params, encode_params
 
@@ -44,35 +43,3 @@ def test_experiment_lists_rounds_and_reloads_params_and_results(scan_kwargs):
 def test_missing_experiment_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="no experiment folder at"):
         Experiment(tmp_path / "nope")
-
-
-def test_public_api_is_a_decision():
-    assert sorted(scanlab.__all__) == sorted(
-        [
-            "Analyze",
-            "AnalysisError",
-            "Experiment",
-            "ExperimentLockedError",
-            "MetricNotFoundError",
-            "NoRunsError",
-            "ParamSpace",
-            "ParamsError",
-            "ParamsTypeError",
-            "ResultsFormatError",
-            "Scan",
-            "ScanArgumentError",
-            "ScanArgumentTypeError",
-            "ScanlabError",
-            "TooManyFailuresError",
-            "WorkerStartError",
-            "__version__",
-            "load_results",
-            "read_histories",
-            "reduce",
-            "shutdown_workers",
-            "suggest",
-            "talos_range",
-        ]
-    )
-    for name in scanlab.__all__:
-        assert getattr(scanlab, name) is not None

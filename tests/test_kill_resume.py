@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -11,22 +10,20 @@ import time
 from pathlib import Path
 
 import pytest
+from _fakes import subprocess_env
 
 from scanlab import load_results
 
 SCRIPT = textwrap.dedent("""
     import sys, time
     import numpy as np
+    from _fakes import FakeHistory
     from scanlab import Scan
-
-    class History:
-        def __init__(self, history):
-            self.history = history
 
     def slow_model(x_train, y_train, x_val, y_val, params):
         time.sleep(float(sys.argv[2]))
         loss = [params["a"] / 10 + params["b"] / 100 + 1 / e for e in range(1, 4)]
-        return History({"loss": loss, "val_loss": [v + 0.1 for v in loss]}), None
+        return FakeHistory({"loss": loss, "val_loss": [v + 0.1 for v in loss]}), None
 
     x, y = np.zeros((20, 2)), np.zeros(20)
     Scan(x, y, params={"a": list(range(10)), "b": list(range(10))}, model=slow_model,
@@ -42,7 +39,7 @@ def _scan(tmp_path: Path, results: Path, delay: float) -> subprocess.Popen:
         [sys.executable, str(script), str(results), str(delay)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=dict(os.environ, PYTHONPATH=os.getcwd()),
+        env=subprocess_env(),
     )
 
 

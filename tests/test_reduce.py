@@ -23,7 +23,7 @@ def test_helpers_never_mutate_their_input():
     fix(PARAMS, "dropout", 0.1)
     add(PARAMS, "units", [64])
     set_range(PARAMS, "dropout", 0, 0.3, 3)
-    assert PARAMS == before
+    assert before == PARAMS
 
 
 def test_drop_by_values_labels_and_predicate():

@@ -39,7 +39,9 @@ def test_names_sorted_whatever_the_dict_order():
 def test_huge_grid_is_exact_and_lazy():
     space = ParamSpace({f"p{i:02d}": list(range(10)) for i in range(30)})
     assert space.size == 10**30
-    with pytest.raises(OverflowError, match="more than Python's len.. can return; use space.size"):
+    with pytest.raises(
+        OverflowError, match=r"more than Python's len\(\) can return; use space\.size"
+    ):
         len(space)
     last = space[10**30 - 1]
     assert all(v == 9 for v in last.values())

@@ -1,0 +1,48 @@
+"""Fake models and literal results shared by the tests: importable by name.
+
+Plain functions and classes live here rather than in ``conftest.py`` because worker processes
+must import them: cloudpickle sends a module-level function by reference (``_fakes.fake_model``)
+and the worker imports this module from the ``tests`` folder on its ``sys.path``. A script run
+in a subprocess imports them with ``TESTS_DIR`` on its ``PYTHONPATH``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+TESTS_DIR = Path(__file__).resolve().parent
+REPO_ROOT = TESTS_DIR.parent
+
+# The columns after the metrics of every results.csv (docs/results-format.md), and a start/end
+# time, for results tables written by hand.
+RESULTS_TAIL = "epochs_run,best_epoch,best_value,start,end,duration_s,error"
+T0 = "2026-01-01T00:00:00+00:00"
+
+
+class FakeHistory:
+    """Looks like a Keras History: a ``.history`` dict of per-epoch lists."""
+
+    def __init__(self, history: dict[str, list[float]]) -> None:
+        self.history = history
+
+
+def fake_model(x_train, y_train, x_val, y_val, params):
+    """A model function that trains nothing: its loss is a known function of params."""
+    epochs = int(params.get("epochs", 3))
+    base = float(params.get("lr", 0.1)) * 10 + float(params.get("units", 1)) / 100
+    loss = [base + 1.0 / (e + 1) for e in range(epochs)]
+    history = {
+        "loss": loss,
+        "val_loss": [v + 0.05 for v in loss],
+        "accuracy": [1 - v / 10 for v in loss],
+        "val_accuracy": [1 - v / 9 for v in loss],
+    }
+    return FakeHistory(history), None
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """The environment for a script run in a subprocess: it imports scanlab from this
+    checkout and the fakes from this folder."""
+    paths = [str(REPO_ROOT), str(TESTS_DIR), os.environ.get("PYTHONPATH", "")]
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in paths if p), **extra)
