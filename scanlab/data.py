@@ -14,6 +14,8 @@ import numpy as np
 from scanlab.errors import ScanArgumentError
 from scanlab.trial import TrialData
 
+__all__ = ["fingerprint_data", "n_samples", "prepare_data", "take"]
+
 
 def n_samples(value: Any, name: str) -> int:
     """Number of samples in ``value`` (all inputs of a multi-input list must agree)."""
@@ -84,7 +86,7 @@ def prepare_data(
             f"val_split must be a fraction strictly between 0 and 1 (the share of x held out "
             f"for validation), got {val_split!r}. Use e.g. val_split=0.3, or pass x_val, y_val."
         )
-    n_val = int(round(n * val_split))
+    n_val = round(n * val_split)
     if n_val < 1 or n_val >= n:
         raise ScanArgumentError(
             f"val_split={val_split} of {n} samples leaves {n - n_val} for training and {n_val} "

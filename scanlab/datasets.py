@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["breast_cancer"]
+
 
 def breast_cancer() -> tuple[np.ndarray, np.ndarray]:
     """Wisconsin breast-cancer data, standardized: x (569, 30) float32, y (569,) float32.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = ["breast_cancer_model", "run_demo"]
+
 DEMO_PARAMS: dict[str, Any] = {
     "first_neuron": [8, 16, 32, 64],
     "hidden_layers": [0, 1, 2],

@@ -12,6 +12,8 @@ from typing import Any, NamedTuple
 
 from scanlab.errors import ScanArgumentError, ScanArgumentTypeError
 
+__all__ = ["PerformanceTarget", "parse_deadline", "parse_performance_target", "planned_runs"]
+
 
 def planned_runs(grid_size: int, fraction_limit: float | None, round_limit: int | None) -> int:
     """How many permutations to draw: the smaller of the two limits, or the whole grid.

@@ -18,6 +18,8 @@ import numpy as np
 
 from scanlab.errors import ScanArgumentError
 
+__all__ = ["METHODS", "TALOS_ALIASES", "UNSUPPORTED", "resolve_method", "sample_indices"]
+
 METHODS = ("uniform", "sobol", "halton", "latin", "grid")
 
 # Talos's random_method names, mapped to the scanlab sampler that means the same thing.

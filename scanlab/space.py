@@ -18,35 +18,11 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from scanlab._metric_names import COMMON_METRIC_NAMES
+from scanlab._schema import RESERVED_COLUMNS
 from scanlab.errors import ParamsError, ParamsTypeError
 
-# Columns every results file has; a parameter may not take one of these names.
-RESERVED_COLUMNS = frozenset(
-    {
-        "run_id",
-        "round",
-        "status",
-        "epochs_run",
-        "best_epoch",
-        "best_value",
-        "start",
-        "end",
-        "duration_s",
-        "error",
-    }
-)
-# History keys a Keras model almost always reports; a parameter named like one would be
-# overwritten by the metric's column. Other history keys are checked after the first run.
-COMMON_METRIC_NAMES = frozenset(
-    {
-        "loss",
-        "val_loss",
-        "acc",
-        "val_acc",
-        "accuracy",
-        "val_accuracy",
-    }
-)
+__all__ = ["ParamSpace", "run_id_for", "talos_range", "value_label"]
 
 
 def talos_range(start: float, stop: float, steps: int) -> list:
@@ -93,7 +69,7 @@ def value_label(value: Any) -> str:
     if callable(get_config):
         try:
             config = get_config()
-        except Exception:  # noqa: BLE001 - any object may have a broken get_config
+        except Exception:
             config = None
         if isinstance(config, dict):
             shown = ", ".join(f"{k}={v!r}" for k, v in sorted(config.items()) if k != "name")
@@ -253,8 +229,8 @@ def _expand(name: str, spec: Any) -> list:
         return _expand_range(name, spec)
     if (
         isinstance(spec, (str, bytes))
-        or not isinstance(spec, Sequence | range)
-        and not hasattr(spec, "tolist")
+        or (not isinstance(spec, Sequence | range)
+        and not hasattr(spec, "tolist"))
     ):
         if isinstance(spec, (set, frozenset)):
             raise ParamsTypeError(

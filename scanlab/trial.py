@@ -17,6 +17,8 @@ from typing import Any, NamedTuple
 
 from scanlab.errors import ContractError, FailedRunError, FatalScanError
 
+__all__ = ["TrialData", "TrialResult", "read_history", "run_trial"]
+
 
 class TrialData(NamedTuple):
     """The arrays handed to every run."""
@@ -79,8 +81,8 @@ def read_history(history: Any) -> dict[str, list[float]]:
     for key, values in raw.items():
         if (
             isinstance(values, (int, float))
-            or hasattr(values, "item")
-            and not hasattr(values, "__len__")
+            or (hasattr(values, "item")
+            and not hasattr(values, "__len__"))
         ):
             values = [values]
         out[str(key)] = [float(v) for v in values]
@@ -121,7 +123,7 @@ def run_trial(
         if save_model is not None:
             save_model(returned[1])
         del returned
-    except Exception as exc:  # noqa: BLE001 - a failed run is data
+    except Exception as exc:
         result = _finish(
             start_wall,
             start,
