@@ -65,7 +65,7 @@ class ScanOutcome:
     manifest: dict[str, Any] = field(default_factory=dict)
 
 
-def run_scan(settings: ScanSettings, inputs: tuple) -> ScanOutcome:
+def run_scan(settings: ScanSettings, inputs: tuple[Any, Any, Any, Any, float]) -> ScanOutcome:
     """Run (or resume) one round of an experiment and return what it did.
 
     Parameters
@@ -98,7 +98,7 @@ class _Engine:
 
     # -- the round ------------------------------------------------------------------------
 
-    def run(self, folder: ExperimentFolder, inputs: tuple) -> None:
+    def run(self, folder: ExperimentFolder, inputs: tuple[Any, Any, Any, Any, float]) -> None:
         s, out = self.settings, self.outcome
         try:
             info = folder.resolve_round(fingerprint(s.space, s.sampling()), s.resume)

@@ -1,9 +1,10 @@
 """``Analyze``: Talos's analysis API over scanlab results.
 
-The class is a thin layer: it loads the runs, remembers which columns are parameters and
-which are metrics and the metric's direction, and delegates every computation to
-:mod:`scanlab.analysis` and every drawing to :mod:`scanlab.plots` (imported only when a plot
-is asked for, so computing never imports matplotlib).
+The class is a facade: it reads the runs once with :func:`scanlab.read_results` (which knows
+the parameter and metric columns and each metric's direction) and delegates every
+computation to :mod:`scanlab.analysis`; its plot methods (:mod:`scanlab._analyze_plots`)
+delegate every drawing to :mod:`scanlab.plots`, imported only when a plot is asked for, so
+computing never imports matplotlib. Nothing it calls imports it back.
 
 Words: a *run* is one permutation trained once, which Talos calls a "round"; Talos's method
 names ``rounds()`` and ``rounds2high()`` keep Talos's meaning and count runs. A *round* is
@@ -12,102 +13,58 @@ one scan of an experiment: the ``round`` column of the results.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from scanlab import analysis as an
-
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+from scanlab._analyze_plots import AnalyzePlots
+from scanlab._metric_names import direction_words
+from scanlab.results import ResultColumns, Results, read_results
 
 __all__ = ["Analyze"]
 
 Histories = Mapping[str, Mapping[str, Sequence[float]]]
 
 
-# --------------------------------------------------------------------------------------------
-# Loading
-# --------------------------------------------------------------------------------------------
-
-
-def _load_path(path: Path) -> pd.DataFrame:
-    from scanlab.log import load_results
-
-    if not path.exists():
-        raise FileNotFoundError(f"no such results file or experiment folder: {str(path)!r}")
-    data = load_results(path)
-    if len(data.columns) and len(data):
-        an.check_results(data, str(path))
-    return data
-
-
-def _folder_of(path: Any) -> Path | None:
-    if path is None:
-        return None
-    p = Path(path)
-    return p.parent if p.suffix.lower() == ".csv" or p.is_file() else p
-
-
-def _manifest_params(folder: Path | None) -> list[str] | None:
-    """Parameter names from round manifests, when they record a params dict or list."""
-    if folder is None or not folder.is_dir():
-        return None
-    names: list[str] = []
-    files = sorted(folder.glob("manifest.json")) or sorted(folder.glob("round-*/manifest.json"))
-    for file in files:
-        try:
-            params = json.loads(file.read_text(encoding="utf-8")).get("params")
-        except (OSError, ValueError, AttributeError):
-            return None
-        if isinstance(params, dict):
-            names += list(params)
-        elif isinstance(params, list) and all(isinstance(p, str) for p in params):
-            names += params
-        else:
-            return None
-    return sorted(set(names)) or None
-
-
-# --------------------------------------------------------------------------------------------
-# Analyze
-# --------------------------------------------------------------------------------------------
-
-
-class Analyze:
+class Analyze(AnalyzePlots):
     """Analyse the runs of a scan: best values, correlations, importance, plots, report.
 
     Parameters
     ----------
-    source : Scan, DataFrame, str or path
+    source : Scan, Results, DataFrame, str or path
         A finished :class:`scanlab.Scan` (its ``data``, the metric it tracked and that
-        metric's direction; per-epoch histories from its round folder), a DataFrame of runs, a results CSV (scanlab's or Talos's), a round
-        folder or an experiment folder (every round, with a ``round`` column).
+        metric's direction; per-epoch histories from its round folder), a
+        :class:`scanlab.Results`, a DataFrame of runs, a results CSV (scanlab's or Talos's),
+        a round folder or an experiment folder (every round, with a ``round`` column).
+        Everything is read by :func:`scanlab.read_results`.
     metric : str, optional
-        The metric analysed when a method is not given one. Default: ``val_accuracy``,
-        ``val_acc``, ``val_loss``, another ``val_*``, ``accuracy``, ``acc``, ``loss``, in
-        that order of preference.
+        The metric analysed when a method is not given one (Talos's ``acc`` accepted for
+        ``accuracy``). Default: the metric the scan tracked (from the Scan or the rounds'
+        manifests), else ``val_accuracy``, ``val_acc``, ``val_loss``, another ``val_*``,
+        ``accuracy``, ``acc``, ``loss``, in that order of preference.
     minimize : bool or dict, optional
-        Whether lower is better. Default: inferred from the metric name (``loss``,
+        Whether lower is better. Default: the scan's recorded direction for its tracked
+        metric, else inferred from the metric name (``loss``,
         ``val_loss``, ``mse``, ``mae``, names containing ``loss`` or ``error``: lower is
         better; anything else: higher). A bool sets the direction of ``metric`` (the
         default metric); a dict maps metric names to a bool. Every method also takes
         ``minimize=`` for one call.
     params, metrics : sequence of str, optional
-        The parameter / metric columns, when the automatic split guesses wrong (see
-        :func:`scanlab.analysis.split_columns`).
+        The parameter / metric columns, when they cannot be known from a manifest and the
+        split by name guesses wrong (see :func:`scanlab.results.split_columns`).
     histories : mapping, optional
         Per-epoch histories ``{run_id: {key: [values]}}``; default: read from the results
         folder when there is one (``history.jsonl``).
 
     Attributes
     ----------
+    results : Results
+        The runs and what is known about them; every method reads this value.
     data : DataFrame
         Every run, failed ones included (Talos's ``data``).
     params, metrics : tuple of str
@@ -143,54 +100,13 @@ class Analyze:
         metrics: Sequence[str] | None = None,
         histories: Histories | None = None,
     ) -> None:
-        folder: Path | None = None
-        if isinstance(source, pd.DataFrame):
-            data, self.source = source, "DataFrame"
-        elif isinstance(source, (str, os.PathLike)):
-            path = Path(source).expanduser()
-            data, self.source = _load_path(path), str(path)
-            folder = _folder_of(path)
-        elif isinstance(getattr(source, "data", None), pd.DataFrame):
-            data, self.source = source.data, type(source).__name__
-            folder = _folder_of(getattr(source, "results_path", None)) or _folder_of(
-                getattr(source, "experiment_path", None)
-            )
-            names = getattr(source, "params", None)  # the params dict (scanlab or Talos)
-            if (
-                params is None
-                and metrics is None
-                and isinstance(names, Mapping)
-                and set(names) <= set(data.columns)
-            ):
-                params = list(names)
-            tracked = getattr(source, "tracked_metric", None)  # a scanlab Scan's target
-            if metric is None and isinstance(tracked, str) and tracked in data.columns:
-                metric = tracked
-                scan_minimize = getattr(source, "minimize", None)
-                if minimize is None and isinstance(scan_minimize, bool):
-                    minimize = {tracked: scan_minimize}
-        else:
-            raise an.AnalysisError(
-                "Analyze needs a Scan, a DataFrame, a results CSV path or an experiment "
-                f"folder, but got {type(source).__name__}"
-            )
-        if len(data) == 0:
-            raise an.NoRunsError(f"{self.source} has no runs: nothing to analyse")
-        self.data: pd.DataFrame = data
-        self._folder = folder
-        if params is None and metrics is None and "params" not in data.attrs:
-            params = _manifest_params(folder)
-            if params is not None and not set(params) <= set(data.columns):
-                params = None
-        self.columns = an.split_columns(data, params, metrics)
-        if not self.columns.metrics and metric is None and not an._ok_mask(data).any():
-            an._require_ok(data)  # all runs failed: say so rather than "no metric columns"
-        self.metric: str = an.resolve_metric(data, metric, self.columns.metrics)
-        if isinstance(minimize, Mapping):
-            self._minimize = {str(k): bool(v) for k, v in minimize.items()}
-        else:
-            self._minimize = {} if minimize is None else {self.metric: bool(minimize)}
-        self._histories: dict[str, Any] | None = dict(histories) if histories else None
+        self.results: Results = read_results(
+            source, metric, minimize, params=params, metrics=metrics, histories=histories
+        )
+        self.data: pd.DataFrame = self.results.data
+        self.source: str = self.results.source
+        self.columns = ResultColumns(self.results.params, self.results.metrics)
+        self.metric: str = self.results.metric
 
     # ---- bookkeeping ------------------------------------------------------------------------
 
@@ -205,7 +121,7 @@ class Analyze:
         return self.columns.metrics
 
     def _metric(self, metric: str | None) -> str:
-        return an.resolve_metric(self.data, metric or self.metric, self.columns.metrics)
+        return self.results.resolve(metric)
 
     def minimize(self, metric: str | None = None, minimize: bool | None = None) -> bool:
         """Whether lower values of ``metric`` are better (per-call > constructor > name).
@@ -215,12 +131,7 @@ class Analyze:
         >>> Analyze(pd.DataFrame({'status': ['ok'], 'mae': [1.0]})).minimize('mae')
         True
         """
-        metric = self._metric(metric)
-        if minimize is not None:
-            return bool(minimize)
-        if metric in self._minimize:
-            return self._minimize[metric]
-        return an.infer_minimize(metric)
+        return self.results.minimize(metric, minimize)
 
     def _params(self, exclude: Iterable[str] = ()) -> list[str]:
         exclude = {exclude} if isinstance(exclude, str) else set(exclude)
@@ -232,11 +143,11 @@ class Analyze:
         return an.ok_runs(self.data)
 
     def __repr__(self) -> str:
-        n_ok = int(an._ok_mask(self.data).sum())
+        n_ok = int(an.ok_mask(self.data).sum())
         return (
             f"Analyze({self.source}: {len(self.data):,} runs, {n_ok:,} ok, "
             f"{len(self.data) - n_ok:,} failed; metric {self.metric!r}, "
-            f"{an.direction_words(self.minimize())})"
+            f"{direction_words(self.minimize())})"
         )
 
     # ---- Talos's methods --------------------------------------------------------------------
@@ -421,7 +332,7 @@ class Analyze:
 
         metric = self._metric(metric)
         return suggest(
-            self.data, params, metric, quantile, self.minimize(metric, minimize), **options
+            self.results, params, metric, quantile, self.minimize(metric, minimize), **options
         )
 
     def best_runs(
@@ -490,22 +401,11 @@ class Analyze:
 
     def regressions(self, threshold: float = 3.0) -> list[an.Regression]:
         """:meth:`regression` for every training/validation pair (loss, accuracy)."""
-        pairs = [p for p in an.train_val_pairs(self.metrics) if p[0] == "loss" or "acc" in p[0]]
-        return [self.regression(x, y, threshold) for x, y in pairs]
+        return an.train_val_regressions(self.data, self.metrics, threshold, self.results.minimize)
 
     def histories(self) -> dict[str, Any]:
         """Per-epoch histories ``{run_id: {key: [values]}}`` of these runs ({} if none)."""
-        if self._histories is None:
-            self._histories = {}
-            if self._folder is not None and self._folder.is_dir():
-                from scanlab.log import read_histories
-
-                found = read_histories(self._folder)
-                if "run_id" in self.data.columns:
-                    ids = set(self.data["run_id"].astype(str))
-                    found = {k: v for k, v in found.items() if str(k) in ids}
-                self._histories = dict(found)
-        return self._histories
+        return self.results.histories()
 
     def learning_entropy(self) -> pd.DataFrame:
         """KL divergence of validation from training curves per run and metric.
@@ -517,127 +417,6 @@ class Analyze:
     def entropy_summary(self) -> pd.DataFrame:
         """:meth:`learning_entropy` summarized per round."""
         return an.entropy_summary(self.learning_entropy())
-
-    # ---- plots (Talos's names first) --------------------------------------------------------
-
-    def plot_line(self, metric: str | None = None) -> Axes:
-        """The metric of every run in recorded order, with the running best."""
-        from scanlab import plots
-
-        metric = self._metric(metric)
-        return plots.plot_line(self.data, metric, self.minimize(metric))
-
-    def plot_hist(
-        self, metric: str | None = None, bins: int | str | None = None, by: str | None = None
-    ) -> Axes:
-        """Histogram of the metric, optionally by parameter value (hue)."""
-        from scanlab import plots
-
-        return plots.plot_hist(self.data, self._metric(metric), by=by, bins=bins)
-
-    def plot_kde(self, x: str | None = None, y: str | None = None, by: str | None = None) -> Axes:
-        """Density of a metric, by parameter value (``by``), or joint with metric ``y``."""
-        from scanlab import plots
-
-        return plots.plot_kde(self.data, self._metric(x), y=self._metric(y) if y else None, by=by)
-
-    def plot_corr(
-        self,
-        metric: str | None = None,
-        exclude: Iterable[str] = (),
-        kind: str = "heatmap",
-        method: str = "spearman",
-    ) -> Axes:
-        """Correlations: ``kind='heatmap'`` (parameters and metrics, as Talos) or ``'bars'``
-        (each parameter against ``metric``)."""
-        from scanlab import plots
-
-        metric = self._metric(metric)
-        if kind == "bars":
-            return plots.plot_correlations(
-                self.correlate(metric, exclude, method), title=f"parameters vs {metric} ({method})"
-            )
-        if kind != "heatmap":
-            raise an.AnalysisError(
-                f"The value for `kind` must be one of ['heatmap', 'bars'], but {kind!r} was passed."
-            )
-        others = [m for m in self.metrics if m != metric]
-        matrix = an.corr_matrix(self.data, self._params(exclude), [metric, *others], method)
-        return plots.plot_corr_matrix(matrix, title=f"{method} correlations")
-
-    def plot_regs(self, x: str = "loss", y: str = "val_loss") -> Axes:
-        """Validation vs training metric across runs, with the fitted line and outliers."""
-        from scanlab import plots
-
-        return plots.plot_regression(self.data, self.regression(x, y))
-
-    def plot_box(
-        self, x: str, y: str | None = None, hue: str | None = None, col: str | None = None
-    ) -> Axes | Figure:
-        """Box plot of metric ``y`` per value of ``x``, by ``hue`` and panels by ``col``."""
-        from scanlab import plots
-
-        return plots.plot_box(self.data, x, self._metric(y), hue=hue, col=col)
-
-    def plot_bars(
-        self, x: str, y: str | None = None, hue: str | None = None, col: str | None = None
-    ) -> Axes | Figure:
-        """Mean of metric ``y`` per value of ``x`` (95 % CI), by ``hue``, panels by ``col``.
-
-        E.g. ``plot_bars('epochs', 'val_accuracy', hue='dropout', col='lr')``.
-        """
-        from scanlab import plots
-
-        return plots.plot_bars(self.data, x, self._metric(y), hue=hue, col=col)
-
-    def plot_rounds(self, metric: str | None = None) -> Axes:
-        """Distribution of the metric per round."""
-        from scanlab import plots
-
-        return plots.plot_rounds(self.data, self._metric(metric))
-
-    def plot_round_comparison(self, metric: str | None = None, quantile: float = 0.2) -> Figure:
-        """The metric per round (best, distribution) and the share of each round's runs and
-        compute in the top quantile of all rounds (see :meth:`compare_rounds`)."""
-        from scanlab import plots
-
-        metric = self._metric(metric)
-        return plots.plot_round_comparison(self.data, self.compare_rounds(metric, quantile), metric)
-
-    def plot_importance(self, metric: str | None = None, exclude: Iterable[str] = ()) -> Axes:
-        """Parameter importance for reaching the top 10 %."""
-        from scanlab import plots
-
-        return plots.plot_importance(self.importance(metric, exclude))
-
-    def plot_parallel(self, metric: str | None = None, exclude: Iterable[str] = ()) -> Axes:
-        """Parallel coordinates of the parameters and the metric."""
-        from scanlab import plots
-
-        metric = self._metric(metric)
-        info = an.parallel_coordinates(
-            self.data, metric, self._params(exclude), self.minimize(metric)
-        )
-        return plots.plot_parallel(info)
-
-    def plot_entropy(self, key: str | None = None) -> Axes:
-        """Learning entropy (KL of validation from training curves) of ``key`` per round.
-
-        ``key`` is a training metric with a ``val_`` twin (default ``loss``).
-        """
-        from scanlab import plots
-
-        return plots.plot_entropy(self.learning_entropy(), key)
-
-    def plot_learning_curves(self, k: int = 5, metric: str | None = None) -> Figure:
-        """Per-epoch training and validation curves of the ``k`` best runs."""
-        from scanlab import plots
-
-        metric = self._metric(metric)
-        best = self.best_runs(k, metric)
-        ids = best["run_id"].astype(str).tolist() if "run_id" in best.columns else []
-        curves = an.learning_curves(self.histories(), ids)
-        return plots.plot_learning_curves(curves, title=f"best {k} runs by {metric}")
 
     # ---- report -----------------------------------------------------------------------------
 
@@ -654,4 +433,4 @@ class Analyze:
         """
         from scanlab.report import write_report
 
-        return write_report(self, path, metric=metric, k=k, title=title)
+        return write_report(self.results, path, metric=metric, k=k, title=title)

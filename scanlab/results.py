@@ -32,7 +32,7 @@ from scanlab._schema import (
     REQUIRED_COLUMNS,
     is_reserved,
 )
-from scanlab.errors import MetricNotFoundError, NoRunsError, ResultsFormatError
+from scanlab.errors import AnalysisError, MetricNotFoundError, NoRunsError, ResultsFormatError
 from scanlab.log import read_csv_part, read_histories, read_round, result_parts, round_dirs, typed
 
 __all__ = [
@@ -262,8 +262,11 @@ class Results:
         """The metric column meant by ``metric`` (Talos aliases accepted); None: the default."""
         if metric is None:
             return self.metric
-        names = [*self.metrics, *(c for c in NUMERIC_RESERVED_COLUMNS if c in self.data.columns)]
-        return resolve_metric(metric, names, "metric")
+        if not isinstance(metric, str):
+            raise AnalysisError(f"metric must be a column name (str), got {metric!r}")
+        if metric in NUMERIC_RESERVED_COLUMNS and metric in self.data.columns:
+            return metric
+        return resolve_metric(metric, self.metrics, "metric")
 
     def minimize(self, metric: str | None = None, minimize: bool | None = None) -> bool:
         """Whether lower is better for ``metric``: ``minimize`` if given, else as known."""
@@ -273,11 +276,14 @@ class Results:
         return self.directions.get(metric, is_loss_like(metric))
 
     def histories(self) -> dict[str, Any]:
-        """Per-epoch histories by ``run_id`` (read once from the folder's sidecars)."""
+        """Per-epoch histories of these runs by ``run_id`` (read once from the sidecars)."""
         if "runs" not in self._histories:
             found: dict[str, Any] = {}
             if self.folder is not None and self.folder.is_dir():
                 found = read_histories(self.folder)
+            if "run_id" in self.data.columns:
+                ids = set(self.data["run_id"].astype(str))
+                found = {k: v for k, v in found.items() if str(k) in ids}
             self._histories["runs"] = found
         return self._histories["runs"]
 
@@ -328,6 +334,8 @@ def read_results(
     >>> r.params, r.metric, r.minimize()
     (('lr',), 'val_accuracy', False)
     """
+    if isinstance(getattr(source, "results", None), Results):  # an Analyze
+        source = source.results
     if isinstance(source, Results):
         if metric is None and minimize is None and params is None and metrics is None:
             return source
@@ -342,37 +350,45 @@ def read_results(
         if not path.exists():
             raise FileNotFoundError(f"no such results file or experiment folder: {str(path)!r}")
         source_data, label, folder = load_results(path), str(path), _folder_of(path)
+        if len(source_data):
+            check_results(source_data, label)
         tracked, tracked_minimize = _manifest_metric(path)
     elif isinstance(getattr(source, "data", None), pd.DataFrame):  # a Scan (scanlab or Talos)
         source_data, label = source.data, type(source).__name__
         folder = _folder_of(getattr(source, "round_path", None))
         names = getattr(source, "params", None)
-        if params is None and metrics is None and isinstance(names, Mapping):
-            if set(names) <= set(source_data.columns):
-                params = list(names)
+        if (
+            params is None
+            and metrics is None
+            and isinstance(names, Mapping)
+            and set(names) <= set(source_data.columns)
+        ):
+            params = list(names)
         tracked = getattr(source, "tracked_metric", None)
         tracked_minimize = getattr(source, "minimize", None)
     else:
-        from scanlab.errors import AnalysisError
-
         raise AnalysisError(
             "the runs must be a Scan, a DataFrame, a results CSV path or an experiment folder, "
             f"but got {type(source).__name__}. Fix: pass scan, scan.data or 'results/<name>'."
         )
-    check_results(source_data, label)
     if len(source_data) == 0:
         raise NoRunsError(f"{label} has no runs: nothing to analyse")
     columns = split_columns(source_data, params, metrics)
-    known = [*columns.metrics, *(c for c in NUMERIC_RESERVED_COLUMNS if c in source_data.columns)]
+    reserved = [c for c in NUMERIC_RESERVED_COLUMNS if c in source_data.columns]
     if metric is not None:
-        chosen = resolve_metric(metric, known, "metric")
+        if not isinstance(metric, str):
+            raise AnalysisError(f"metric must be a column name (str), got {metric!r}")
+        chosen = metric if metric in reserved else resolve_metric(metric, columns.metrics)
     elif isinstance(tracked, str) and tracked in columns.metrics:
         chosen = tracked
     elif columns.metrics:
         chosen = default_metric(columns.metrics)
-    elif not (source_data["status"] == "ok").any():
+    elif "status" in source_data.columns and not (source_data["status"] == "ok").any():
+        errors = source_data.get("error")
+        top = errors.dropna().astype(str).value_counts() if errors is not None else []
+        hint = f" (most common error: {top.index[0]})" if len(top) else ""
         raise NoRunsError(
-            f"{label}: every run failed ({len(source_data)} runs); see the error column."
+            f"no successful runs to analyse: all {len(source_data)} runs failed{hint}"
         )
     else:
         raise MetricNotFoundError(
@@ -384,7 +400,12 @@ def read_results(
         directions[tracked] = tracked_minimize
     if isinstance(minimize, Mapping):
         directions.update(
-            {resolve_metric(str(k), known, "minimize"): bool(v) for k, v in minimize.items()}
+            {
+                (
+                    str(k) if k in reserved else resolve_metric(str(k), columns.metrics, "minimize")
+                ): bool(v)
+                for k, v in minimize.items()
+            }
         )
     elif minimize is not None:
         directions[chosen] = bool(minimize)

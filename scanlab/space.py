@@ -227,10 +227,8 @@ def _check_params_dict(params: Any) -> list[str]:
 def _expand(name: str, spec: Any) -> list:
     if isinstance(spec, tuple):
         return _expand_range(name, spec)
-    if (
-        isinstance(spec, (str, bytes))
-        or (not isinstance(spec, Sequence | range)
-        and not hasattr(spec, "tolist"))
+    if isinstance(spec, (str, bytes)) or (
+        not isinstance(spec, Sequence | range) and not hasattr(spec, "tolist")
     ):
         if isinstance(spec, (set, frozenset)):
             raise ParamsTypeError(

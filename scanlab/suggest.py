@@ -43,9 +43,7 @@ from __future__ import annotations
 import html
 import math
 import numbers
-import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -53,7 +51,9 @@ import pandas as pd
 
 from scanlab import analysis as an
 from scanlab import reduce
+from scanlab._metric_names import direction_words
 from scanlab.errors import AnalysisError, ParamsError
+from scanlab.results import Results, read_results
 from scanlab.space import ParamSpace, value_label
 
 __all__ = ["COST_LIKE", "Suggestion", "suggest"]
@@ -148,7 +148,7 @@ class Suggestion(NamedTuple):
     def _headline(self) -> str:
         return (
             f"Suggestion from {self.n_runs:,} ok runs: {self.metric} "
-            f"({an.direction_words(self.minimize)}), top {self.quantile:.0%}; grid "
+            f"({direction_words(self.minimize)}), top {self.quantile:.0%}; grid "
             f"{self.grid_before:,} -> {self.grid_after:,} permutations"
         )
 
@@ -208,16 +208,17 @@ def suggest(
 
     Parameters
     ----------
-    results : DataFrame, Scan, Analyze, str or path
-        The runs: a DataFrame in the results schema, a finished :class:`scanlab.Scan` (its
-        round; its tracked metric is the default), an :class:`scanlab.Analyze` (its metric
-        and direction are the defaults), a results CSV, a round folder or an experiment
-        folder (every round).
+    results : Results, DataFrame, Scan, Analyze, str or path
+        The runs, read by :func:`scanlab.read_results`: a :class:`scanlab.Results`, a
+        DataFrame in the results schema, a finished :class:`scanlab.Scan` (its round; its
+        tracked metric is the default), an :class:`scanlab.Analyze` (its metric and
+        direction are the defaults), a results CSV, a round folder or an experiment folder
+        (every round; the tracked metric from the manifests is the default).
     params : dict
         The params dict to narrow (usually the one the runs scanned). It is not changed.
     metric : str, optional
-        Metric to judge by. Default: the Scan's or Analyze's metric, else ``val_accuracy``,
-        ``val_acc``, ``val_loss``, ... (:func:`scanlab.analysis.default_metric`).
+        Metric to judge by. Default: the Scan's, Analyze's or manifest's metric, else
+        ``val_accuracy``, ``val_acc``, ``val_loss``, ... (the rulebook's default metric).
     quantile : float
         Share of the best runs that counts as "the top" (0 < quantile < 1).
     minimize : bool, optional
@@ -269,11 +270,12 @@ def suggest(
             raise AnalysisError(
                 f"cost[{name!r}] must be 'min', 'max' or None, but {direction!r} was passed."
             )
-    data, metric, minimize = _source(results, metric, minimize)
     names = list(params)
+    runs, metric, minimize = _source(results, metric, minimize, names)
+    data = runs.data
     missing = [name for name in names if name not in data.columns]
     if missing:
-        found = an.split_columns(data).params
+        found = runs.params
         raise ParamsError(
             f"params has parameter(s) {', '.join(map(repr, missing))} that the results do "
             f"not have; the results' parameter columns are: {', '.join(found) or '(none)'}. "
@@ -281,7 +283,7 @@ def suggest(
             "parameters to the suggestion afterwards (scanlab.reduce.add)."
         )
     space = ParamSpace(params)  # validates the dict (ranges, duplicates) before any work
-    values_y = an._metric_array(data, metric)  # NaN: failed or no value; raises if none ok
+    values_y = an.metric_array(data, metric)  # NaN: failed or no value; raises if none ok
     judged = ~np.isnan(values_y)
     y = values_y[judged]
     top = an.top_mask(y, quantile, minimize)
@@ -380,47 +382,19 @@ def suggest(
 
 
 def _source(
-    results: Any, metric: str | None, minimize: bool | None
-) -> tuple[pd.DataFrame, str, bool]:
-    """The runs, the metric and its direction from any accepted ``results``."""
-    from scanlab.analyze import Analyze
+    results: Any, metric: str | None, minimize: bool | None, names: list[str]
+) -> tuple[Results, str, bool]:
+    """The runs, the metric and its direction from any accepted ``results``.
 
-    if isinstance(results, Analyze):
-        metric = results._metric(metric)
-        return results.data, metric, results.minimize(metric, minimize)
-    if isinstance(results, pd.DataFrame):
-        data = results
-    elif isinstance(results, (str, os.PathLike)):
-        from scanlab.log import load_results
-
-        path = Path(results).expanduser()
-        if not path.exists():
-            raise FileNotFoundError(f"no such results file or experiment folder: {str(path)!r}")
-        data = load_results(path)
-        an.check_results(data, str(path))
-    elif isinstance(getattr(results, "data", None), pd.DataFrame):  # a Scan
-        data = results.data
-        tracked = getattr(results, "tracked_metric", None)
-        if metric is None and isinstance(tracked, str) and tracked in data.columns:
-            metric = tracked
-            scan_minimize = getattr(results, "minimize", None)
-            if minimize is None and isinstance(scan_minimize, bool):
-                minimize = scan_minimize
-    else:
-        raise AnalysisError(
-            "suggest() needs the runs as a DataFrame, a Scan, an Analyze, a results CSV path "
-            f"or an experiment folder, but got {type(results).__name__}"
-        )
-    if len(data) == 0:
-        raise an.NoRunsError("the results are empty: no run has been recorded yet")
-    metrics = an.split_columns(data).metrics
-    if not (
-        metric in data.columns
-        and metric not in an.RESERVED_COLUMNS
-        and an._is_numeric(data[metric])
-    ):
-        metric = an.resolve_metric(data, metric, metrics)
-    return data, metric, an._direction(metric, minimize)
+    The params dict names the parameter columns, so every other numeric column is a metric.
+    """
+    frame = results if isinstance(results, pd.DataFrame) else getattr(results, "data", None)
+    known = isinstance(frame, pd.DataFrame) and set(names) <= set(frame.columns)
+    runs = read_results(results, params=names if known else None)
+    if not known and set(names) <= set(runs.data.columns):
+        runs = read_results(runs, params=names)
+    metric = runs.resolve(metric)
+    return runs, metric, runs.minimize(metric, minimize)
 
 
 def _result_label(value: Any) -> str:

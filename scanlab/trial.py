@@ -79,10 +79,8 @@ def read_history(history: Any) -> dict[str, list[float]]:
         )
     out = {}
     for key, values in raw.items():
-        if (
-            isinstance(values, (int, float))
-            or (hasattr(values, "item")
-            and not hasattr(values, "__len__"))
+        if isinstance(values, (int, float)) or (
+            hasattr(values, "item") and not hasattr(values, "__len__")
         ):
             values = [values]
         out[str(key)] = [float(v) for v in values]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
+
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
 
@@ -46,3 +48,15 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     checkout and the fakes from this folder."""
     paths = [str(REPO_ROOT), str(TESTS_DIR), os.environ.get("PYTHONPATH", "")]
     return dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in paths if p), **extra)
+
+
+def runs(**columns) -> pd.DataFrame:
+    """A literal results table: run_id a, b, c, ..., round 1, status ok unless given."""
+    n = len(next(iter(columns.values())))
+    base = {
+        "run_id": [chr(97 + i) if i < 26 else f"z{i}" for i in range(n)],
+        "round": [1] * n,
+        "status": ["ok"] * n,
+    }
+    base.update(columns)
+    return pd.DataFrame(base)

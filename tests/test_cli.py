@@ -82,9 +82,8 @@ def test_report(capsys, tmp_path, write_results, close_figures):
         ),
         (
             ["show", "{csv}", "--metric", "f1"],
-            r"^scanlab show: error: metric 'f1' is not in the "
-            r"results; the metrics are: accuracy, loss, "
-            r"val_accuracy, val_loss$",
+            r"^scanlab show: error: metric='f1' is not one of the runs' metrics "
+            r"\['accuracy', 'loss', 'val_accuracy', 'val_loss'\]\. Fix: use one of those",
         ),
         (
             ["correlate", "{other}"],
@@ -162,7 +161,7 @@ def test_python_dash_m_scanlab(csv):
         env=env,
         timeout=120,
     )
-    assert bad.returncode == 2 and bad.stderr.startswith("scanlab show: error: metric 'nope'")
+    assert bad.returncode == 2 and bad.stderr.startswith("scanlab show: error: metric='nope'")
 
 
 def test_demo_scans_the_bundled_data_and_prints_the_best_runs(capsys, tmp_path):

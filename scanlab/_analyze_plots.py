@@ -1,0 +1,172 @@
+"""The plot methods of :class:`scanlab.Analyze` (Talos's names first), kept apart from its
+statistics. Each one computes with :mod:`scanlab.analysis` through the ``Analyze`` methods
+and draws with :mod:`scanlab.plots`, imported only when a plot is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from scanlab import analysis as an
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["AnalyzePlots"]
+
+
+class AnalyzePlots:
+    """Mixed into :class:`scanlab.Analyze`; uses its statistics methods."""
+
+    if TYPE_CHECKING:  # what Analyze provides
+        data: pd.DataFrame
+        metrics: tuple[str, ...]
+
+        def _metric(self, metric: str | None) -> str: ...
+        def _params(self, exclude: Iterable[str] = ()) -> list[str]: ...
+        def minimize(self, metric: str | None = None, minimize: bool | None = None) -> bool: ...
+        def correlate(
+            self, metric: str | None = None, exclude: Iterable[str] = (), method: str = "spearman"
+        ) -> pd.DataFrame: ...
+        def regression(
+            self, x: str = "loss", y: str = "val_loss", threshold: float = 3.0
+        ) -> an.Regression: ...
+        def compare_rounds(
+            self, metric: str | None = None, quantile: float = 0.2, minimize: bool | None = None
+        ) -> pd.DataFrame: ...
+        def importance(
+            self,
+            metric: str | None = None,
+            exclude: Iterable[str] = (),
+            top_quantile: float = 0.1,
+            seed: int = 0,
+            minimize: bool | None = None,
+        ) -> pd.DataFrame: ...
+        def best_runs(
+            self, k: int = 10, metric: str | None = None, minimize: bool | None = None
+        ) -> pd.DataFrame: ...
+        def histories(self) -> dict[str, Any]: ...
+        def learning_entropy(self) -> pd.DataFrame: ...
+
+    def plot_line(self, metric: str | None = None) -> Axes:
+        """The metric of every run in recorded order, with the running best."""
+        from scanlab import plots
+
+        metric = self._metric(metric)
+        return plots.plot_line(self.data, metric, self.minimize(metric))
+
+    def plot_hist(
+        self, metric: str | None = None, bins: int | str | None = None, by: str | None = None
+    ) -> Axes:
+        """Histogram of the metric, optionally by parameter value (hue)."""
+        from scanlab import plots
+
+        return plots.plot_hist(self.data, self._metric(metric), by=by, bins=bins)
+
+    def plot_kde(self, x: str | None = None, y: str | None = None, by: str | None = None) -> Axes:
+        """Density of a metric, by parameter value (``by``), or joint with metric ``y``."""
+        from scanlab import plots
+
+        return plots.plot_kde(self.data, self._metric(x), y=self._metric(y) if y else None, by=by)
+
+    def plot_corr(
+        self,
+        metric: str | None = None,
+        exclude: Iterable[str] = (),
+        kind: str = "heatmap",
+        method: str = "spearman",
+    ) -> Axes:
+        """Correlations: ``kind='heatmap'`` (parameters and metrics, as Talos) or ``'bars'``
+        (each parameter against ``metric``)."""
+        from scanlab import plots
+
+        metric = self._metric(metric)
+        if kind == "bars":
+            return plots.plot_correlations(
+                self.correlate(metric, exclude, method), title=f"parameters vs {metric} ({method})"
+            )
+        if kind != "heatmap":
+            raise an.AnalysisError(
+                f"The value for `kind` must be one of ['heatmap', 'bars'], but {kind!r} was passed."
+            )
+        others = [m for m in self.metrics if m != metric]
+        matrix = an.corr_matrix(self.data, self._params(exclude), [metric, *others], method)
+        return plots.plot_corr_matrix(matrix, title=f"{method} correlations")
+
+    def plot_regs(self, x: str = "loss", y: str = "val_loss") -> Axes:
+        """Validation vs training metric across runs, with the fitted line and outliers."""
+        from scanlab import plots
+
+        return plots.plot_regression(self.data, self.regression(x, y))
+
+    def plot_box(
+        self, x: str, y: str | None = None, hue: str | None = None, col: str | None = None
+    ) -> Axes | Figure:
+        """Box plot of metric ``y`` per value of ``x``, by ``hue`` and panels by ``col``."""
+        from scanlab import plots
+
+        return plots.plot_box(self.data, x, self._metric(y), hue=hue, col=col)
+
+    def plot_bars(
+        self, x: str, y: str | None = None, hue: str | None = None, col: str | None = None
+    ) -> Axes | Figure:
+        """Mean of metric ``y`` per value of ``x`` (95 % CI), by ``hue``, panels by ``col``.
+
+        E.g. ``plot_bars('epochs', 'val_accuracy', hue='dropout', col='lr')``.
+        """
+        from scanlab import plots
+
+        return plots.plot_bars(self.data, x, self._metric(y), hue=hue, col=col)
+
+    def plot_rounds(self, metric: str | None = None) -> Axes:
+        """Distribution of the metric per round."""
+        from scanlab import plots
+
+        return plots.plot_rounds(self.data, self._metric(metric))
+
+    def plot_round_comparison(self, metric: str | None = None, quantile: float = 0.2) -> Figure:
+        """The metric per round (best, distribution) and the share of each round's runs and
+        compute in the top quantile of all rounds (see :meth:`compare_rounds`)."""
+        from scanlab import plots
+
+        metric = self._metric(metric)
+        return plots.plot_round_comparison(self.data, self.compare_rounds(metric, quantile), metric)
+
+    def plot_importance(self, metric: str | None = None, exclude: Iterable[str] = ()) -> Axes:
+        """Parameter importance for reaching the top 10 %."""
+        from scanlab import plots
+
+        return plots.plot_importance(self.importance(metric, exclude))
+
+    def plot_parallel(self, metric: str | None = None, exclude: Iterable[str] = ()) -> Axes:
+        """Parallel coordinates of the parameters and the metric."""
+        from scanlab import plots
+
+        metric = self._metric(metric)
+        info = an.parallel_coordinates(
+            self.data, metric, self._params(exclude), self.minimize(metric)
+        )
+        return plots.plot_parallel(info)
+
+    def plot_entropy(self, key: str | None = None) -> Axes:
+        """Learning entropy (KL of validation from training curves) of ``key`` per round.
+
+        ``key`` is a training metric with a ``val_`` twin (default ``loss``).
+        """
+        from scanlab import plots
+
+        return plots.plot_entropy(self.learning_entropy(), key)
+
+    def plot_learning_curves(self, k: int = 5, metric: str | None = None) -> Figure:
+        """Per-epoch training and validation curves of the ``k`` best runs."""
+        from scanlab import plots
+
+        metric = self._metric(metric)
+        best = self.best_runs(k, metric)
+        ids = best["run_id"].astype(str).tolist() if "run_id" in best.columns else []
+        curves = an.learning_curves(self.histories(), ids)
+        return plots.plot_learning_curves(curves, title=f"best {k} runs by {metric}")

@@ -1,0 +1,107 @@
+"""Pure computations on scan results: a DataFrame in, a DataFrame (or a small NamedTuple) out.
+
+This package never imports matplotlib (directly or through another module): the plots in
+:mod:`scanlab.plots` draw what is computed here, and :class:`scanlab.Analyze` is a thin layer
+over both. One family of statistics per module, all re-exported here:
+
+- :mod:`~scanlab.analysis.runs`: the successful runs and their metric values, failures, best
+  values and runs, the summary (which columns are parameters and metrics comes from
+  :mod:`scanlab.results`, metric names and directions from the rulebook
+  :mod:`scanlab._metric_names`);
+- :mod:`~scanlab.analysis.rounds`: the rounds of an experiment compared;
+- :mod:`~scanlab.analysis.correlations`: parameters vs the metric;
+- :mod:`~scanlab.analysis.distributions`: levels of a column and seeded samples of the runs;
+- :mod:`~scanlab.analysis.regression`: validation vs training metric across runs;
+- :mod:`~scanlab.analysis.histories`: per-epoch histories (learning entropy, curves);
+- :mod:`~scanlab.analysis.importance`: parameter importance;
+- :mod:`~scanlab.analysis.parallel`: parallel coordinates.
+
+Every function takes the runs as a DataFrame that follows the results schema
+(``docs/results-format.md``): one row per run with ``run_id``, ``round``, ``status``, one
+column per parameter and one per metric. Failed runs (``status != 'ok'``) are excluded from
+every statistic; :func:`summarize` and :func:`failures` count and show them. Missing metric
+values (NaN, or +/-inf from a diverged run) are left out of statistics too; missing parameter
+values are left out pairwise (the ``n`` columns say how many runs were used).
+
+Vocabulary: a *run* is one permutation trained once (Talos calls it a "round"); a *round* is
+one scan of an experiment (the ``round`` column).
+"""
+
+from __future__ import annotations
+
+from scanlab.analysis._helpers import is_numeric, resolve_minimize
+from scanlab.analysis.correlations import (
+    corr_matrix,
+    correlations,
+    value_correlations,
+    value_summary,
+)
+from scanlab.analysis.distributions import as_levels, subsample
+from scanlab.analysis.histories import entropy_summary, learning_curves, learning_entropy
+from scanlab.analysis.importance import param_importance
+from scanlab.analysis.parallel import ParallelInfo, parallel_coordinates
+from scanlab.analysis.regression import (
+    Regression,
+    regression,
+    train_val_pairs,
+    train_val_regressions,
+)
+from scanlab.analysis.rounds import round_comparison, round_summary
+from scanlab.analysis.runs import (
+    Summary,
+    best_runs,
+    best_value,
+    failures,
+    metric_array,
+    metric_ok,
+    metric_values,
+    ok_mask,
+    ok_runs,
+    require_ok,
+    rounds2high,
+    summarize,
+    table,
+    top_mask,
+    worst_value,
+)
+from scanlab.errors import AnalysisError, NoRunsError
+
+__all__ = [
+    "AnalysisError",
+    "NoRunsError",
+    "ParallelInfo",
+    "Regression",
+    "Summary",
+    "as_levels",
+    "best_runs",
+    "best_value",
+    "corr_matrix",
+    "correlations",
+    "entropy_summary",
+    "failures",
+    "is_numeric",
+    "learning_curves",
+    "learning_entropy",
+    "metric_array",
+    "metric_ok",
+    "metric_values",
+    "ok_mask",
+    "ok_runs",
+    "parallel_coordinates",
+    "param_importance",
+    "regression",
+    "require_ok",
+    "resolve_minimize",
+    "round_comparison",
+    "round_summary",
+    "rounds2high",
+    "subsample",
+    "summarize",
+    "table",
+    "top_mask",
+    "train_val_pairs",
+    "train_val_regressions",
+    "value_correlations",
+    "value_summary",
+    "worst_value",
+]

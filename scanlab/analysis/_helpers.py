@@ -1,0 +1,61 @@
+"""Small helpers shared by the analysis modules: best-first positions, short value labels,
+numeric columns and a metric's direction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scanlab._metric_names import is_loss_like
+
+__all__ = ["best_first", "is_numeric", "resolve_minimize", "short_label"]
+
+
+def best_first(values: np.ndarray, minimize: bool, k: int | None = None) -> np.ndarray:
+    """Positions of the best values first (stable: ties keep run order); NaN excluded."""
+    finite = np.flatnonzero(~np.isnan(values))
+    key = values[finite] if minimize else -values[finite]
+    if k is not None and k < len(finite):
+        # partial selection first: O(n) instead of a full sort for big tables
+        kth = np.partition(key, k - 1)[k - 1]
+        keep = key <= kth
+        finite, key = finite[keep], key[keep]
+    order = finite[np.argsort(key, kind="stable")]
+    return order if k is None else order[:k]
+
+
+def short_label(value: Any) -> str:
+    """A parameter value as a short label: 4 significant digits for floats.
+
+    Examples
+    --------
+    >>> short_label(0.000123456), short_label(np.int64(8)), short_label(True), short_label('relu')
+    ('0.0001235', '8', 'True', 'relu')
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.4g}"
+    return str(value)
+
+
+def is_numeric(series: pd.Series) -> bool:
+    """True for a numeric column that is not boolean."""
+    return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
+        series.dtype
+    )
+
+
+def resolve_minimize(metric: str, minimize: bool | None) -> bool:
+    """``minimize`` when given, else the direction the rulebook reads from the metric's name.
+
+    Examples
+    --------
+    >>> resolve_minimize('val_loss', None), resolve_minimize('val_loss', False)
+    (True, False)
+    """
+    return is_loss_like(metric) if minimize is None else bool(minimize)

@@ -1,0 +1,384 @@
+"""How parameters relate to a metric: a rank test per parameter, per-value correlations and
+summaries, and the correlation matrix of parameters and metrics.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from scanlab.analysis._helpers import is_numeric, resolve_minimize
+from scanlab.analysis.distributions import as_levels
+from scanlab.analysis.runs import metric_ok, metric_values, require_ok, top_mask
+from scanlab.errors import AnalysisError
+
+__all__ = ["corr_matrix", "correlations", "value_correlations", "value_summary"]
+
+
+def _average_ranks(values: np.ndarray) -> tuple[np.ndarray, float]:
+    """1-based average ranks of finite numeric values and the tie term sum(t**3 - t)."""
+    values = np.asarray(values, dtype=float)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.r_[True, ordered[1:] != ordered[:-1]] if len(values) else np.array([], bool)
+    group = np.cumsum(first) - 1
+    counts = np.bincount(group).astype(float) if len(values) else np.array([])
+    avg = np.cumsum(counts) - (counts - 1) / 2
+    ranks = np.empty(len(values))
+    ranks[order] = avg[group]
+    return ranks, float(np.sum(counts**3 - counts))
+
+
+def _code_rank_corr(codes: np.ndarray, k: int, y_ranks: np.ndarray) -> float:
+    """Pearson correlation of the average ranks of coded values with ``y_ranks``.
+
+    The x ranks take one value per code, so the sums run over the k groups (one pass
+    over the runs instead of four full-length array operations).
+    """
+    counts = np.bincount(codes, minlength=k).astype(float)
+    x_rank = np.cumsum(counts) - (counts - 1) / 2
+    sums = np.bincount(codes, weights=y_ranks, minlength=k)
+    n = len(codes)
+    x_mean = float(np.dot(counts, x_rank)) / n
+    y_mean = float(y_ranks.mean())
+    dx = x_rank - x_mean
+    cov = float(np.dot(dx, sums - counts * y_mean))
+    var_x = float(np.dot(counts, dx * dx))
+    yc = y_ranks - y_mean
+    var_y = float(np.dot(yc, yc))
+    if var_x <= 0 or var_y <= 0:
+        return math.nan
+    return max(-1.0, min(1.0, cov / math.sqrt(var_x * var_y)))
+
+
+def _factorize(col: pd.Series) -> tuple[np.ndarray, Any]:
+    """Codes into the sorted distinct values (-1 for missing); mixed types sort as text."""
+    try:
+        return pd.factorize(col, sort=True)
+    except TypeError:
+        return pd.factorize(_sortable(col), sort=True)
+
+
+def _sortable(col: pd.Series) -> pd.Series:
+    """The column, or its values as strings when they mix types that cannot be sorted."""
+    if col.dtype != object:
+        return col
+    kinds = {type(v) for v in col.dropna()}
+    if len(kinds) <= 1 or all(issubclass(k, (int, float, np.number)) for k in kinds):
+        return col
+    return col.astype(str).where(col.notna())
+
+
+def _corr_pvalue(r: float, n: int) -> float:
+    """Two-sided p-value of a (rank) correlation by the t approximation (as scipy.spearmanr)."""
+    if n < 3 or math.isnan(r):
+        return math.nan
+    if abs(r) >= 1:
+        return 0.0
+    t = r * math.sqrt((n - 2) / ((1 - r) * (1 + r)))
+    return float(2 * stats.t.sf(abs(t), n - 2))
+
+
+def _kendall(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    if len(x) < 2:
+        return math.nan, math.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = stats.kendalltau(x, y)
+    return float(res.statistic), float(res.pvalue)
+
+
+def _kruskal(codes: np.ndarray, ranks: np.ndarray, ties: float) -> tuple[float, float, int]:
+    """Kruskal-Wallis H (tie-corrected), its p-value and the number of groups."""
+    n = len(ranks)
+    sizes = np.bincount(codes)
+    sums = np.bincount(codes, weights=ranks)
+    present = sizes > 0
+    k = int(present.sum())
+    correction = 1 - ties / (n**3 - n) if n > 1 else 0.0
+    if k < 2 or correction <= 0:
+        return math.nan, math.nan, k
+    h = 12.0 / (n * (n + 1)) * float(np.sum(sums[present] ** 2 / sizes[present])) - 3 * (n + 1)
+    h = max(h / correction, 0.0)
+    return h, float(stats.chi2.sf(h, k - 1)), k
+
+
+def _check_method(method: str) -> str:
+    if method not in ("spearman", "kendall"):
+        raise AnalysisError(
+            f"The value for `method` must be one of ['spearman', 'kendall'], "
+            f"but {method!r} was passed."
+        )
+    return method
+
+
+_CORR_COLUMNS = [
+    "param",
+    "kind",
+    "test",
+    "correlation",
+    "statistic",
+    "p_value",
+    "effect_size",
+    "strength",
+    "n",
+    "n_values",
+]
+
+
+def correlations(
+    data: pd.DataFrame,
+    metric: str,
+    params: Sequence[str],
+    method: str = "spearman",
+) -> pd.DataFrame:
+    """How each parameter relates to ``metric`` over the ok runs.
+
+    * numeric parameters: rank correlation, Spearman's rho (default) or Kendall's tau-b, with
+      its two-sided p-value;
+    * categorical parameters (strings such as optimizer or activation names, booleans mixed
+      with strings, ...): a rank has no meaning, so the Kruskal-Wallis H test of "the metric's
+      distribution is the same for every value" with its p-value and the effect size
+      epsilon-squared = H / (n - 1) (0 = no effect, 1 = the value decides the rank);
+    * parameters with a single value: ``kind='constant'``, no test.
+
+    Runs with a missing metric or parameter value are left out (pairwise); ``n`` is the
+    number of runs used and ``n_values`` the number of distinct parameter values.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs (failed ones are ignored).
+    metric : str
+        Metric column.
+    params : sequence of str
+        Parameter columns.
+    method : {'spearman', 'kendall'}
+        Rank correlation for numeric parameters.
+
+    Returns
+    -------
+    DataFrame
+        One row per parameter with the columns ``param``, ``kind`` (numeric, categorical,
+        constant), ``test`` (spearman, kendall, kruskal or None), ``correlation`` (rho or
+        tau; NaN for categorical), ``statistic`` (rho, tau or H), ``p_value``,
+        ``effect_size`` (epsilon-squared; NaN for numeric), ``strength`` (``|correlation|``
+        or ``sqrt(epsilon-squared)``, both in [0, 1] and equal for a two-valued parameter),
+        ``n`` and ``n_values``; sorted by ``strength``, strongest first.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'lr': [1, 2, 3, 4], 'opt': ['a', 'a', 'b', 'b'],
+    ...                    'acc': [0.1, 0.2, 0.3, 0.4]})
+    >>> c = correlations(df, 'acc', ['lr', 'opt'])
+    >>> c[['param', 'test', 'strength']].round(3).to_dict('list')
+    {'param': ['lr', 'opt'], 'test': ['spearman', 'kruskal'], 'strength': [1.0, 0.894]}
+    """
+    _check_method(method)
+    ok, y = metric_ok(data, metric, list(params))
+    y_ranks, y_ties = _average_ranks(y)
+    rows = []
+    for name in params:
+        col = ok[name]
+        codes, uniques = _factorize(col)
+        valid = codes >= 0
+        all_valid = bool(valid.all())
+        if not all_valid:
+            codes = codes[valid]
+        n = len(codes)
+        row: dict[str, Any] = dict.fromkeys(_CORR_COLUMNS, math.nan)
+        row.update(param=name, n=n, n_values=len(uniques), test=None)
+        if len(uniques) <= 1:
+            row["kind"] = "constant"
+        elif is_numeric(col) or pd.api.types.is_bool_dtype(col.dtype):
+            row["kind"] = "numeric"
+            row["test"] = method
+            if method == "spearman":
+                yr = y_ranks if all_valid else _average_ranks(y[valid])[0]
+                r = _code_rank_corr(codes, len(uniques), yr)
+                p = _corr_pvalue(r, n)
+            else:
+                xv = col.to_numpy(dtype=float, na_value=np.nan)
+                r, p = _kendall(xv[valid], y[valid])
+            row.update(correlation=r, statistic=r, p_value=p, strength=abs(r))
+        else:
+            row["kind"] = "categorical"
+            row["test"] = "kruskal"
+            yr, ties = (y_ranks, y_ties) if all_valid else _average_ranks(y[valid])
+            h, p, _ = _kruskal(codes, yr, ties)
+            eps2 = min(h / (n - 1), 1.0) if n > 1 and not math.isnan(h) else math.nan
+            row.update(
+                statistic=h,
+                p_value=p,
+                effect_size=eps2,
+                strength=math.sqrt(eps2) if not math.isnan(eps2) else math.nan,
+            )
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=_CORR_COLUMNS)
+    out = out.sort_values(
+        ["strength", "param"], ascending=[False, True], na_position="last", kind="stable"
+    ).reset_index(drop=True)
+    return out.astype({"n": int, "n_values": int})
+
+
+def value_correlations(
+    data: pd.DataFrame,
+    metric: str,
+    params: Sequence[str],
+    method: str = "spearman",
+    max_values: int = 50,
+) -> pd.DataFrame:
+    """Correlation of each parameter *value* (one-hot indicator) with ``metric``.
+
+    For every value ``v`` of every parameter, the indicator ``param == v`` is correlated with
+    the metric over the ok runs (Spearman, the default, or Kendall), as Talos's reducer does.
+    A positive correlation means runs with that value tend to have *higher* metric values
+    (better when maximizing, worse when minimizing). Parameters with one value, or more than
+    ``max_values`` values, are skipped.
+
+    Returns
+    -------
+    DataFrame
+        ``param``, ``value``, ``n`` (runs with that value), ``correlation``, ``p_value``;
+        ordered by parameter name, then value.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'opt': ['a', 'a', 'b', 'b'], 'acc': [0.1, 0.2, 0.3, 0.4]})
+    >>> value_correlations(df, 'acc', ['opt'])[['value', 'correlation']].round(3).to_dict('list')
+    {'value': ['a', 'b'], 'correlation': [-0.894, 0.894]}
+    """
+    _check_method(method)
+    ok, y = metric_ok(data, metric, list(params))
+    y_ranks, _ = _average_ranks(y)
+    rows = []
+    for name in sorted(params):
+        codes, uniques = _factorize(ok[name])
+        valid = codes >= 0
+        codes = codes[valid]
+        k = len(uniques)
+        if k <= 1 or k > max_values:
+            continue
+        n = len(codes)
+        if method == "spearman":
+            yr = y_ranks if valid.all() else _average_ranks(y[valid])[0]
+            sizes = np.bincount(codes, minlength=k).astype(float)
+            sums = np.bincount(codes, weights=yr, minlength=k)
+            share = sizes / n
+            var_y = float(np.var(yr))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                cov = sums / n - yr.mean() * share
+                r = cov / np.sqrt(var_y * share * (1 - share))
+            r = np.clip(r, -1.0, 1.0)
+            for j in range(k):
+                rj = float(r[j]) if var_y > 0 else math.nan
+                rows.append((name, uniques[j], int(sizes[j]), rj, _corr_pvalue(rj, n)))
+        else:
+            yv = y if valid.all() else y[valid]
+            for j in range(k):
+                ind = (codes == j).astype(float)
+                r, p = _kendall(ind, yv)
+                rows.append((name, uniques[j], int(ind.sum()), r, p))
+    out = pd.DataFrame(rows, columns=["param", "value", "n", "correlation", "p_value"])
+    out["value"] = out["value"].astype(object)
+    return out
+
+
+def value_summary(
+    data: pd.DataFrame,
+    metric: str,
+    params: Sequence[str],
+    minimize: bool | None = None,
+    top_quantile: float = 0.1,
+) -> pd.DataFrame:
+    """Per parameter value: count, mean, median, std of ``metric`` and the top-quantile shares.
+
+    ``top_share`` is the fraction of the top-quantile runs (see :func:`top_mask`) that have
+    this value (it sums to 1 over a parameter's values); ``top_rate`` is the fraction of this
+    value's runs that are in the top quantile. Missing parameter values form their own group
+    (value NaN).
+
+    Returns
+    -------
+    DataFrame
+        ``param``, ``value``, ``count``, ``mean``, ``median``, ``std``, ``top_share``,
+        ``top_rate``; ordered by parameter name, then value.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'opt': ['a', 'a', 'b', 'b'], 'acc': [0.1, 0.2, 0.3, 0.4]})
+    >>> value_summary(df, 'acc', ['opt'], top_quantile=0.5)[['value', 'mean', 'top_share']].to_dict('list')
+    {'value': ['a', 'b'], 'mean': [0.15000000000000002, 0.35], 'top_share': [0.0, 1.0]}
+    """
+    minimize_ = resolve_minimize(metric, minimize)
+    ok, y = metric_ok(data, metric, list(params))
+    top = top_mask(y, top_quantile, minimize_)
+    n_top = max(int(top.sum()), 1)
+    frames = []
+    for name in sorted(params):
+        frame = pd.DataFrame({"value": _sortable(ok[name]).to_numpy(), "y": y, "top": top})
+        g = frame.groupby("value", sort=True, dropna=False)
+        part = g["y"].agg(["count", "mean", "median", "std"])
+        tops = g["top"].sum()
+        part["top_share"] = tops / n_top
+        part["top_rate"] = tops / part["count"]
+        part = part.reset_index()
+        part.insert(0, "param", name)
+        part["value"] = part["value"].astype(object)
+        frames.append(part)
+    if not frames:
+        return pd.DataFrame(
+            columns=["param", "value", "count", "mean", "median", "std", "top_share", "top_rate"]
+        )
+    out = pd.concat(frames, ignore_index=True)
+    return out.astype({"count": int})
+
+
+def _encode_params(
+    frame: pd.DataFrame, params: Sequence[str], max_levels: int | None = None
+) -> pd.DataFrame:
+    """Numeric params as they are; categorical ones as one-hot ``name=value`` columns."""
+    cols: dict[str, np.ndarray] = {}
+    for name in params:
+        col = frame[name]
+        if is_numeric(col) or pd.api.types.is_bool_dtype(col.dtype):
+            cols[name] = col.to_numpy(dtype=float, na_value=np.nan)
+            continue
+        labels, order = as_levels(col, max_levels or 10**9)
+        for level in order:
+            cols[f"{name}={level}"] = (labels == level).to_numpy(dtype=float)
+    return pd.DataFrame(cols, index=frame.index)
+
+
+def corr_matrix(
+    data: pd.DataFrame,
+    columns: Sequence[str],
+    metrics: Sequence[str] = (),
+    method: str = "spearman",
+    max_levels: int = 8,
+) -> pd.DataFrame:
+    """Rank-correlation matrix of parameters and metrics over the ok runs.
+
+    Numeric parameters enter as they are; categorical ones as one-hot ``name=value`` columns
+    (at most ``max_levels`` per parameter, see :func:`as_levels`); constant columns are
+    dropped.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'lr': [1, 2, 3], 'opt': ['a', 'b', 'b'], 'acc': [1.0, 2.0, 3.0]})
+    >>> corr_matrix(df, ['lr', 'opt'], ['acc']).columns.tolist()
+    ['lr', 'opt=a', 'opt=b', 'acc']
+    """
+    _check_method(method)
+    ok = require_ok(data)
+    frame = _encode_params(ok, columns, max_levels)
+    for m in metrics:
+        frame[m] = metric_values(ok, m)
+    frame = frame.loc[:, frame.nunique() > 1]
+    return frame.corr(method=method)

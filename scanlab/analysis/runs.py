@@ -1,0 +1,353 @@
+"""The runs and how good they are: the successful runs and their metric values, failures,
+best values, the best runs, the runs as a table and the headline summary.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from scanlab.analysis._helpers import best_first, resolve_minimize
+from scanlab.errors import AnalysisError, NoRunsError
+from scanlab.results import ResultColumns, split_columns
+
+__all__ = [
+    "Summary",
+    "best_runs",
+    "best_value",
+    "failures",
+    "metric_array",
+    "metric_ok",
+    "metric_values",
+    "ok_mask",
+    "ok_runs",
+    "require_ok",
+    "rounds2high",
+    "summarize",
+    "table",
+    "top_mask",
+    "worst_value",
+]
+
+
+def ok_mask(data: pd.DataFrame) -> np.ndarray:
+    """Boolean mask of the successful runs (``status == 'ok'``; all True without ``status``).
+
+    Examples
+    --------
+    >>> ok_mask(pd.DataFrame({'status': ['ok', 'failed', None]})).tolist()
+    [True, False, False]
+    """
+    if "status" not in data.columns:
+        return np.ones(len(data), dtype=bool)
+    return data["status"].eq("ok").to_numpy(dtype=bool, na_value=False)
+
+
+def ok_runs(data: pd.DataFrame) -> pd.DataFrame:
+    """The successful runs (``status == 'ok'``; every run when there is no status column).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'status': ['ok', 'failed', 'ok'], 'loss': [1.0, None, 2.0]})
+    >>> len(ok_runs(df))
+    2
+    """
+    mask = ok_mask(data)
+    return data if mask.all() else data[mask]
+
+
+def metric_values(data: pd.DataFrame, metric: str) -> np.ndarray:
+    """``metric`` of every run as floats: NaN where missing, not a number or infinite.
+
+    Examples
+    --------
+    >>> metric_values(pd.DataFrame({'loss': [0.5, None, float('inf')]}), 'loss').tolist()
+    [0.5, nan, nan]
+    """
+    values = pd.to_numeric(data[metric], errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan, copy=True
+    )
+    values[~np.isfinite(values)] = np.nan
+    return values
+
+
+def _check_ok(data: pd.DataFrame, mask: np.ndarray) -> None:
+    if len(data) == 0:
+        raise NoRunsError("the results are empty: no run has been recorded yet")
+    if not mask.any():
+        top = failures(data)
+        hint = f" (most common error: {top['example'].iloc[0]})" if len(top) else ""
+        raise NoRunsError(f"no successful runs to analyse: all {len(data)} runs failed{hint}")
+
+
+def require_ok(data: pd.DataFrame) -> pd.DataFrame:
+    """The successful runs; raises :class:`NoRunsError` (saying why) when there are none.
+
+    Examples
+    --------
+    >>> len(require_ok(pd.DataFrame({'status': ['ok', 'failed', 'ok']})))
+    2
+    """
+    mask = ok_mask(data)
+    _check_ok(data, mask)
+    return data if mask.all() else data[mask]
+
+
+def metric_array(data: pd.DataFrame, metric: str) -> np.ndarray:
+    """The metric of every run, NaN for failed runs and missing values (raises if none)."""
+    mask = ok_mask(data)
+    _check_ok(data, mask)
+    values = metric_values(data, metric)
+    if not mask.all():
+        values[~mask] = np.nan
+    if np.isnan(values).all():
+        raise NoRunsError(f"no successful run has a value for metric {metric!r}")
+    return values
+
+
+def metric_ok(
+    data: pd.DataFrame, metric: str, columns: Sequence[str] | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """OK runs with a finite metric value (only ``columns`` when given), and those values."""
+    values = metric_array(data, metric)
+    keep = ~np.isnan(values)
+    frame = data if columns is None else data[list(dict.fromkeys(columns))]
+    if not keep.all():
+        frame = frame[keep]
+        values = values[keep]
+    return frame, values
+
+
+def failures(data: pd.DataFrame) -> pd.DataFrame:
+    """Failed runs grouped by error type: ``error_type``, ``count``, ``example``.
+
+    The error type is the part of the ``error`` column before the first ``':'``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'status': ['ok', 'failed', 'failed'],
+    ...                    'error': ['', 'ValueError: bad', 'ValueError: worse']})
+    >>> failures(df)[['error_type', 'count']].to_dict('records')
+    [{'error_type': 'ValueError', 'count': 2}]
+    """
+    failed = data[~ok_mask(data)]
+    if len(failed) == 0:
+        return pd.DataFrame({"error_type": [], "count": [], "example": []}).astype({"count": int})
+    if "error" in failed.columns:
+        errors = failed["error"].astype(object).where(failed["error"].notna(), "")
+        errors = errors.astype(str).str.strip()
+    else:
+        errors = pd.Series([""] * len(failed), index=failed.index)
+    errors = errors.where(errors != "", "(no error recorded)")
+    kinds = errors.str.split(":", n=1).str[0].str.strip()
+    out = (
+        pd.DataFrame({"error_type": kinds.to_numpy(), "example": errors.to_numpy()})
+        .groupby("error_type", sort=False)
+        .agg(count=("example", "size"), example=("example", "first"))
+        .reset_index()
+        .sort_values(["count", "error_type"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )
+    return out[["error_type", "count", "example"]]
+
+
+class Summary(NamedTuple):
+    """Headline numbers of a results table (see :func:`summarize`)."""
+
+    n_runs: int
+    n_ok: int
+    n_failed: int
+    n_rounds: int
+    metric: str
+    minimize: bool
+    best_value: float
+    best_run_id: str | None
+    best_round: int | None
+    params: tuple[str, ...]
+    metrics: tuple[str, ...]
+
+
+def summarize(
+    data: pd.DataFrame,
+    metric: str,
+    minimize: bool | None = None,
+    columns: ResultColumns | None = None,
+) -> Summary:
+    """Count runs (ok / failed / rounds) and find the best value of ``metric``.
+
+    Works on any table, even one with no successful run (``best_value`` is then NaN).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'run_id': ['a', 'b', 'c'], 'round': [1, 1, 2],
+    ...                    'status': ['ok', 'failed', 'ok'], 'lr': [0.1, 0.2, 0.3],
+    ...                    'val_loss': [0.5, None, 0.4]})
+    >>> s = summarize(df, 'val_loss')
+    >>> s.n_ok, s.n_failed, s.n_rounds, s.best_value, s.best_run_id
+    (2, 1, 2, 0.4, 'c')
+    """
+    columns = columns or split_columns(data)
+    minimize = resolve_minimize(metric, minimize)
+    mask = ok_mask(data)
+    n_rounds = int(data["round"].nunique()) if "round" in data.columns else int(len(data) > 0)
+    value, run_id, round_ = math.nan, None, None
+    try:
+        best = best_runs(data, metric, k=1, minimize=minimize, columns=columns)
+    except NoRunsError:
+        pass
+    else:
+        row = best.iloc[0]
+        value = float(row[metric])
+        run_id = str(row["run_id"]) if "run_id" in best.columns else None
+        round_ = int(row["round"]) if "round" in best.columns else None
+    return Summary(
+        n_runs=len(data),
+        n_ok=int(mask.sum()),
+        n_failed=int((~mask).sum()),
+        n_rounds=n_rounds,
+        metric=metric,
+        minimize=minimize,
+        best_value=value,
+        best_run_id=run_id,
+        best_round=round_,
+        params=columns.params,
+        metrics=columns.metrics,
+    )
+
+
+def best_value(data: pd.DataFrame, metric: str, minimize: bool | None = None) -> float:
+    """Best value of ``metric`` over the ok runs (min when minimized, else max).
+
+    Examples
+    --------
+    >>> best_value(pd.DataFrame({'val_loss': [0.3, 0.2]}), 'val_loss')
+    0.2
+    """
+    values = metric_array(data, metric)
+    return float(np.nanmin(values) if resolve_minimize(metric, minimize) else np.nanmax(values))
+
+
+def worst_value(data: pd.DataFrame, metric: str, minimize: bool | None = None) -> float:
+    """Worst value of ``metric`` over the ok runs (max when minimized, else min).
+
+    Examples
+    --------
+    >>> worst_value(pd.DataFrame({'val_loss': [0.3, 0.2]}), 'val_loss')
+    0.3
+    """
+    values = metric_array(data, metric)
+    return float(np.nanmax(values) if resolve_minimize(metric, minimize) else np.nanmin(values))
+
+
+def rounds2high(data: pd.DataFrame, metric: str, minimize: bool | None = None) -> int:
+    """0-based position (in the order runs were recorded) of the run with the best value.
+
+    Talos calls a run a "round"; the name is kept for compatibility. Failed runs keep their
+    positions (they count as runs), ties go to the earliest run.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'status': ['ok', 'failed', 'ok', 'ok'],
+    ...                    'acc': [0.5, None, 0.9, 0.9]})
+    >>> rounds2high(df, 'acc')
+    2
+    """
+    values = metric_array(data, metric)
+    return int(np.nanargmin(values) if resolve_minimize(metric, minimize) else np.nanargmax(values))
+
+
+def best_runs(
+    data: pd.DataFrame,
+    metric: str,
+    k: int = 10,
+    minimize: bool | None = None,
+    columns: ResultColumns | None = None,
+) -> pd.DataFrame:
+    """The ``k`` best ok runs, best first, with the metric, every parameter and every metric.
+
+    Columns: ``run_id``, ``round`` (when present), ``metric``, the parameters (sorted by
+    name), the other metrics, ``epochs_run`` and ``duration_s`` (when present). The index
+    is the rank (1 = best). Ties keep the order in which runs were recorded.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'run_id': list('abc'), 'status': ['ok'] * 3,
+    ...                    'units': [8, 16, 32], 'val_loss': [0.3, 0.1, 0.2]})
+    >>> best_runs(df, 'val_loss', k=2)[['run_id', 'val_loss']].to_dict('list')
+    {'run_id': ['b', 'c'], 'val_loss': [0.1, 0.2]}
+    """
+    if k < 1:
+        raise AnalysisError(f"k must be a positive number of runs, got {k!r}")
+    columns = columns or split_columns(data)
+    values = metric_array(data, metric)
+    pos = best_first(values, resolve_minimize(metric, minimize), k)
+    cols = [c for c in ("run_id", "round") if c in data.columns] + [metric]
+    cols += [c for c in columns.params if c not in cols]
+    cols += [c for c in columns.metrics if c not in cols]
+    cols += [c for c in ("epochs_run", "duration_s") if c in data.columns and c not in cols]
+    out = data.iloc[pos][cols].reset_index(drop=True)
+    out[metric] = values[pos]
+    out.index = pd.RangeIndex(1, len(out) + 1, name="rank")
+    return out
+
+
+def table(
+    data: pd.DataFrame,
+    metric: str | Sequence[str],
+    columns: ResultColumns | None = None,
+    exclude: Iterable[str] = (),
+    sort_by: str | None = None,
+    ascending: bool | None = None,
+) -> pd.DataFrame:
+    """The ok runs as a table: metric column(s) first, then parameters, then other columns.
+
+    ``sort_by`` defaults to the (first) metric, ``ascending`` to its direction (best first).
+    Columns named in ``exclude`` are left out.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'status': ['ok'] * 3, 'lr': [1, 2, 3], 'acc': [0.2, 0.9, 0.5]})
+    >>> table(df, 'acc')['acc'].tolist()
+    [0.9, 0.5, 0.2]
+    """
+    columns = columns or split_columns(data)
+    metrics = [metric] if isinstance(metric, str) else list(metric)
+    exclude = set(exclude)
+    ok = require_ok(data)
+    order = list(
+        dict.fromkeys(metrics + list(columns.params) + list(columns.metrics) + list(ok.columns))
+    )
+    order = [c for c in order if c not in exclude or c in metrics]
+    sort_by = sort_by or metrics[0]
+    if sort_by not in ok.columns:
+        raise AnalysisError(f"sort_by={sort_by!r} is not a column of the results")
+    if ascending is None:
+        ascending = resolve_minimize(sort_by, None) if sort_by in columns.metrics else False
+    return ok[order].sort_values(sort_by, ascending=ascending, kind="stable", na_position="last")
+
+
+def top_mask(values: np.ndarray, quantile: float = 0.1, minimize: bool = False) -> np.ndarray:
+    """Boolean mask of the values in the best ``quantile`` (NaN is never in it).
+
+    Maximizing, a value is in the top quantile when it is ``>=`` the ``1 - quantile``
+    quantile of the finite values (linear interpolation); minimizing, when it is ``<=`` the
+    ``quantile`` quantile. Ties at the threshold are all in.
+
+    Examples
+    --------
+    >>> top_mask(np.arange(1.0, 11.0), 0.2).nonzero()[0].tolist()
+    [8, 9]
+    """
+    if not 0 < quantile < 1:
+        raise AnalysisError(f"top quantile must be between 0 and 1 (exclusive), got {quantile!r}")
+    values = np.asarray(values, dtype=float)
+    finite = ~np.isnan(values)
+    if not finite.any():
+        return np.zeros(len(values), dtype=bool)
+    if minimize:
+        return finite & (values <= np.quantile(values[finite], quantile))
+    return finite & (values >= np.quantile(values[finite], 1 - quantile))

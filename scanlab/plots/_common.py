@@ -1,0 +1,153 @@
+"""What every plot shares: the Axes or Figure to draw on, notes about subsampling, empty
+plots, finite rows, levels of a column, argument checks, and quiet seaborn warnings.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from scanlab import analysis as an
+
+__all__ = [
+    "MAX_POINTS",
+    "NOTE_STYLE",
+    "check_column",
+    "detach_figure",
+    "empty_axes",
+    "ensure_axes",
+    "figure_of",
+    "finite_rows",
+    "note_sample",
+    "quiet",
+    "sample_size_note",
+    "with_levels",
+]
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def quiet(func: _F) -> _F:
+    """Hide seaborn's deprecation noise about newer matplotlib (not the user's concern)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with warnings.catch_warnings():
+            for category in (
+                matplotlib.MatplotlibDeprecationWarning,
+                PendingDeprecationWarning,
+                FutureWarning,
+            ):
+                warnings.filterwarnings("ignore", category=category, module="seaborn")
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+#: Most runs drawn individually by one plot; more are subsampled (seeded).
+MAX_POINTS = 20_000
+#: Text style of the notes printed under a plot (e.g. about subsampling).
+NOTE_STYLE = {"fontsize": 7, "color": "0.35"}
+
+
+def ensure_axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.2)) -> Axes:
+    """``ax``, or the Axes of a new figure of ``figsize`` when it is None."""
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def detach_figure(fig: Figure) -> Figure:
+    """Detach a returned Figure from pyplot under the inline backend (no double display)."""
+    if "inline" in matplotlib.get_backend().lower():
+        plt.close(fig)
+    return fig
+
+
+def figure_of(obj: Axes | Figure) -> Figure:
+    """The Figure of an Axes or a Figure (handy for saving what a plot returned)."""
+    return obj if isinstance(obj, Figure) else obj.figure
+
+
+def _sample_note(shown: int, total: int, seed: int) -> str:
+    return f"random sample of {shown:,} of {total:,} runs drawn (seed {seed})"
+
+
+def sample_size_note(shown: int, total: int, seed: int = 0) -> str:
+    """The note the plots print when they subsample (also used by the report)."""
+    return _sample_note(shown, total, seed)
+
+
+def note_sample(target: Axes | Figure, shown: int, total: int, seed: int) -> None:
+    """Say under the plot (or atop the figure) when only a sample of the runs was drawn."""
+    if shown >= total:
+        return
+    text = _sample_note(shown, total, seed)
+    if isinstance(target, Figure):
+        target.text(0.995, 0.995, text, ha="right", va="top", **NOTE_STYLE)
+    else:  # under the x axis label, right-aligned: never on top of the title or the data
+        target.annotate(
+            text,
+            xy=(1.0, 0.0),
+            xycoords="axes fraction",
+            xytext=(0, -34),
+            textcoords="offset points",
+            ha="right",
+            va="top",
+            annotation_clip=False,
+            **NOTE_STYLE,
+        )
+
+
+def empty_axes(ax: Axes, message: str) -> Axes:
+    """An Axes that shows ``message`` instead of data (nothing to draw)."""
+    ax.text(
+        0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="0.4", wrap=True
+    )
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+def finite_rows(data: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Rows of ``data`` with finite values in the numeric ``columns``, as floats."""
+    out = data.copy() if columns else data
+    keep = np.ones(len(out), dtype=bool)
+    for c in columns:
+        v = pd.to_numeric(out[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        out[c] = v
+        keep &= np.isfinite(v)
+    return out[keep]
+
+
+def with_levels(
+    data: pd.DataFrame, column: str | None, max_levels: int = 12
+) -> tuple[pd.DataFrame, list[str] | None]:
+    """``data`` with ``column`` as level labels (:func:`scanlab.analysis.as_levels`) and their
+    order; ``data`` and None when ``column`` is None."""
+    if column is None:
+        return data, None
+    labels, order = an.as_levels(data[column], max_levels)
+    data = data.copy()
+    data[column] = labels.to_numpy()
+    return data, order
+
+
+def check_column(data: pd.DataFrame, column: str | None, role: str) -> None:
+    """Raise :class:`AnalysisError` naming the argument ``role`` unless ``column`` exists."""
+    if column is not None and column not in data.columns:
+        raise an.AnalysisError(
+            f"The value for `{role}` must be a column of the results, but {column!r} was "
+            f"passed; the columns are: {', '.join(map(str, data.columns))}"
+        )
