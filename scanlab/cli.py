@@ -31,7 +31,7 @@ import pandas as pd
 
 from scanlab.errors import CommandLineError, ScanlabError
 
-__all__ = ["main", "COMMANDS", "Command"]
+__all__ = ["COMMANDS", "Command", "main"]
 
 
 class Command(NamedTuple):

@@ -155,8 +155,6 @@ def _labels(values: list) -> list[str]:
     return [value_label(v) for v in values]
 
 
-# -- automatic reduction during a scan (Talos's reduction_method) -----------------------------
-
 __all__ = [
     "add",
     "diff",

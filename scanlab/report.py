@@ -25,7 +25,7 @@ from scanlab._html import CSS, HtmlBuilder, fmt
 from scanlab._metric_names import direction_words
 from scanlab.results import ResultColumns, Results, read_results
 
-__all__ = ["write_report", "SECTIONS"]
+__all__ = ["SECTIONS", "write_report"]
 
 #: ``(anchor, heading)`` of every section, in order.
 SECTIONS = (
