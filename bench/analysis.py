@@ -25,8 +25,8 @@ from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
 PARAMS = {
     "activation": ["relu", "elu", "tanh", "selu"],

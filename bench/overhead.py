@@ -25,14 +25,14 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import numpy as np  # noqa: E402
-import psutil  # noqa: E402
+import numpy as np
+import psutil
 
-from scanlab import Scan  # noqa: E402
-from scanlab.data import prepare_data  # noqa: E402
-from scanlab.datasets import breast_cancer  # noqa: E402
-from scanlab.sampling import sample_indices  # noqa: E402
-from scanlab.space import ParamSpace  # noqa: E402
+from scanlab import Scan
+from scanlab.data import prepare_data
+from scanlab.datasets import breast_cancer
+from scanlab.sampling import sample_indices
+from scanlab.space import ParamSpace
 
 PARAMS = {
     "first_neuron": [8, 16, 24, 32],

@@ -168,7 +168,7 @@ def load_data():
     x = StandardScaler().fit_transform(x).astype("float32")
     y = y.astype("float32")
     order = np.random.default_rng(0).permutation(len(x))
-    n_val = int(round(0.3 * len(x)))
+    n_val = round(0.3 * len(x))
     val, train = np.sort(order[:n_val]), np.sort(order[n_val:])
     return x[train], y[train], x[val], y[val]
 
@@ -267,7 +267,7 @@ def _worker(tool, mode, n_runs, conn, budget_s=None):
             finish_s = time.perf_counter() - state["t_go"]
     except BudgetExceeded as exc:
         stopped = str(exc)
-    except BaseException as exc:  # noqa: BLE001 - report, don't hang the coordinator
+    except BaseException as exc:
         error = f"{type(exc).__name__}: {str(exc)[:300]}"
     _HOOK = None
     gc.collect()
@@ -575,7 +575,7 @@ def _sampling_child(case):
                 **limits,
             )
         report("no run")
-    except BaseException as exc:  # noqa: BLE001
+    except BaseException as exc:
         report(
             "error", exc=type(exc).__name__, msg=str(exc).splitlines()[0][:120] if str(exc) else ""
         )

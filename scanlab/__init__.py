@@ -47,7 +47,7 @@ from scanlab.space import ParamSpace, talos_range
 
 # Imported last and as a function: the module scanlab.suggest is loaded here once, so the
 # package attribute `suggest` stays this function whatever is imported later.
-from scanlab.suggest import suggest  # noqa: I001
+from scanlab.suggest import suggest
 
 __all__ = [
     "AnalysisError",

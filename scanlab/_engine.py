@@ -53,7 +53,30 @@ __all__ = ["ScanOutcome", "run_scan"]
 
 @dataclass
 class ScanOutcome:
-    """What a finished (or stopped) scan leaves for the ``Scan`` object to show."""
+    """What a finished (or stopped) scan leaves for the ``Scan`` object to show.
+
+    Filled in by the engine as the round goes; the defaults are those of a round not yet
+    started.
+
+    Parameters
+    ----------
+    round : int, default 0
+        The round's number.
+    round_path : Path
+        The round folder.
+    seed : int, optional
+        The seed used (given, recorded by the round being resumed, or drawn).
+    data : DataFrame
+        The round's rows as on disk.
+    tracked_metric : str, optional
+        The metric tracked (best value, ``best_epoch`` / ``best_value``).
+    minimize : bool, optional
+        Whether lower values of it are better.
+    stop_reason : str, default 'completed'
+        ``completed``, ``time_limit``, ``performance_target`` or ``fatal_error``.
+    manifest : dict
+        The round's manifest as last written.
+    """
 
     round: int = 0
     round_path: Path = Path()
@@ -74,6 +97,18 @@ def run_scan(settings: ScanSettings, inputs: tuple[Any, Any, Any, Any, float]) -
         The checked arguments.
     inputs : tuple
         ``(x, y, x_val, y_val, val_split)`` as given to Scan.
+
+    Returns
+    -------
+    ScanOutcome
+        The round's number, folder, seed, rows, tracked metric and stop reason.
+
+    Raises
+    ------
+    TooManyFailuresError
+        After ``max_consecutive_failures`` runs in a row raised.
+    FatalScanError
+        When a model function raised it (the run is recorded first).
     """
     engine = _Engine(settings)
     folder = ExperimentFolder(settings.experiment_path)

@@ -55,6 +55,23 @@ figcaption { font-size: 12px; color: #555; margin-top: 4px; }
 
 
 def fmt(value: Any) -> str:
+    """A value as the report writes it in text: floats to 4 significant digits, NaN as a dash.
+
+    Parameters
+    ----------
+    value : object
+        The value.
+
+    Returns
+    -------
+    str
+        ``'—'`` for a NaN float, ``f"{value:.4g}"`` for another float, else ``str(value)``.
+
+    Examples
+    --------
+    >>> fmt(0.123456), fmt(float('nan')), fmt(3)
+    ('0.1235', '—', '3')
+    """
     if isinstance(value, (float, np.floating)):
         if np.isnan(value):
             return "—"
@@ -95,21 +112,73 @@ class HtmlBuilder:
         self.timings: dict[str, float] = {}
 
     def add(self, text: str) -> None:
+        """Append raw HTML.
+
+        Parameters
+        ----------
+        text : str
+            An HTML fragment, added as it is (not escaped).
+        """
         self.parts.append(text)
 
     def h(self, level: int, text: str, anchor: str | None = None) -> None:
+        """Append a heading.
+
+        Parameters
+        ----------
+        level : int
+            The heading level (``2`` for ``<h2>``).
+        text : str
+            The heading text (escaped).
+        anchor : str, optional
+            The heading's ``id``, for links from the navigation bar; none when omitted.
+        """
         ident = f' id="{anchor}"' if anchor else ""
         self.add(f"<h{level}{ident}>{html.escape(text)}</h{level}>")
 
     def note(self, text: str) -> None:
+        """Append a paragraph of explanatory text.
+
+        Parameters
+        ----------
+        text : str
+            The text (escaped).
+        """
         self.add(f'<p class="note">{html.escape(text)}</p>')
 
     def table(self, frame: pd.DataFrame, index: bool = False, scroll: bool = False) -> None:
+        """Append a table (floats to 4 significant digits, missing values as a dash).
+
+        Parameters
+        ----------
+        frame : DataFrame
+            The table; an empty one (or None) is written as ``(none)``.
+        index : bool, default False
+            Whether to write the index.
+        scroll : bool, default False
+            Whether to wrap the table in a box that scrolls past 420 pixels.
+        """
         self.add(_table(frame, index, scroll))
 
     def figure(
         self, name: str, draw: Callable[[], Any], caption: str = "", wide: bool = False
     ) -> None:
+        """Draw a figure, embed it as a PNG and close every figure the drawing opened.
+
+        A plot that raises is recorded in :attr:`errors` and written as an error line instead
+        of the figure; the time taken is recorded in :attr:`timings` either way.
+
+        Parameters
+        ----------
+        name : str
+            The figure's name: its alt text and its key in :attr:`timings`.
+        draw : callable
+            Called with no argument; returns an Axes or a Figure.
+        caption : str, default ''
+            A caption under the figure; none when empty.
+        wide : bool, default False
+            Whether the figure takes the whole width instead of half.
+        """
         import matplotlib.pyplot as plt
 
         from scanlab.plots import figure_of

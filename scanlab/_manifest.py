@@ -29,7 +29,20 @@ __all__ = [
 
 
 def encode_value(value: Any) -> Any:
-    """A JSON form of one parameter value; callables become ``{"callable": "module:name"}``."""
+    """A JSON form of one parameter value; callables become ``{"callable": "module:name"}``.
+
+    Parameters
+    ----------
+    value : object
+        A parameter value.
+
+    Returns
+    -------
+    object
+        ``None``, bools, ints, floats and strings as they are; numpy scalars as Python
+        scalars; importable callables as ``{"callable": "module:qualname", "label": ...}``;
+        anything else as ``{"repr": value_label(value)}``.
+    """
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if hasattr(value, "item") and not hasattr(value, "__len__"):
@@ -42,7 +55,19 @@ def encode_value(value: Any) -> Any:
 
 
 def decode_value(value: Any) -> Any:
-    """Inverse of :func:`encode_value` (callables are imported by name)."""
+    """Inverse of :func:`encode_value` (callables are imported by name).
+
+    Parameters
+    ----------
+    value : object
+        A value as written by :func:`encode_value`.
+
+    Returns
+    -------
+    object
+        The imported callable for ``{"callable": ...}``, the label string for
+        ``{"repr": ...}``, else ``value`` itself.
+    """
     if isinstance(value, dict) and "callable" in value:
         module, _, qualname = value["callable"].partition(":")
         obj: Any = importlib.import_module(module)
@@ -55,7 +80,19 @@ def decode_value(value: Any) -> Any:
 
 
 def encode_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """The params dict as given, in JSON form (ranges stay ranges)."""
+    """The params dict as given, in JSON form (ranges stay ranges).
+
+    Parameters
+    ----------
+    params : mapping
+        A Talos-style params dict: name -> list of values or ``(start, stop, steps)`` tuple.
+
+    Returns
+    -------
+    dict
+        name -> list of encoded values (:func:`encode_value`), or ``{"range": [start, stop,
+        steps]}`` for a range tuple.
+    """
     out: dict[str, Any] = {}
     for name, spec in params.items():
         if isinstance(spec, tuple):
@@ -67,7 +104,18 @@ def encode_params(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def decode_params(encoded: Mapping[str, Any]) -> dict[str, Any]:
-    """Rebuild a params dict from :func:`encode_params` output."""
+    """Rebuild a params dict from :func:`encode_params` output.
+
+    Parameters
+    ----------
+    encoded : mapping
+        A params dict in JSON form, as written by :func:`encode_params`.
+
+    Returns
+    -------
+    dict
+        name -> list of decoded values, or a ``(start, stop, steps)`` tuple for a range.
+    """
     out: dict[str, Any] = {}
     for name, spec in encoded.items():
         if isinstance(spec, dict) and "range" in spec:
@@ -78,7 +126,18 @@ def decode_params(encoded: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def read_manifest(round_dir: Path) -> dict[str, Any] | None:
-    """A round's manifest, or None if it has none (or it is unreadable)."""
+    """A round's manifest, or None if it has none (or it is unreadable).
+
+    Parameters
+    ----------
+    round_dir : path-like
+        A round folder (``results/<experiment>/round-NNN``).
+
+    Returns
+    -------
+    dict or None
+        The parsed ``manifest.json``; None when the file is missing or not valid JSON.
+    """
     try:
         return json.loads((Path(round_dir) / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -86,7 +145,15 @@ def read_manifest(round_dir: Path) -> dict[str, Any] | None:
 
 
 def write_manifest(round_dir: Path, manifest: Mapping[str, Any]) -> None:
-    """Write a manifest atomically (a crash leaves the old or the new one, never half)."""
+    """Write a manifest atomically (a crash leaves the old or the new one, never half).
+
+    Parameters
+    ----------
+    round_dir : path-like
+        The round folder; created when missing.
+    manifest : mapping
+        The manifest; values JSON cannot encode are written as ``str(value)``.
+    """
     round_dir = Path(round_dir)
     round_dir.mkdir(parents=True, exist_ok=True)
     tmp = round_dir / (MANIFEST_FILE + ".tmp")

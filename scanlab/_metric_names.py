@@ -132,6 +132,16 @@ def is_loss_like(metric: str) -> bool:
 def direction_words(minimize: bool) -> str:
     """``'lower is better'`` or ``'higher is better'``.
 
+    Parameters
+    ----------
+    minimize : bool
+        Whether lower values are better.
+
+    Returns
+    -------
+    str
+        The words for that direction, as the report and the messages write them.
+
     Examples
     --------
     >>> direction_words(True)
@@ -142,6 +152,16 @@ def direction_words(minimize: bool) -> str:
 
 def metric_aliases(metric: str) -> list[str]:
     """Other spellings of ``metric``: Talos's ``acc`` for Keras's ``accuracy`` and back.
+
+    Parameters
+    ----------
+    metric : str
+        A metric name (``val_`` prefix allowed).
+
+    Returns
+    -------
+    list of str
+        The other spelling (one name), or an empty list when there is none.
 
     Examples
     --------
@@ -244,6 +264,18 @@ def looks_like_metric(name: str, columns: Collection[str] = ()) -> bool:
     A name is metric-like when it is a known Keras history key (``loss``, ``accuracy``,
     ``mse``, ``auc``, ...), ends like one (``*_loss``, ``*error``, ``*crossentropy``), or has
     a ``val_`` twin among ``columns``; ``val_<x>`` is metric-like when ``x`` is.
+
+    Parameters
+    ----------
+    name : str
+        The column name.
+    columns : collection of str, default ()
+        All the columns of the table, to find ``val_`` twins (``f`` and ``val_f``).
+
+    Returns
+    -------
+    bool
+        True when the column is taken for a metric, False for a parameter.
 
     Examples
     --------

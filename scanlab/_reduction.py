@@ -80,7 +80,7 @@ def value_to_drop(
         return None
     y = pd.to_numeric(window[metric], errors="coerce")
     usable = y.notna()
-    window = window[usable].astype({p: str for p in params})
+    window = window[usable].astype(dict.fromkeys(params, str))
     y = y[usable]
     if len(window) < 3 or y.nunique() < 2:
         return None
@@ -179,14 +179,36 @@ class AutoReduction:
         self.window: deque[dict[str, Any]] = deque(maxlen=settings.window)
 
     def restore_window(self, ok_rows: pd.DataFrame, metric: str) -> None:
-        """Refill the recent-runs window from the round's successful rows (resume)."""
+        """Refill the recent-runs window from the round's successful rows (resume).
+
+        Parameters
+        ----------
+        ok_rows : DataFrame
+            The round's successful runs: an ``end`` column, one column per parameter and
+            ``metric``; the latest ``window`` of them (by ``end``) are kept.
+        metric : str
+            The tracked metric column.
+        """
         recent = ok_rows.sort_values("end").tail(self.settings.window)
         columns = [*self.space.names, metric]
-        for row in recent[columns].astype({n: str for n in self.space.names}).to_dict("records"):
+        for row in recent[columns].astype(dict.fromkeys(self.space.names, str)).to_dict("records"):
             self.window.append(row)
 
     def keep(self, params: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
-        """The scheduler's filter: False for a permutation holding an excluded value."""
+        """The scheduler's filter: False for a permutation holding an excluded value.
+
+        Parameters
+        ----------
+        params : mapping
+            The permutation's values (unused: the filter reads the labels).
+        labels : mapping
+            The permutation's value labels, parameter name -> label.
+
+        Returns
+        -------
+        bool
+            True when none of the permutation's labels has been excluded.
+        """
         return not any(labels[name] in values for name, values in self.excluded.items())
 
     def observe(
@@ -194,7 +216,24 @@ class AutoReduction:
     ) -> dict[str, Any] | None:
         """Count one finished run; every ``interval`` runs, maybe exclude a value.
 
-        Returns the new reduction record (already appended to ``records``), or None.
+        Parameters
+        ----------
+        labels : mapping
+            The run's value labels, parameter name -> label.
+        metric_value : float or None
+            The run's value of ``metric``; None (a failed run, no such metric) counts the run
+            without adding it to the window.
+        metric : str
+            The tracked metric.
+        minimize : bool
+            Whether lower values of ``metric`` are better.
+
+        Returns
+        -------
+        dict or None
+            The new reduction record (already appended to ``records``): the
+            :func:`value_to_drop` result plus ``after_runs``, ``metric``, ``window`` and
+            ``time``; None when nothing is excluded this time.
         """
         self.runs_done += 1
         if metric_value is not None:

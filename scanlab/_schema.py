@@ -91,6 +91,17 @@ def order_columns(param_names: Iterable[str], metric_names: Iterable[str]) -> li
 def is_reserved(column: str) -> bool:
     """Whether ``column`` is bookkeeping (scanlab's or Talos's), not a parameter or metric.
 
+    Parameters
+    ----------
+    column : str
+        A column name of a results table.
+
+    Returns
+    -------
+    bool
+        True for scanlab's reserved columns, Talos's bookkeeping columns and pandas'
+        ``Unnamed: N`` index columns.
+
     Examples
     --------
     >>> is_reserved('duration_s'), is_reserved('round_epochs'), is_reserved('lr')

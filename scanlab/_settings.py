@@ -30,7 +30,19 @@ REDUCTION_METHODS = ("correlation", "spearman", "kendall", "pearson", "importanc
 
 @dataclass(frozen=True)
 class ReductionSettings:
-    """Talos's automatic reduction: method, how often, over how many runs, how strong."""
+    """Talos's automatic reduction: method, how often, over how many runs, how strong.
+
+    Parameters
+    ----------
+    method : str
+        One of :data:`REDUCTION_METHODS`.
+    interval : int
+        Reduce every ``interval`` runs.
+    window : int
+        Over the latest ``window`` successful runs (at least 3).
+    threshold : float
+        Minimum association to act on, in [0, 1).
+    """
 
     method: str
     interval: int
@@ -38,7 +50,13 @@ class ReductionSettings:
     threshold: float
 
     def as_dict(self) -> dict[str, Any]:
-        """The settings as recorded in the manifest and the round fingerprint."""
+        """The settings as recorded in the manifest and the round fingerprint.
+
+        Returns
+        -------
+        dict
+            ``{'method', 'interval', 'window', 'threshold'}``.
+        """
         return {
             "method": self.method,
             "interval": self.interval,
@@ -49,7 +67,61 @@ class ReductionSettings:
 
 @dataclass(frozen=True)
 class ScanSettings:
-    """Everything a scan was asked to do, checked; see :class:`scanlab.Scan` for meanings."""
+    """Everything a scan was asked to do, checked; see :class:`scanlab.Scan` for meanings.
+
+    Built by :func:`check_scan_arguments`; fields named like a Scan argument hold its checked
+    value.
+
+    Parameters
+    ----------
+    params : dict
+        The params dict as given.
+    space : ParamSpace
+        Its validated grid.
+    model : callable
+        The model function.
+    experiment_name : str
+        The experiment's folder name.
+    experiment_path : Path
+        ``results_dir / experiment_name``.
+    random_method : str
+        The scanlab sampler name (Talos names resolved by
+        :func:`scanlab.sampling.resolve_method`).
+    seed : int or None
+        The sampling and split seed; None: drawn when the round starts.
+    fraction_limit : float or None
+        Share of the grid to run.
+    round_limit : int or None
+        Number of runs.
+    planned : int
+        Runs to draw (:func:`scanlab.limits.planned_runs`).
+    deadline : float or None
+        A ``time.time()`` value after which no run starts (:func:`scanlab.limits.parse_deadline`).
+    target : PerformanceTarget or None
+        Stop when a run reaches it.
+    boolean_limit : callable or None
+        ``f(params) -> bool``; permutations for which it is False are skipped.
+    reduction : ReductionSettings or None
+        Automatic reduction; None: off.
+    metric : str or None
+        The metric to track: ``metric``, else ``reduction_metric``.
+    minimize_loss : bool or None
+        Whether lower values of the tracked metric are better; None: from its name.
+    disable_progress_bar, print_params, clear_session, save_models, resume : bool
+        As the Scan arguments.
+    max_consecutive_failures : int or None
+        Stop after this many failed runs in a row; None: never.
+    workers : int or None
+        Trials run at once in worker processes; None: decided from the GPUs found.
+    executor : dask.distributed.Client or None
+        Run the trials on this Dask cluster.
+    workers_per_gpu : int
+        Worker processes sharing each GPU.
+    max_runs_per_worker : int or None
+        Replace a worker process after this many runs.
+    trial_timeout : float or None
+        Seconds after which a run is stopped and recorded as failed.
+    """
 
     params: dict
     space: ParamSpace
@@ -80,7 +152,14 @@ class ScanSettings:
     trial_timeout: float | None
 
     def sampling(self) -> dict[str, Any]:
-        """What decides a round's set of runs besides the grid (part of its fingerprint)."""
+        """What decides a round's set of runs besides the grid (part of its fingerprint).
+
+        Returns
+        -------
+        dict
+            ``random_method``, ``seed``, ``fraction_limit``, ``round_limit`` and
+            ``reduction`` (:meth:`ReductionSettings.as_dict`, or None).
+        """
         return {
             "random_method": self.random_method,
             "seed": self.seed,
@@ -123,6 +202,28 @@ def check_scan_arguments(
     trial_timeout: Any,
 ) -> ScanSettings:
     """Check every Scan argument (no training, no files) and return the frozen settings.
+
+    Parameters
+    ----------
+    params, model, experiment_name, results_dir, random_method, seed : object
+        The :class:`scanlab.Scan` arguments of those names, unchecked.
+    performance_target, fraction_limit, round_limit, time_limit, boolean_limit : object
+        The Scan limits, unchecked.
+    reduction_method, reduction_interval, reduction_window, reduction_threshold : object
+        The automatic reduction arguments, unchecked.
+    reduction_metric, metric, minimize_loss : object
+        The tracked metric and its direction, unchecked.
+    disable_progress_bar, print_params, clear_session, save_models, resume : object
+        Flags, taken for their truth value.
+    max_consecutive_failures, workers, executor, workers_per_gpu : object
+        Failure limit and parallelism, unchecked.
+    max_runs_per_worker, trial_timeout : object
+        Worker recycling and run timeout, unchecked.
+
+    Returns
+    -------
+    ScanSettings
+        The checked settings.
 
     Raises
     ------

@@ -69,13 +69,30 @@ def value_codes(column: pd.Series, values: list) -> np.ndarray:
 
     A row matches a value when their labels are equal (``'Adam'``, ``'None'``, ``'True'``)
     or, failing that, when both are numbers and equal (``16`` and ``16.0``).
+
+    Parameters
+    ----------
+    column : Series
+        A parameter column of the results.
+    values : list
+        The parameter's values in the params dict.
+
+    Returns
+    -------
+    ndarray of int64
+        One code per row of ``column``.
+
+    Examples
+    --------
+    >>> value_codes(pd.Series([16.0, 'x', None, 8]), [8, 16, None]).tolist()
+    [1, -1, 2, 0]
     """
     labels = [value_label(v) for v in values]
     by_label = {label: i for i, label in enumerate(labels)}
     numbers_ = [
-        (i, _as_number(v))
+        (i, num)
         for i, v in enumerate(values)
-        if not isinstance(v, str) and _as_number(v) is not None
+        if not isinstance(v, str) and (num := _as_number(v)) is not None
     ]
     raw_codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
     mapping = np.full(len(uniques), -1, dtype=np.int64)
@@ -105,7 +122,27 @@ def value_codes(column: pd.Series, values: list) -> np.ndarray:
 def value_stats(
     codes: np.ndarray, judged: np.ndarray, y: np.ndarray, top: np.ndarray, k: int
 ) -> dict[str, np.ndarray]:
-    """Per value: runs recorded, ok runs with a metric, runs in the top, mean and median."""
+    """Per value: runs recorded, ok runs with a metric, runs in the top, mean and median.
+
+    Parameters
+    ----------
+    codes : ndarray of int
+        Every row's value index (:func:`value_codes`; -1: none of the values).
+    judged : ndarray of bool
+        Per row: an ok run with a metric value.
+    y : ndarray of float
+        The metric values of the judged rows.
+    top : ndarray of bool
+        Per judged row: in the top quantile.
+    k : int
+        Number of values.
+
+    Returns
+    -------
+    dict of ndarray
+        Arrays of length ``k``: ``runs``, ``ok``, ``top`` (counts), ``mean`` and ``median``
+        of the metric (NaN for a value without an ok run).
+    """
     in_grid = codes >= 0
     runs = np.bincount(codes[in_grid], minlength=k)
     ok_codes = codes[judged]
@@ -128,7 +165,26 @@ def _adjusted_eps2(h: float, n: int, k: int) -> float:
 
 
 def param_tests(data: pd.DataFrame, metric: str, name: str, row: pd.Series) -> dict[str, Any]:
-    """Spearman (numeric) and Kruskal-Wallis (categorical, or numeric with >= 3 values)."""
+    """Spearman (numeric) and Kruskal-Wallis (categorical, or numeric with >= 3 values).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs (a ``status`` column, the parameter and ``metric``).
+    metric : str
+        The metric column.
+    name : str
+        The parameter column.
+    row : Series
+        The parameter's row of :func:`scanlab.analysis.correlations` (``kind``, ``n``,
+        ``n_values``, ``correlation``, ``statistic``, ``p_value``).
+
+    Returns
+    -------
+    dict
+        ``kind``, ``n``, Spearman ``rho`` and ``rho_p``, bias-corrected epsilon-squared
+        ``eps2`` and Kruskal-Wallis ``kw_p``; NaN for a test not run.
+    """
     out = {
         "kind": row["kind"],
         "n": int(row["n"]),
@@ -208,6 +264,37 @@ def decide(
     max_effect: float,
     cost: Mapping[str, str | None] | None,
 ) -> dict[str, Any]:
+    """Decide one parameter: keep, drop values, narrow or fix (see :func:`scanlab.suggest`).
+
+    Parameters
+    ----------
+    name : str
+        The parameter.
+    values, labels : list
+        Its values in the params dict, and their labels.
+    stats : dict of ndarray
+        :func:`value_stats` of its values.
+    tests : dict
+        :func:`param_tests` of the parameter.
+    minimize : bool
+        Whether lower values of the metric are better.
+    quantile : float
+        The top quantile (for the reason's wording).
+    n_top : int
+        Runs in the top quantile (unused).
+    min_runs : int
+        Runs a value needs before it can be dropped or count toward fixing.
+    p_threshold, max_effect : float
+        The "no detectable effect" rule of :func:`scanlab.suggest`.
+    cost : mapping or None
+        ``{param: 'min' | 'max' | None}`` overriding :data:`COST_LIKE`.
+
+    Returns
+    -------
+    dict
+        ``kind`` (``keep``, ``drop values``, ``narrow``, ``fix``), ``kept`` (indices of the
+        kept values), ``status`` (an object array, one status per value) and ``reason``.
+    """
     k = len(values)
     runs, tops = stats["runs"], stats["top"]
     enough = runs >= min_runs
@@ -222,6 +309,12 @@ def decide(
             if i not in kept:
                 final[i] = "dropped"
         return {"kind": kind, "kept": kept, "status": final, "reason": reason}
+
+    def number(i: int) -> float:
+        """``values[i]`` as a float; asked only of values known to be numbers."""
+        x = _as_number(values[i])
+        assert x is not None
+        return x
 
     everything = list(range(k))
     if k == 1:
@@ -241,9 +334,7 @@ def decide(
             if _as_number(values[i]) is not None and not isinstance(values[i], str)
         ]
         if direction is not None and len(numeric) == len(candidates):
-            pick = (min if direction == "min" else max)(
-                candidates, key=lambda i: _as_number(values[i])
-            )
+            pick = (min if direction == "min" else max)(candidates, key=number)
             why = (
                 f"its cheapest value {labels[pick]} (cost-like: "
                 f"{'smaller' if direction == 'min' else 'larger'} is cheaper)"
@@ -262,10 +353,10 @@ def decide(
     if numeric_param and k >= 2:
         in_top = [i for i in range(k) if tops[i] > 0]
         if in_top:
-            lo = min(in_top, key=lambda i: _as_number(values[i]))
-            hi = max(in_top, key=lambda i: _as_number(values[i]))
-            low, high = _as_number(values[lo]), _as_number(values[hi])
-            losers = [i for i in losers if not low <= _as_number(values[i]) <= high]
+            lo = min(in_top, key=number)
+            hi = max(in_top, key=number)
+            low, high = number(lo), number(hi)
+            losers = [i for i in losers if not low <= number(i) <= high]
             kind = "narrow"
             inside = f"{top_words} runs lie in [{labels[lo]}, {labels[hi]}]; "
     kept = [i for i in range(k) if i not in losers]

@@ -126,6 +126,17 @@ class Analyze(AnalyzePlots):
     def minimize(self, metric: str | None = None, minimize: bool | None = None) -> bool:
         """Whether lower values of ``metric`` are better (per-call > constructor > name).
 
+        Parameters
+        ----------
+        metric : str, optional
+            The metric (Talos aliases accepted); default: :attr:`metric`.
+        minimize : bool, optional
+            The answer for this call, overriding the constructor's and the name's.
+
+        Returns
+        -------
+        bool
+
         Examples
         --------
         >>> Analyze(pd.DataFrame({'status': ['ok'], 'mae': [1.0]})).minimize('mae')
@@ -155,6 +166,10 @@ class Analyze(AnalyzePlots):
     def rounds(self) -> int:
         """Number of runs recorded, failed ones included (Talos calls a run a "round").
 
+        Returns
+        -------
+        int
+
         Examples
         --------
         >>> Analyze(pd.DataFrame({'status': ['ok', 'failed'], 'loss': [1.0, None]})).rounds()
@@ -167,6 +182,17 @@ class Analyze(AnalyzePlots):
 
         Unlike Talos (always the maximum), the direction of the metric is honoured.
 
+        Parameters
+        ----------
+        metric : str, optional
+            Default: the default metric (:attr:`metric`).
+        minimize : bool, optional
+            Whether lower is better; default: :meth:`minimize`.
+
+        Returns
+        -------
+        float
+
         Examples
         --------
         >>> Analyze(pd.DataFrame({'status': 'ok', 'val_loss': [0.3, 0.2]})).high()
@@ -177,6 +203,17 @@ class Analyze(AnalyzePlots):
 
     def low(self, metric: str | None = None, minimize: bool | None = None) -> float:
         """Worst value of ``metric`` over the ok runs (the highest for a loss-like metric).
+
+        Parameters
+        ----------
+        metric : str, optional
+            Default: the default metric (:attr:`metric`).
+        minimize : bool, optional
+            Whether lower is better; default: :meth:`minimize`.
+
+        Returns
+        -------
+        float
 
         Examples
         --------
@@ -190,6 +227,17 @@ class Analyze(AnalyzePlots):
         """0-based number of the run (in recorded order) that reached the best value.
 
         Talos's name: "round" there means run. Failed runs count as runs.
+
+        Parameters
+        ----------
+        metric : str, optional
+            Default: the default metric (:attr:`metric`).
+        minimize : bool, optional
+            Whether lower is better; default: :meth:`minimize`.
+
+        Returns
+        -------
+        int
 
         Examples
         --------
@@ -216,6 +264,24 @@ class Analyze(AnalyzePlots):
         direction). ``as_frame=True`` returns a DataFrame with the parameter names,
         indexed by rank.
 
+        Parameters
+        ----------
+        metric : str, optional
+            Metric to rank by; default: the default metric (:attr:`metric`).
+        exclude : iterable of str, default ()
+            Parameters to leave out (a single name is accepted).
+        n : int, default 10
+            Number of runs.
+        ascending : bool, optional
+            True ranks the smallest values first; default: the metric's direction.
+        as_frame : bool, default False
+            Return a DataFrame instead of an array.
+
+        Returns
+        -------
+        ndarray or DataFrame
+            One row per run, best first; one column per parameter, sorted by name.
+
         Examples
         --------
         >>> df = pd.DataFrame({'status': 'ok', 'lr': [0.1, 0.01], 'acc': [0.5, 0.9]})
@@ -236,6 +302,22 @@ class Analyze(AnalyzePlots):
         ascending: bool | None = None,
     ) -> pd.DataFrame:
         """The ok runs, metric column(s) first, sorted best first by default.
+
+        Parameters
+        ----------
+        metric : str or sequence of str, optional
+            The metric column(s) shown first; default: the default metric (:attr:`metric`).
+        exclude : iterable of str, default ()
+            Columns to leave out.
+        sort_by : str, optional
+            Column to sort by; default: the (first) metric.
+        ascending : bool, optional
+            Sort order; default: best first for a metric column, else descending.
+
+        Returns
+        -------
+        DataFrame
+            See :func:`scanlab.analysis.table`.
 
         Examples
         --------
@@ -265,6 +347,20 @@ class Analyze(AnalyzePlots):
         Talos returns Pearson correlations of the numeric columns only (a Series); here
         every parameter gets a row with its test, p-value and number of runs.
 
+        Parameters
+        ----------
+        metric : str, optional
+            Default: the default metric (:attr:`metric`).
+        exclude : iterable of str, default ()
+            Parameters to leave out (a single name is accepted).
+        method : {'spearman', 'kendall'}
+            Rank correlation for numeric parameters.
+
+        Returns
+        -------
+        DataFrame
+            One row per parameter, strongest first.
+
         Examples
         --------
         >>> df = pd.DataFrame({'status': 'ok', 'lr': [1, 2, 3], 'acc': [0.1, 0.5, 0.9]})
@@ -276,16 +372,46 @@ class Analyze(AnalyzePlots):
     # ---- more statistics --------------------------------------------------------------------
 
     def summary(self, metric: str | None = None, minimize: bool | None = None) -> an.Summary:
-        """Runs ok / failed, rounds, metric, direction and best value."""
+        """Runs ok / failed, rounds, metric, direction and best value.
+
+        Parameters
+        ----------
+        metric : str, optional
+            Default: the default metric (:attr:`metric`).
+        minimize : bool, optional
+            Whether lower is better; default: :meth:`minimize`.
+
+        Returns
+        -------
+        Summary
+            See :func:`scanlab.analysis.summarize`.
+        """
         metric = self._metric(metric)
         return an.summarize(self.data, metric, self.minimize(metric, minimize), self.columns)
 
     def failures(self) -> pd.DataFrame:
-        """Failed runs by error type: ``error_type``, ``count``, ``example``."""
+        """Failed runs by error type: ``error_type``, ``count``, ``example``.
+
+        Returns
+        -------
+        DataFrame
+            See :func:`scanlab.analysis.failures`.
+        """
         return an.failures(self.data)
 
     def round_summary(self, metric: str | None = None) -> pd.DataFrame:
-        """Per round: runs, ok, failed, best / median / mean / std of the metric."""
+        """Per round: runs, ok, failed, best / median / mean / std of the metric.
+
+        Parameters
+        ----------
+        metric : str, optional
+            Default: the default metric (:attr:`metric`).
+
+        Returns
+        -------
+        DataFrame
+            See :func:`scanlab.analysis.round_summary`.
+        """
         metric = self._metric(metric)
         return an.round_summary(self.data, metric, self.minimize(metric))
 
@@ -296,6 +422,20 @@ class Analyze(AnalyzePlots):
         round's runs and compute (``duration_s``) in the top quantile of all rounds.
 
         See :func:`scanlab.analysis.round_comparison`.
+
+        Parameters
+        ----------
+        metric : str, optional
+            Default: the default metric (:attr:`metric`).
+        quantile : float, default 0.2
+            Share of the best ok runs (all rounds together) that counts as the top.
+        minimize : bool, optional
+            Whether lower is better; default: :meth:`minimize`.
+
+        Returns
+        -------
+        DataFrame
+            One row per round.
 
         Examples
         --------
@@ -321,6 +461,24 @@ class Analyze(AnalyzePlots):
         ``max_effect``, ``cost``). Returns a :class:`scanlab.suggest.Suggestion`: its
         ``params`` is the new dict, its ``evidence`` says why, one row per parameter.
 
+        Parameters
+        ----------
+        params : mapping
+            The params dict to narrow (usually the one the runs scanned).
+        metric : str, optional
+            Metric to judge by; default: the default metric (:attr:`metric`).
+        quantile : float, default 0.2
+            Share of the best runs that counts as the top.
+        minimize : bool, optional
+            Whether lower is better; default: :meth:`minimize`.
+        **options
+            ``min_runs``, ``p_threshold``, ``max_effect``, ``cost``: passed on to
+            :func:`scanlab.suggest.suggest`.
+
+        Returns
+        -------
+        Suggestion
+
         Examples
         --------
         >>> df = pd.DataFrame({'status': 'ok', 'opt': ['a', 'b'] * 3,
@@ -338,7 +496,22 @@ class Analyze(AnalyzePlots):
     def best_runs(
         self, k: int = 10, metric: str | None = None, minimize: bool | None = None
     ) -> pd.DataFrame:
-        """The ``k`` best runs with every parameter and metric, indexed by rank."""
+        """The ``k`` best runs with every parameter and metric, indexed by rank.
+
+        Parameters
+        ----------
+        k : int, default 10
+            Number of runs.
+        metric : str, optional
+            Metric to rank by; default: the default metric (:attr:`metric`).
+        minimize : bool, optional
+            Whether lower is better; default: :meth:`minimize`.
+
+        Returns
+        -------
+        DataFrame
+            See :func:`scanlab.analysis.best_runs`.
+        """
         metric = self._metric(metric)
         return an.best_runs(self.data, metric, k, self.minimize(metric, minimize), self.columns)
 
@@ -348,6 +521,20 @@ class Analyze(AnalyzePlots):
         """Correlation of every parameter value (one-hot) with the metric, as Talos's reducer.
 
         See :func:`scanlab.analysis.value_correlations`.
+
+        Parameters
+        ----------
+        metric : str, optional
+            Default: the default metric (:attr:`metric`).
+        exclude : iterable of str, default ()
+            Parameters to leave out (a single name is accepted).
+        method : {'spearman', 'kendall'}
+            The rank correlation.
+
+        Returns
+        -------
+        DataFrame
+            ``param``, ``value``, ``n``, ``correlation``, ``p_value``.
         """
         return an.value_correlations(self.data, self._metric(metric), self._params(exclude), method)
 
@@ -361,6 +548,22 @@ class Analyze(AnalyzePlots):
         """Per parameter value: count, mean, median, std, share of the top quantile.
 
         See :func:`scanlab.analysis.value_summary`.
+
+        Parameters
+        ----------
+        metric : str, optional
+            Default: the default metric (:attr:`metric`).
+        exclude : iterable of str, default ()
+            Parameters to leave out (a single name is accepted).
+        top_quantile : float, default 0.1
+            Share of the best runs that counts as the top.
+        minimize : bool, optional
+            Whether lower is better; default: :meth:`minimize`.
+
+        Returns
+        -------
+        DataFrame
+            One row per parameter value.
         """
         metric = self._metric(metric)
         return an.value_summary(
@@ -378,6 +581,24 @@ class Analyze(AnalyzePlots):
         """Permutation importance of each parameter for reaching the top quantile.
 
         See :func:`scanlab.analysis.param_importance`.
+
+        Parameters
+        ----------
+        metric : str, optional
+            Default: the default metric (:attr:`metric`).
+        exclude : iterable of str, default ()
+            Parameters to leave out (a single name is accepted).
+        top_quantile : float, default 0.1
+            Share of the best runs that counts as the top.
+        seed : int, default 0
+            Seed of the forest, the split and the shuffles.
+        minimize : bool, optional
+            Whether lower is better; default: :meth:`minimize`.
+
+        Returns
+        -------
+        DataFrame
+            ``param``, ``importance``, ``importance_std``, most important first.
         """
         metric = self._metric(metric)
         return an.param_importance(
@@ -395,27 +616,68 @@ class Analyze(AnalyzePlots):
         """Fit of ``y`` on ``x`` across runs and the runs far off the line.
 
         See :func:`scanlab.analysis.regression`.
+
+        Parameters
+        ----------
+        x : str, default 'loss'
+            The training metric (Talos aliases accepted).
+        y : str, default 'val_loss'
+            The validation metric; its direction is :meth:`minimize`'s.
+        threshold : float, default 3.0
+            Residual standard deviations beyond which a run is off the line.
+
+        Returns
+        -------
+        Regression
         """
         x, y = self._metric(x), self._metric(y)
         return an.regression(self.data, x, y, threshold, self.minimize(y))
 
     def regressions(self, threshold: float = 3.0) -> list[an.Regression]:
-        """:meth:`regression` for every training/validation pair (loss, accuracy)."""
+        """:meth:`regression` for every training/validation pair (loss, accuracy).
+
+        Parameters
+        ----------
+        threshold : float, default 3.0
+            Residual standard deviations beyond which a run is off the line.
+
+        Returns
+        -------
+        list of Regression
+            One per pair (see :func:`scanlab.analysis.train_val_regressions`).
+        """
         return an.train_val_regressions(self.data, self.metrics, threshold, self.results.minimize)
 
     def histories(self) -> dict[str, Any]:
-        """Per-epoch histories ``{run_id: {key: [values]}}`` of these runs ({} if none)."""
+        """Per-epoch histories ``{run_id: {key: [values]}}`` of these runs ({} if none).
+
+        Returns
+        -------
+        dict
+        """
         return self.results.histories()
 
     def learning_entropy(self) -> pd.DataFrame:
         """KL divergence of validation from training curves per run and metric.
 
         See :func:`scanlab.analysis.learning_entropy` (Talos's learning entropy).
+
+        Returns
+        -------
+        DataFrame
+            ``run_id``, ``round`` (when the runs have a ``run_id`` column), ``key``, ``kl``,
+            ``epochs``.
         """
         return an.learning_entropy(self.histories(), self.data)
 
     def entropy_summary(self) -> pd.DataFrame:
-        """:meth:`learning_entropy` summarized per round."""
+        """:meth:`learning_entropy` summarized per round.
+
+        Returns
+        -------
+        DataFrame
+            See :func:`scanlab.analysis.entropy_summary`.
+        """
         return an.entropy_summary(self.learning_entropy())
 
     # ---- report -----------------------------------------------------------------------------
@@ -430,6 +692,22 @@ class Analyze(AnalyzePlots):
         """Write a self-contained HTML report (tables and every plot) and return its path.
 
         See :func:`scanlab.report.write_report`.
+
+        Parameters
+        ----------
+        path : str or path-like, default 'report.html'
+            Output file (its folder must exist).
+        metric : str, optional
+            The report's metric; default: the default metric (:attr:`metric`).
+        k : int, default 10
+            Number of best runs listed and drawn.
+        title : str, optional
+            Heading of the report; default: the results' source.
+
+        Returns
+        -------
+        Path
+            The path written.
         """
         from scanlab.report import write_report
 

@@ -35,7 +35,17 @@ __all__ = ["COMMANDS", "Command", "main"]
 
 
 class Command(NamedTuple):
-    """A subcommand: its one-line help, how to add its arguments, and its handler."""
+    """A subcommand: its one-line help, how to add its arguments, and its handler.
+
+    Parameters
+    ----------
+    help : str
+        The one-line help shown by ``scanlab --help``.
+    add_arguments : callable
+        ``add_arguments(parser)`` adds the command's arguments to its subparser.
+    run : callable
+        ``run(args) -> int`` runs the command and returns its exit code.
+    """
 
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
@@ -257,6 +267,18 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``scanlab`` command line and return its exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after ``scanlab``; default: ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 on success, 2 for bad usage or bad input (a one-line message on stderr), 1 when
+        stdout was closed early (a broken pipe), 130 when interrupted; argparse's own code
+        for ``--help`` and ``--version``.
 
     Examples
     --------

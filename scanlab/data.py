@@ -18,7 +18,25 @@ __all__ = ["fingerprint_data", "n_samples", "prepare_data", "take"]
 
 
 def n_samples(value: Any, name: str) -> int:
-    """Number of samples in ``value`` (all inputs of a multi-input list must agree)."""
+    """Number of samples in ``value`` (all inputs of a multi-input list must agree).
+
+    Parameters
+    ----------
+    value : array-like or list of arrays
+        Inputs or targets.
+    name : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    int
+        ``len(value)``, or the common length of a list of arrays.
+
+    Raises
+    ------
+    ScanArgumentError
+        When ``value`` has no length or its inputs' lengths differ.
+    """
     if isinstance(value, (list, tuple)) and value and hasattr(value[0], "shape"):
         lengths = {len(v) for v in value}
         if len(lengths) != 1:
@@ -37,7 +55,21 @@ def n_samples(value: Any, name: str) -> int:
 
 
 def take(value: Any, rows: np.ndarray) -> Any:
-    """Rows ``rows`` of an array, pandas object or list of arrays."""
+    """Rows ``rows`` of an array, pandas object or list of arrays.
+
+    Parameters
+    ----------
+    value : array-like or list of arrays
+        Inputs or targets.
+    rows : ndarray of int
+        Row positions.
+
+    Returns
+    -------
+    object
+        The rows, of the same kind (``iloc`` for pandas, a list for a list of arrays, a
+        NumPy array for anything without a ``shape``).
+    """
     if isinstance(value, (list, tuple)) and value and hasattr(value[0], "shape"):
         return [take(v, rows) for v in value]
     if hasattr(value, "iloc"):
@@ -49,6 +81,28 @@ def prepare_data(
     x: Any, y: Any, x_val: Any = None, y_val: Any = None, val_split: float = 0.3, seed: int = 0
 ) -> TrialData:
     """Check lengths and build train/validation data, splitting with a seeded shuffle.
+
+    Parameters
+    ----------
+    x, y : array-like or list of arrays
+        Inputs and targets.
+    x_val, y_val : array-like or list of arrays, optional
+        A fixed validation set (both or neither); used as given.
+    val_split : float, default 0.3
+        Share of ``x, y`` held out for validation when there is no fixed set, strictly
+        between 0 and 1 (rounded to a number of samples; rows keep their order).
+    seed : int, default 0
+        Seed of the shuffle.
+
+    Returns
+    -------
+    TrialData
+
+    Raises
+    ------
+    ScanArgumentError
+        When lengths differ, only one of ``x_val, y_val`` is given, or ``val_split`` is
+        not a fraction that leaves samples on both sides.
 
     Examples
     --------
@@ -98,7 +152,18 @@ def prepare_data(
 
 
 def fingerprint_data(data: TrialData) -> str:
-    """A short hash of the training and validation arrays (recorded in the manifest)."""
+    """A short hash of the training and validation arrays (recorded in the manifest).
+
+    Parameters
+    ----------
+    data : TrialData
+        The arrays (a list of arrays is hashed input by input).
+
+    Returns
+    -------
+    str
+        16 hexadecimal digits of a SHA-1 over the shapes and values.
+    """
     digest = hashlib.sha1()
     for part in data:
         for array in part if isinstance(part, (list, tuple)) else [part]:

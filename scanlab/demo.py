@@ -19,7 +19,25 @@ DEMO_PARAMS: dict[str, Any] = {
 
 
 def breast_cancer_model(x_train, y_train, x_val, y_val, params):
-    """A Talos-contract model function: an MLP built from ``params``, trained once."""
+    """A Talos-contract model function: an MLP built from ``params``, trained once.
+
+    Parameters
+    ----------
+    x_train, y_train : ndarray
+        Training data (features in columns; binary labels).
+    x_val, y_val : ndarray
+        Validation data.
+    params : dict
+        One permutation of ``DEMO_PARAMS``: ``first_neuron``, ``hidden_layers``,
+        ``dropout``, ``lr``, ``batch_size``, ``epochs``, ``optimizer``, ``activation``.
+
+    Returns
+    -------
+    history : keras.callbacks.History
+        What ``model.fit`` returned (loss, accuracy and their ``val_`` twins).
+    model : keras.Model
+        The trained model.
+    """
     import keras
 
     model = keras.Sequential([keras.Input(shape=(x_train.shape[1],))])
@@ -50,7 +68,28 @@ def run_demo(
     top: int = 5,
     workers: int | None = None,
 ) -> Any:
-    """Scan ``round_limit`` runs of the demo grid, print the best runs, return the Scan."""
+    """Scan ``round_limit`` runs of the demo grid, print the best runs, return the Scan.
+
+    Parameters
+    ----------
+    experiment_name : str, default 'breast_cancer_demo'
+        Folder name under ``results_dir``.
+    round_limit : int, default 20
+        Number of runs.
+    results_dir : str, default 'results'
+        Parent folder of experiments.
+    seed : int, default 7
+        Seed of the sample and the split.
+    top : int, default 5
+        Number of best runs printed (by ``val_accuracy``).
+    workers : int, optional
+        Trials run at once (see :class:`scanlab.Scan`).
+
+    Returns
+    -------
+    Scan
+        The finished scan.
+    """
     from scanlab.datasets import breast_cancer
     from scanlab.scan import Scan
 

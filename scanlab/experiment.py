@@ -32,14 +32,35 @@ __all__ = ["Experiment", "ExperimentFolder", "RoundInfo", "fingerprint", "versio
 
 
 def fingerprint(space: ParamSpace, settings: Mapping[str, Any]) -> str:
-    """A hash of what decides a round's set of runs: the grid's labels and the sampling."""
+    """A hash of what decides a round's set of runs: the grid's labels and the sampling.
+
+    Parameters
+    ----------
+    space : ParamSpace
+        The round's grid (its value labels are hashed, not its values).
+    settings : mapping
+        The sampling settings (:meth:`scanlab._settings.ScanSettings.sampling`).
+
+    Returns
+    -------
+    str
+        16 hexadecimal digits of a SHA-1 of both as sorted JSON.
+    """
     payload = {"grid": {n: space.value_labels[n] for n in space.names}, **settings}
     text = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
 def versions() -> dict[str, str]:
-    """Versions that matter for reproducing a round."""
+    """Versions that matter for reproducing a round.
+
+    Returns
+    -------
+    dict
+        ``python``, ``scanlab``, the installed ones of ``keras``, ``tensorflow``, ``jax``
+        and ``torch``, and ``backend``: Keras's backend when Keras is imported, else
+        ``$KERAS_BACKEND`` (default ``tensorflow``).
+    """
     from scanlab._version import __version__
 
     found = {"python": platform.python_version(), "scanlab": __version__}
@@ -59,7 +80,17 @@ def versions() -> dict[str, str]:
 
 @dataclass
 class RoundInfo:
-    """Which round a Scan writes; ``manifest`` is set when it resumes that round."""
+    """Which round a Scan writes; ``manifest`` is set when it resumes that round.
+
+    Parameters
+    ----------
+    number : int
+        The round's number.
+    path : Path
+        Its folder, ``round-NNN``.
+    manifest : dict or None
+        The manifest of the round being resumed; None for a new round.
+    """
 
     number: int
     path: Path
@@ -97,11 +128,30 @@ class ExperimentFolder:
             self._lock.release()
 
     def rounds(self) -> list[Path]:
-        """Round folders, oldest first."""
+        """Round folders, oldest first.
+
+        Returns
+        -------
+        list of Path
+        """
         return round_dirs(self.path)
 
     def resolve_round(self, fingerprint_: str, resume: bool) -> RoundInfo:
-        """The round to write: the latest one if its fingerprint matches, else a new one."""
+        """The round to write: the latest one if its fingerprint matches, else a new one.
+
+        Parameters
+        ----------
+        fingerprint_ : str
+            The new Scan's :func:`fingerprint`.
+        resume : bool
+            Whether resuming is allowed; False always starts a new round.
+
+        Returns
+        -------
+        RoundInfo
+            The latest round, with its manifest, when ``resume`` is true and its manifest's
+            fingerprint matches; else the next round number, not yet created.
+        """
         rounds = self.rounds()
         if rounds:
             latest = rounds[-1]
@@ -140,7 +190,15 @@ class Experiment:
             )
 
     def rounds(self) -> Any:
-        """One row per round: status, counts, sampler, seed, start and end."""
+        """One row per round: status, counts, sampler, seed, start and end.
+
+        Returns
+        -------
+        DataFrame
+            ``round``, ``status``, ``runs_ok``, ``runs_failed``, ``planned_runs``,
+            ``grid_size``, ``random_method``, ``seed``, ``started``, ``ended`` (None where a
+            round has no manifest).
+        """
         import pandas as pd
 
         rows = []
@@ -177,13 +235,53 @@ class Experiment:
         )
 
     def manifest(self, number: int | None = None) -> dict[str, Any]:
-        """A round's manifest (default: the latest round)."""
+        """A round's manifest (default: the latest round).
+
+        Parameters
+        ----------
+        number : int, optional
+            The round's number; default: the latest round.
+
+        Returns
+        -------
+        dict
+            The manifest; empty when the round has none.
+
+        Raises
+        ------
+        FileNotFoundError
+            When the experiment has no rounds.
+        ValueError
+            When there is no round ``number``.
+        """
         return read_manifest(self._round_dir(number)) or {}
 
     def params(self, number: int | None = None) -> dict[str, Any]:
-        """The params dict a round scanned, as given (callables re-imported by name)."""
+        """The params dict a round scanned, as given (callables re-imported by name).
+
+        Parameters
+        ----------
+        number : int, optional
+            The round's number; default: the latest round.
+
+        Returns
+        -------
+        dict
+            Ranges come back as ``(start, stop, steps)`` tuples.
+        """
         return decode_params(self.manifest(number)["params"])
 
     def results(self, number: int | None = None) -> Any:
-        """Runs of one round, or of every round when ``number`` is None."""
+        """Runs of one round, or of every round when ``number`` is None.
+
+        Parameters
+        ----------
+        number : int, optional
+            The round's number; default: every round (with a ``round`` column).
+
+        Returns
+        -------
+        DataFrame
+            See :func:`scanlab.load_results`.
+        """
         return load_results(self.path if number is None else self._round_dir(number))

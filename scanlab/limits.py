@@ -18,6 +18,25 @@ __all__ = ["PerformanceTarget", "parse_deadline", "parse_performance_target", "p
 def planned_runs(grid_size: int, fraction_limit: float | None, round_limit: int | None) -> int:
     """How many permutations to draw: the smaller of the two limits, or the whole grid.
 
+    Parameters
+    ----------
+    grid_size : int
+        Number of permutations in the grid.
+    fraction_limit : float or None
+        Share of the grid, in (0, 1]; the count is floored.
+    round_limit : int or None
+        Number of runs, at least 1.
+
+    Returns
+    -------
+    int
+        The number of runs to draw.
+
+    Raises
+    ------
+    ScanArgumentError, ScanArgumentTypeError
+        When a limit is malformed or selects no run.
+
     Examples
     --------
     >>> planned_runs(180_000, 0.01, None), planned_runs(180_000, 0.01, 500)
@@ -76,6 +95,23 @@ def parse_deadline(time_limit: Any, now: datetime | None = None) -> float | None
     Accepts Talos's ``'YYYY-MM-DD HH:MM'`` string (local time), any ISO-8601 string, a
     ``datetime``, a ``timedelta``, or a number of seconds from now.
 
+    Parameters
+    ----------
+    time_limit : str, datetime, timedelta, int, float or None
+        The limit; a naive date and time is local time.
+    now : datetime, optional
+        The current time a date is compared with (default: ``datetime.now()``).
+
+    Returns
+    -------
+    float or None
+        The deadline as seconds since the epoch; None when ``time_limit`` is None.
+
+    Raises
+    ------
+    ScanArgumentError, ScanArgumentTypeError
+        When the limit cannot be read or is not in the future.
+
     Examples
     --------
     >>> parse_deadline(None) is None
@@ -123,14 +159,35 @@ def parse_deadline(time_limit: Any, now: datetime | None = None) -> float | None
 
 
 class PerformanceTarget(NamedTuple):
-    """Stop the scan when a run's final ``metric`` reaches ``value``."""
+    """Stop the scan when a run's final ``metric`` reaches ``value``.
+
+    Parameters
+    ----------
+    metric : str
+        The metric (history key).
+    value : float
+        The value to reach.
+    minimize : bool
+        Whether lower is better: reached at ``<= value``, else at ``>= value``.
+    """
 
     metric: str
     value: float
     minimize: bool
 
     def reached(self, metrics: dict[str, float]) -> bool:
-        """True when ``metrics`` meets the target."""
+        """True when ``metrics`` meets the target.
+
+        Parameters
+        ----------
+        metrics : dict
+            A run's final metric values, name -> value.
+
+        Returns
+        -------
+        bool
+            Whether the target's metric is present, not NaN, and at or beyond ``value``.
+        """
         got = metrics.get(self.metric)
         if got is None or math.isnan(got):
             return False
@@ -139,7 +196,23 @@ class PerformanceTarget(NamedTuple):
 
 def parse_performance_target(target: Any) -> PerformanceTarget | None:
     """Talos's ``[metric, value, minimize]``, or ``(metric, value)`` with the direction
-    inferred from the metric's name."""
+    inferred from the metric's name.
+
+    Parameters
+    ----------
+    target : list, tuple or None
+        ``[metric, value]`` or ``[metric, value, minimize]``.
+
+    Returns
+    -------
+    PerformanceTarget or None
+        The target; None when ``target`` is None.
+
+    Raises
+    ------
+    ScanArgumentError
+        When ``target`` is malformed.
+    """
     from scanlab._metric_names import is_loss_like
 
     if target is None:

@@ -48,7 +48,24 @@ _ROUND = re.compile(r"^round-(\d+)$")
 
 
 def format_cell(value: Any) -> str:
-    """Write one value as CSV text: floats at full precision, None as empty, one line."""
+    """Write one value as CSV text: floats at full precision, None as empty, one line.
+
+    Parameters
+    ----------
+    value : object
+        A cell of a results row.
+
+    Returns
+    -------
+    str
+        ``''`` for None; ``repr`` of a finite float (``nan``, ``inf`` otherwise);
+        ``str(value)`` with its non-empty lines joined by ``' | '``.
+
+    Examples
+    --------
+    >>> format_cell(0.1), format_cell(None), format_cell('a\\nb')
+    ('0.1', '', 'a | b')
+    """
     if value is None:
         return ""
     if isinstance(value, float):
@@ -60,7 +77,18 @@ def format_cell(value: Any) -> str:
 
 
 def result_parts(round_dir: Path) -> list[Path]:
-    """The CSV parts of a round folder, in the order they were written."""
+    """The CSV parts of a round folder, in the order they were written.
+
+    Parameters
+    ----------
+    round_dir : Path
+        A round folder.
+
+    Returns
+    -------
+    list of Path
+        ``results.csv``, ``results-2.csv``, ... that exist, in part order.
+    """
     parts = []
     for path in round_dir.glob("results*.csv"):
         match = _PART.match(path.name)
@@ -70,7 +98,18 @@ def result_parts(round_dir: Path) -> list[Path]:
 
 
 def round_dirs(experiment_dir: Path) -> list[Path]:
-    """The round folders of an experiment, oldest first."""
+    """The round folders of an experiment, oldest first.
+
+    Parameters
+    ----------
+    experiment_dir : Path
+        An experiment folder; one that does not exist has no rounds.
+
+    Returns
+    -------
+    list of Path
+        The ``round-NNN`` folders, by round number.
+    """
     found = []
     for path in experiment_dir.iterdir() if experiment_dir.is_dir() else ():
         match = _ROUND.match(path.name)
@@ -123,7 +162,14 @@ class ResultLog:
         self._history_file = open(history_path, "a", encoding="utf-8")  # noqa: SIM115
 
     def read_rows(self) -> pd.DataFrame:
-        """The rows already in this round's log (empty DataFrame if none)."""
+        """The rows already in this round's log (empty DataFrame if none).
+
+        Returns
+        -------
+        DataFrame
+            :func:`read_round` of the round folder; with no CSV part, an empty table with
+            the header columns.
+        """
         if not result_parts(self.round_dir):
             return pd.DataFrame(columns=order_columns(self.param_names, []))
         return read_round(self.round_dir)
@@ -134,7 +180,19 @@ class ResultLog:
         history: Mapping[str, list] | None = None,
         traceback: str | None = None,
     ) -> None:
-        """Write one finished run: its history to the sidecar, then its row to the CSV."""
+        """Write one finished run: its history to the sidecar, then its row to the CSV.
+
+        A row with a history key the header lacks starts a new CSV part.
+
+        Parameters
+        ----------
+        row : mapping
+            The results row: column name -> value (at least ``run_id`` and ``round``).
+        history : mapping, optional
+            Per-epoch values by history key.
+        traceback : str, optional
+            The traceback of a failed run, kept in the sidecar.
+        """
         record = {
             "run_id": row["run_id"],
             "round": row["round"],
@@ -235,6 +293,17 @@ def read_round(round_dir: Path) -> pd.DataFrame:
 
     A torn last line is ignored; a corrupt line elsewhere raises
     :class:`~scanlab.errors.ResultsFormatError` naming the file and the line.
+
+    Parameters
+    ----------
+    round_dir : path-like
+        A round folder.
+
+    Returns
+    -------
+    DataFrame
+        The parts' rows concatenated (:func:`typed`); an empty table with the required
+        columns when there is none.
     """
     frames = [
         f for f in (read_csv_part(p) for p in result_parts(Path(round_dir))) if len(f.columns)
@@ -245,6 +314,25 @@ def read_round(round_dir: Path) -> pd.DataFrame:
 
 
 def read_csv_part(path: Path) -> pd.DataFrame:
+    """One results CSV (scanlab's or Talos's), checked but not typed.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file; a torn last line is ignored.
+
+    Returns
+    -------
+    DataFrame
+        Its rows (a Talos table mapped by :func:`from_talos`); an empty DataFrame when the
+        file holds no complete line.
+
+    Raises
+    ------
+    ResultsFormatError
+        When the file cannot be parsed, lacks the required columns, or has a row inside it
+        with a bad status (or, for scanlab's files, no duration).
+    """
     data = _read_complete_lines(path)
     if not data.strip():
         return pd.DataFrame()
@@ -280,7 +368,19 @@ def read_csv_part(path: Path) -> pd.DataFrame:
 
 
 def from_talos(frame: pd.DataFrame) -> pd.DataFrame:
-    """Map a Talos experiment table (1.x or 2.x) onto scanlab's columns."""
+    """Map a Talos experiment table (1.x or 2.x) onto scanlab's columns.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A Talos experiment table.
+
+    Returns
+    -------
+    DataFrame
+        A new table: Talos's columns renamed and its bookkeeping dropped, with ``run_id``
+        (``talos-0``, ...), ``round`` (1) and ``status`` (``ok``) in front.
+    """
     renamed = frame.rename(columns=TALOS_RENAMED_COLUMNS)
     renamed = renamed.drop(columns=[c for c in TALOS_DROPPED_COLUMNS if c in renamed.columns])
     renamed.insert(0, "run_id", [f"talos-{i}" for i in range(len(renamed))])
@@ -290,6 +390,19 @@ def from_talos(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give the bookkeeping columns their types, in place.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows as read from CSV.
+
+    Returns
+    -------
+    DataFrame
+        ``frame`` itself: ``round`` as int64 (missing: 1), ``run_id``, ``status`` and
+        ``error`` as strings, ``start`` and ``end`` as UTC datetimes.
+    """
     if "round" in frame.columns:
         frame["round"] = pd.to_numeric(frame["round"], errors="coerce").fillna(1).astype("int64")
     for column in ("run_id", "status", "error"):
@@ -308,6 +421,16 @@ def read_histories(path: str | os.PathLike) -> dict[str, dict[str, list[float]]]
 
     Later records win (a run re-recorded after a crash, or the same permutation in a later
     round).
+
+    Parameters
+    ----------
+    path : str or path-like
+        A round folder, an experiment folder (every round), or a file in a round folder.
+
+    Returns
+    -------
+    dict
+        ``{run_id: {key: [value per epoch, ...]}}``; empty when there is no sidecar.
     """
     path = Path(path)
     if path.is_file():

@@ -24,14 +24,58 @@ Params = dict[str, Any]
 
 
 def values_of(params: Mapping[str, Any], name: str) -> list:
-    """The values of one parameter, with a Talos range expanded."""
+    """The values of one parameter, with a Talos range expanded.
+
+    Parameters
+    ----------
+    params : mapping
+        A params dict.
+    name : str
+        One of its parameters.
+
+    Returns
+    -------
+    list
+        The values, as the scan draws them.
+
+    Raises
+    ------
+    ParamsError
+        When ``params`` is not a dict, has no ``name``, or its spec is invalid.
+
+    Examples
+    --------
+    >>> values_of({'dropout': (0, 0.5, 5)}, 'dropout')
+    [0.0, 0.1, 0.2, 0.3, 0.4]
+    """
     _check_name(params, name)
     return ParamSpace({name: params[name]}).values[name]
 
 
 def drop(params: Mapping[str, Any], name: str, values: Iterable | Callable[[Any], bool]) -> Params:
     """Remove values of ``name``: a list of values (or their labels, e.g. ``'Adam'``) or a
-    predicate that is True for the values to drop."""
+    predicate that is True for the values to drop.
+
+    Parameters
+    ----------
+    params : mapping
+        A params dict (not changed).
+    name : str
+        The parameter.
+    values : iterable or callable
+        Values or labels to drop (a string is one value), each of which must be a current
+        value; or ``f(value) -> bool``.
+
+    Returns
+    -------
+    dict
+        A new params dict; ``name`` becomes a list (a range is expanded).
+
+    Raises
+    ------
+    ParamsError
+        When a listed value is not a current one, or no value would be left.
+    """
     current = values_of(params, name)
     if callable(values):
         kept = [v for v in current if not values(v)]
@@ -47,7 +91,28 @@ def drop(params: Mapping[str, Any], name: str, values: Iterable | Callable[[Any]
 
 
 def keep(params: Mapping[str, Any], name: str, values: Iterable | Callable[[Any], bool]) -> Params:
-    """Keep only these values of ``name`` (a list of values/labels, or a predicate)."""
+    """Keep only these values of ``name`` (a list of values/labels, or a predicate).
+
+    Parameters
+    ----------
+    params : mapping
+        A params dict (not changed).
+    name : str
+        The parameter.
+    values : iterable or callable
+        Values or labels to keep (a string is one value), each of which must be a current
+        value; or ``f(value) -> bool``.
+
+    Returns
+    -------
+    dict
+        A new params dict; ``name`` becomes a list in its current order.
+
+    Raises
+    ------
+    ParamsError
+        When a listed value is not a current one, or no value would be kept.
+    """
     current = values_of(params, name)
     if callable(values):
         kept = [v for v in current if values(v)]
@@ -62,7 +127,22 @@ def keep(params: Mapping[str, Any], name: str, values: Iterable | Callable[[Any]
 
 
 def fix(params: Mapping[str, Any], name: str, value: Any) -> Params:
-    """Fix ``name`` to one value (it need not be in the current list)."""
+    """Fix ``name`` to one value (it need not be in the current list).
+
+    Parameters
+    ----------
+    params : mapping
+        A params dict (not changed).
+    name : str
+        One of its parameters.
+    value : object
+        The value.
+
+    Returns
+    -------
+    dict
+        A new params dict with ``name: [value]``.
+    """
     _check_name(params, name)
     return {**params, name: [value]}
 
@@ -70,14 +150,61 @@ def fix(params: Mapping[str, Any], name: str, value: Any) -> Params:
 def set_range(
     params: Mapping[str, Any], name: str, start: float, stop: float, steps: int
 ) -> Params:
-    """Replace ``name``'s values with a Talos range ``(start, stop, steps)``."""
+    """Replace ``name``'s values with a Talos range ``(start, stop, steps)``.
+
+    Parameters
+    ----------
+    params : mapping
+        A params dict (not changed).
+    name : str
+        One of its parameters.
+    start, stop : float
+        The range's ends (``stop`` excluded, see :func:`talos_range`).
+    steps : int
+        Number of values.
+
+    Returns
+    -------
+    dict
+        A new params dict with ``name: (start, stop, steps)``.
+
+    Raises
+    ------
+    ParamsError, ParamsTypeError
+        When ``name`` is missing or the range is invalid.
+    """
     _check_name(params, name)
     ParamSpace({name: (start, stop, steps)})  # validates the range
     return {**params, name: (start, stop, steps)}
 
 
 def add(params: Mapping[str, Any], name: str, values: Iterable) -> Params:
-    """Add values to ``name`` (or add a new parameter); duplicates are refused."""
+    """Add values to ``name`` (or add a new parameter); duplicates are refused.
+
+    Parameters
+    ----------
+    params : mapping
+        A params dict (not changed).
+    name : str
+        A parameter, existing or new.
+    values : iterable
+        Values appended after the current ones (a range is expanded first).
+
+    Returns
+    -------
+    dict
+        A new params dict.
+
+    Raises
+    ------
+    ParamsError
+        When a value would appear twice.
+
+    Examples
+    --------
+    >>> add({'units': [8, 16]}, 'units', [32])
+    {'units': [8, 16, 32]}
+    """
     new_values = list(values)
     current = values_of(params, name) if name in params else []
     merged = current + new_values
@@ -90,6 +217,22 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> pd.DataFrame:
 
     Columns: ``parameter``, ``change`` (added, removed, narrowed, widened, changed),
     ``removed`` and ``added`` value labels, and the value counts before and after.
+
+    Parameters
+    ----------
+    before, after : mapping
+        Two params dicts (ranges are compared by their values).
+
+    Returns
+    -------
+    DataFrame
+        One row per differing parameter, sorted by name: ``parameter``, ``change``,
+        ``removed``, ``added``, ``n_before``, ``n_after``.
+
+    Examples
+    --------
+    >>> diff({'units': [8, 16, 32]}, {'units': [8, 16]})[['parameter', 'change']].to_dict('list')
+    {'parameter': ['units'], 'change': ['narrowed']}
     """
     rows = []
     for name in sorted(set(before) | set(after)):
@@ -139,7 +282,7 @@ def _same(a: Any, b: Any) -> bool:
         return True
     try:
         return bool(a == b) and type(a) is not bool and type(b) is not bool
-    except Exception:  # noqa: BLE001 - objects with odd __eq__
+    except Exception:  # objects with odd __eq__
         return False
 
 

@@ -11,6 +11,7 @@ of the metric, parameter plots (bars, boxes, parallel coordinates), training vs 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import html
 import os
 import time
@@ -73,6 +74,11 @@ def write_report(
         Heading of the report (default: the results' source).
     seed : int
         Seed of the subsamples and of the importance model.
+
+    Returns
+    -------
+    Path
+        ``path``, written.
 
     Raises
     ------
@@ -282,7 +288,9 @@ def write_report(
             )
         )
         for r in regs:
-            b.figure(f"regression {r.y}", lambda r=r: plots.plot_regression(data, r, seed=seed))
+            b.figure(
+                f"regression {r.y}", functools.partial(plots.plot_regression, data, r, seed=seed)
+            )
         for r in regs:
             if len(r.outliers):
                 b.h(3, f"Runs off the {r.y} ~ {r.x} line (at most 20)")
@@ -303,7 +311,9 @@ def write_report(
         )
         b.table(an.entropy_summary(entropy))
         for key in dict.fromkeys(entropy["key"]):
-            b.figure(f"entropy {key}", lambda key=key: plots.plot_entropy(entropy, key, seed=seed))
+            b.figure(
+                f"entropy {key}", functools.partial(plots.plot_entropy, entropy, key, seed=seed)
+            )
         best_ids = an.best_runs(data, metric, k, minimize, columns)
         ids = best_ids["run_id"].astype(str).tolist() if "run_id" in best_ids else []
         kk = min(k, 8)

@@ -138,7 +138,13 @@ def _manifest_metric(path: Path) -> tuple[str | None, bool | None]:
 
 
 class ResultColumns(NamedTuple):
-    """The parameter and metric columns of a results table."""
+    """The parameter and metric columns of a results table.
+
+    Parameters
+    ----------
+    params, metrics : tuple of str
+        Parameter and metric column names.
+    """
 
     params: tuple[str, ...]
     metrics: tuple[str, ...]
@@ -209,6 +215,18 @@ def split_columns(
 def check_results(data: pd.DataFrame, source: str = "the results") -> None:
     """Raise :class:`ResultsFormatError` unless ``data`` has the required columns.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The table read.
+    source : str, default 'the results'
+        What it was read from, for the message.
+
+    Raises
+    ------
+    ResultsFormatError
+        When ``run_id``, ``round`` or ``status`` is missing.
+
     Examples
     --------
     >>> check_results(pd.DataFrame({'x': [1], 'y': [2]}), 'data.csv')
@@ -231,6 +249,11 @@ class Results:
     """Runs and what is known about them: the value every analysis consumer reads.
 
     Build one with :func:`read_results`.
+
+    Parameters
+    ----------
+    data, params, metrics, metric, directions, source, folder
+        The fields (see Attributes).
 
     Attributes
     ----------
@@ -259,7 +282,25 @@ class Results:
     _histories: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def resolve(self, metric: str | None) -> str:
-        """The metric column meant by ``metric`` (Talos aliases accepted); None: the default."""
+        """The metric column meant by ``metric`` (Talos aliases accepted); None: the default.
+
+        Parameters
+        ----------
+        metric : str or None
+            A metric name, or a numeric reserved column (``duration_s``, ...).
+
+        Returns
+        -------
+        str
+            The column name.
+
+        Raises
+        ------
+        AnalysisError
+            When ``metric`` is not a string.
+        MetricNotFoundError
+            When no metric column matches.
+        """
         if metric is None:
             return self.metric
         if not isinstance(metric, str):
@@ -269,14 +310,36 @@ class Results:
         return resolve_metric(metric, self.metrics, "metric")
 
     def minimize(self, metric: str | None = None, minimize: bool | None = None) -> bool:
-        """Whether lower is better for ``metric``: ``minimize`` if given, else as known."""
+        """Whether lower is better for ``metric``: ``minimize`` if given, else as known.
+
+        Parameters
+        ----------
+        metric : str, optional
+            The metric (resolved by :meth:`resolve`); default: :attr:`metric`.
+        minimize : bool, optional
+            The answer, when the caller knows it.
+
+        Returns
+        -------
+        bool
+            ``minimize`` if given, else the direction in :attr:`directions`, else the one
+            read from the metric's name.
+        """
         if minimize is not None:
             return bool(minimize)
         metric = self.resolve(metric)
         return self.directions.get(metric, is_loss_like(metric))
 
     def histories(self) -> dict[str, Any]:
-        """Per-epoch histories of these runs by ``run_id`` (read once from the sidecars)."""
+        """Per-epoch histories of these runs by ``run_id`` (read once from the sidecars).
+
+        Returns
+        -------
+        dict
+            ``{run_id: {key: [value per epoch, ...]}}``: those given to
+            :func:`read_results`, else those of the runs in :attr:`data` read from
+            :attr:`folder`; empty when there are none.
+        """
         if "runs" not in self._histories:
             found: dict[str, Any] = {}
             if self.folder is not None and self.folder.is_dir():
@@ -385,8 +448,8 @@ def read_results(
         chosen = default_metric(columns.metrics)
     elif "status" in source_data.columns and not (source_data["status"] == "ok").any():
         errors = source_data.get("error")
-        top = errors.dropna().astype(str).value_counts() if errors is not None else []
-        hint = f" (most common error: {top.index[0]})" if len(top) else ""
+        top = errors.dropna().astype(str).value_counts() if errors is not None else None
+        hint = f" (most common error: {top.index[0]})" if top is not None and len(top) else ""
         raise NoRunsError(
             f"no successful runs to analyse: all {len(source_data)} runs failed{hint}"
         )

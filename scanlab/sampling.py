@@ -44,6 +44,21 @@ _MAX_BATCH = 65_536
 def resolve_method(random_method: str) -> str:
     """Map a ``random_method`` (scanlab or Talos name) to a scanlab sampler name.
 
+    Parameters
+    ----------
+    random_method : str
+        A scanlab sampler name or a Talos ``random_method`` name (any case).
+
+    Returns
+    -------
+    str
+        One of :data:`METHODS`.
+
+    Raises
+    ------
+    ScanArgumentError
+        When the name is unknown or names a Talos method scanlab does not offer.
+
     Examples
     --------
     >>> resolve_method('uniform_mersenne'), resolve_method('sobol')
@@ -83,6 +98,11 @@ def sample_indices(
     expected : int, optional
         How many indices the caller plans to draw; the Latin hypercube stratifies over this
         many points.
+
+    Returns
+    -------
+    iterator of int
+        Distinct indices in ``range(prod(shape))``, in the sampler's order.
 
     Examples
     --------

@@ -89,6 +89,21 @@ class Scan:
         Resume the latest round when its settings match (default). False starts a new round.
     max_consecutive_failures : int or None
         Stop after this many runs in a row raise an error (default 5; None never stops).
+    workers : int, optional
+        Trials run at once, each in a worker process. Default: one per GPU found times
+        ``workers_per_gpu``, else 1. One run at a time (at most one GPU) runs in this
+        process unless ``trial_timeout``, ``max_runs_per_worker`` or ``workers_per_gpu > 1``
+        asks for worker processes.
+    executor : dask.distributed.Client, optional
+        Run the trials on this Dask cluster instead (``workers``, ``trial_timeout`` and
+        ``max_runs_per_worker`` must then be None).
+    workers_per_gpu : int
+        Worker processes sharing each GPU (default 1).
+    max_runs_per_worker : int, optional
+        Replace a worker process after this many runs (bounds framework memory growth).
+    trial_timeout : float, optional
+        Seconds after which a run is stopped and recorded as failed (runs in worker
+        processes).
 
     Attributes
     ----------
@@ -222,7 +237,7 @@ class Scan:
     def reductions(self) -> pd.DataFrame:
         """The automatic reductions made in this round, in order."""
         columns = ["after_runs", "param", "value", "score", "method", "metric", "window"]
-        return pd.DataFrame(self._manifest.get("reductions", []), columns=columns + ["time"])
+        return pd.DataFrame(self._manifest.get("reductions", []), columns=[*columns, "time"])
 
     def best_model(self, metric: str | None = None, minimize: bool | None = None) -> Any:
         """Load the saved model of the best run (needs ``save_models=True``).
@@ -233,6 +248,17 @@ class Scan:
             Default: the metric the scan tracked.
         minimize : bool, optional
             Default: inferred from the metric's name.
+
+        Returns
+        -------
+        keras.Model
+            The saved model of the best successful run that has one on disk
+            (``models/<run_id>.keras``), loaded with ``keras.saving.load_model``.
+
+        Raises
+        ------
+        ScanArgumentError
+            Without ``save_models=True``, without a successful run, or without a saved model.
         """
         import keras
 

@@ -39,11 +39,25 @@ class Scheduler(Protocol):
     """What the engine asks: which task next, and here is a finished row."""
 
     def ask(self) -> Iterator[Task]:
-        """Yield the tasks to run, lazily; the engine may stop iterating at any time."""
+        """Yield the tasks to run, lazily; the engine may stop iterating at any time.
+
+        Yields
+        ------
+        Task
+            The next permutation to run.
+        """
         ...
 
     def tell(self, task: Task, row: Mapping[str, Any]) -> None:
-        """A task finished (ok or failed) and its row is on disk."""
+        """A task finished (ok or failed) and its row is on disk.
+
+        Parameters
+        ----------
+        task : Task
+            The task, as :meth:`ask` yielded it.
+        row : mapping
+            Its results row, as written.
+        """
         ...
 
 
@@ -90,7 +104,13 @@ class RunAll:
         self.skipped = 0
 
     def ask(self) -> Iterator[Task]:
-        """Yield each sampled permutation not yet done and kept by every filter."""
+        """Yield each sampled permutation not yet done and kept by every filter.
+
+        Yields
+        ------
+        Task
+            Grid index, run id, values and labels of the permutation.
+        """
         sequence = sample_indices(self.space.shape, self.method, self.seed, self.planned)
         for index in islice(sequence, min(self.planned, sys.maxsize)):
             params, labels, run_id = self.space.decode(index)
@@ -104,5 +124,13 @@ class RunAll:
             yield Task(index, run_id, params, labels)
 
     def tell(self, task: Task, row: Mapping[str, Any]) -> None:
-        """Record the run as done."""
+        """Record the run as done.
+
+        Parameters
+        ----------
+        task : Task
+            The finished task; its run id is added to ``done``.
+        row : mapping
+            Its results row (unused).
+        """
         self.done.add(task.run_id)

@@ -30,6 +30,20 @@ def talos_range(start: float, stop: float, steps: int) -> list:
 
     Values are ints when both ends are ints; duplicates (from int truncation) are dropped.
 
+    Parameters
+    ----------
+    start : float
+        The first value.
+    stop : float
+        The end of the range, excluded.
+    steps : int
+        Number of values before dropping duplicates.
+
+    Returns
+    -------
+    list
+        The values: ints truncated toward zero, or floats rounded to 12 significant digits.
+
     Examples
     --------
     >>> talos_range(0, 0.5, 5)
@@ -38,6 +52,7 @@ def talos_range(start: float, stop: float, steps: int) -> list:
     [1, 2]
     """
     step = (stop - start) / steps
+    raw: list[int] | list[float]
     if _is_int(start) and _is_int(stop):
         raw = [int(start + i * step) for i in range(steps)]
     else:
@@ -48,6 +63,19 @@ def talos_range(start: float, stop: float, steps: int) -> list:
 def value_label(value: Any) -> str:
     """A readable, deterministic name for a parameter value, as written to the results.
 
+    Parameters
+    ----------
+    value : object
+        A parameter value: a string, number, bool, None, callable, ``functools.partial``,
+        an object with ``get_config()`` (a Keras optimizer or layer), or anything else.
+
+    Returns
+    -------
+    str
+        The string itself; ``repr`` of numbers, bools and None; a callable's ``__name__``;
+        ``func(arg, key=value)`` for a partial; ``Class(key=value, ...)`` from a config;
+        else ``repr(value)`` without memory addresses.
+
     Examples
     --------
     >>> import math
@@ -56,7 +84,9 @@ def value_label(value: Any) -> str:
     """
     if isinstance(value, str):
         return value
-    if value is None or isinstance(value, (bool, numbers.Number)):
+    if value is None:
+        return repr(value)
+    if isinstance(value, (bool, numbers.Number)):
         return repr(value.item() if hasattr(value, "item") else value)
     if isinstance(value, functools.partial):
         args = [value_label(a) for a in value.args]
@@ -80,6 +110,16 @@ def value_label(value: Any) -> str:
 
 def run_id_for(labels: Mapping[str, str]) -> str:
     """The run id of a permutation: a short hash of its parameter labels, stable across runs.
+
+    Parameters
+    ----------
+    labels : mapping
+        Parameter name -> value label (:func:`value_label`); key order does not matter.
+
+    Returns
+    -------
+    str
+        16 hexadecimal digits of the SHA-1 of the sorted ``(name, label)`` pairs as JSON.
 
     Examples
     --------
@@ -150,7 +190,23 @@ class ParamSpace:
         return f"ParamSpace({len(self.names)} parameters, {self.size:,} permutations)"
 
     def value_indices(self, index: int) -> list[int]:
-        """Decode a grid index into one value index per parameter (mixed radix)."""
+        """Decode a grid index into one value index per parameter (mixed radix).
+
+        Parameters
+        ----------
+        index : int
+            A grid index in ``range(size)``; negative indices count from the end.
+
+        Returns
+        -------
+        list of int
+            One index into :attr:`values` per parameter, in :attr:`names` order.
+
+        Raises
+        ------
+        IndexError
+            When ``index`` is out of range.
+        """
         size = self._size
         if index < 0:
             index += size
@@ -164,22 +220,75 @@ class ParamSpace:
         return digits
 
     def index_of(self, value_indices: Sequence[int]) -> int:
-        """Encode one value index per parameter into a grid index (inverse of value_indices)."""
+        """Encode one value index per parameter into a grid index (inverse of value_indices).
+
+        Parameters
+        ----------
+        value_indices : sequence of int
+            One index into :attr:`values` per parameter, in :attr:`names` order.
+
+        Returns
+        -------
+        int
+            The grid index.
+
+        Examples
+        --------
+        >>> space = ParamSpace({'lr': [0.1, 0.01], 'units': [8, 16, 32]})
+        >>> space.index_of(space.value_indices(4))
+        4
+        """
         return sum(int(v) * s for v, s in zip(value_indices, self.strides, strict=True))
 
     def __getitem__(self, index: int) -> dict[str, Any]:
         return self.decode(index)[0]
 
     def labels(self, index: int) -> dict[str, str]:
-        """The readable labels of permutation ``index``, as written to the results CSV."""
+        """The readable labels of permutation ``index``, as written to the results CSV.
+
+        Parameters
+        ----------
+        index : int
+            A grid index (negative indices count from the end).
+
+        Returns
+        -------
+        dict
+            Parameter name -> value label (:func:`value_label`).
+        """
         return self.decode(index)[1]
 
     def run_id(self, index: int) -> str:
-        """The run id of permutation ``index`` (see :func:`run_id_for`)."""
+        """The run id of permutation ``index`` (see :func:`run_id_for`).
+
+        Parameters
+        ----------
+        index : int
+            A grid index (negative indices count from the end).
+
+        Returns
+        -------
+        str
+        """
         return self.decode(index)[2]
 
     def decode(self, index: int) -> tuple[dict[str, Any], dict[str, str], str]:
-        """Values, labels and run id of permutation ``index``, decoded once."""
+        """Values, labels and run id of permutation ``index``, decoded once.
+
+        Parameters
+        ----------
+        index : int
+            A grid index (negative indices count from the end).
+
+        Returns
+        -------
+        values : dict
+            Parameter name -> value.
+        labels : dict
+            Parameter name -> value label.
+        run_id : str
+            As :func:`run_id_for` computes it from ``labels``.
+        """
         values, labels, parts = {}, {}, []
         for (name, vals, labs, frags), d in zip(
             self._columns, self.value_indices(index), strict=True

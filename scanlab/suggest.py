@@ -90,6 +90,11 @@ _VALUE_COLUMNS = [
 class Suggestion(NamedTuple):
     """What :func:`suggest` proposes, and why.
 
+    Parameters
+    ----------
+    params, evidence, values, metric, minimize, quantile, n_runs, grid_before, grid_after
+        The fields, in this order (see Attributes); :func:`suggest` builds it.
+
     Attributes
     ----------
     params : dict

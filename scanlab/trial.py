@@ -21,7 +21,15 @@ __all__ = ["TrialData", "TrialResult", "read_history", "run_trial"]
 
 
 class TrialData(NamedTuple):
-    """The arrays handed to every run."""
+    """The arrays handed to every run.
+
+    Parameters
+    ----------
+    x_train, y_train : array-like
+        Training data.
+    x_val, y_val : array-like
+        Validation data.
+    """
 
     x_train: Any
     y_train: Any
@@ -38,6 +46,25 @@ class TrialResult:
     (recorded as failed, but not a sign that every run will fail). ``fatal`` is set when the
     model function raised :class:`~scanlab.errors.FatalScanError`: the scan stops after
     recording the run.
+
+    Parameters
+    ----------
+    status : str
+        ``'ok'`` or ``'failed'``.
+    start, end : str
+        UTC start and end times, ISO 8601 with milliseconds.
+    duration_s : float
+        Seconds the run took.
+    history : dict, optional
+        Per-epoch values by history key (empty when the run failed before returning).
+    error : str, optional
+        ``'ExceptionType: message'`` of a failed run.
+    traceback : str, optional
+        The traceback of an exception.
+    raised : bool, default False
+        Whether the model function raised (other than ``FailedRunError``).
+    fatal : bool, default False
+        Whether it raised ``FatalScanError``.
     """
 
     status: str
@@ -64,6 +91,22 @@ class TrialResult:
 
 def read_history(history: Any) -> dict[str, list[float]]:
     """Per-epoch values as plain float lists, from a Keras History or a dict.
+
+    Parameters
+    ----------
+    history : History or mapping
+        A Keras ``History`` (anything with a ``.history`` mapping) or a mapping of history
+        key -> per-epoch values; a single number counts as one epoch.
+
+    Returns
+    -------
+    dict
+        History key (as str) -> list of floats.
+
+    Raises
+    ------
+    ContractError
+        When ``history`` is neither.
 
     Examples
     --------
@@ -105,6 +148,12 @@ def run_trial(
         The permutation (a fresh copy is passed, so the model function may modify it).
     save_model : callable, optional
         Called with the trained model (e.g. to write a ``.keras`` file).
+
+    Returns
+    -------
+    TrialResult
+        ``'ok'``, or ``'failed'`` when the model function raised, broke the contract or
+        ended with a non-finite loss (``NonFiniteLoss`` error).
     """
     start_wall = datetime.now(UTC)
     start = time.perf_counter()

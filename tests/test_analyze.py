@@ -108,7 +108,10 @@ def test_analyze_dataframe_without_status_is_all_ok():
 
 
 def test_analyze_bad_inputs(tmp_path, results_csv):
-    with pytest.raises(MetricNotFoundError, match=r"metric='val_accuracy' is not one of the runs' metrics \['loss', 'val_loss'\]"):
+    with pytest.raises(
+        MetricNotFoundError,
+        match=r"metric='val_accuracy' is not one of the runs' metrics \['loss', 'val_loss'\]",
+    ):
         Analyze(results_csv, metric="val_accuracy")
     with pytest.raises(MetricNotFoundError, match=r"metric='acc' is not one of the runs' metrics"):
         Analyze(results_csv).high("acc")

@@ -10,18 +10,18 @@ import warnings
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-from scanlab import analysis as an  # noqa: E402
-from scanlab.analyze import Analyze  # noqa: E402
-from scanlab.report import SECTIONS, write_report  # noqa: E402
+from scanlab import analysis as an
+from scanlab.analyze import Analyze
+from scanlab.report import SECTIONS, write_report
 
 IMG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import FakeHistory, fake_model
+from _fakes import FakeHistory, fake_model
 
 from scanlab import (
     ExperimentLockedError,
@@ -210,7 +210,9 @@ def test_metric_missing_from_history_fails_after_the_first_run(scan_kwargs):
 
 
 def test_performance_target_metric_missing_fails_after_the_first_run(scan_kwargs):
-    with pytest.raises(MetricNotFoundError, match=r"performance_target metric='f1' is not one of the runs' metrics"):
+    with pytest.raises(
+        MetricNotFoundError, match=r"performance_target metric='f1' is not one of the runs' metrics"
+    ):
         Scan(**scan_kwargs, performance_target=["f1", 0.9])
 
 
@@ -431,7 +433,7 @@ def test_fatal_scan_error_records_the_run_then_stops_the_scan(scan_kwargs):
             raise FatalScanError("GPU memory is gone")
         return fake_model(x_train, y_train, x_val, y_val, params)
 
-    with pytest.raises(FatalScanError, match="stopped the scan after run .* GPU memory is gone"):
+    with pytest.raises(FatalScanError, match=r"stopped the scan after run .* GPU memory is gone"):
         Scan(**scan_kwargs | {"model": stops_on_third})
     rows = load_results(scan_kwargs["results_dir"] / "exp")
     assert rows["status"].tolist() == ["ok", "ok", "failed"]

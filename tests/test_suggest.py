@@ -320,7 +320,9 @@ def test_errors_name_the_problem():
             {"units": [8, 16, 32, 64, 128], "activation": ["relu", "elu"]},
             cost={"activation": "min", "units": "cheap"},
         )
-    with pytest.raises(an.AnalysisError, match=r"the runs must be a Scan, a DataFrame, .* got list"):
+    with pytest.raises(
+        an.AnalysisError, match=r"the runs must be a Scan, a DataFrame, .* got list"
+    ):
         suggest([1, 2], PARAMS)
     with pytest.raises(FileNotFoundError, match="no such results file"):
         suggest("/nonexistent/results.csv", PARAMS)

@@ -14,7 +14,27 @@ __all__ = ["best_first", "is_numeric", "resolve_minimize", "short_label"]
 
 
 def best_first(values: np.ndarray, minimize: bool, k: int | None = None) -> np.ndarray:
-    """Positions of the best values first (stable: ties keep run order); NaN excluded."""
+    """Positions of the best values first (stable: ties keep run order); NaN excluded.
+
+    Parameters
+    ----------
+    values : ndarray of float
+        The metric values.
+    minimize : bool
+        Whether lower is better.
+    k : int, optional
+        Return only the ``k`` best positions; default: all non-NaN positions.
+
+    Returns
+    -------
+    ndarray of int
+        Positions into ``values``, best first.
+
+    Examples
+    --------
+    >>> best_first(np.array([0.3, np.nan, 0.1, 0.2]), minimize=True).tolist()
+    [2, 3, 0]
+    """
     finite = np.flatnonzero(~np.isnan(values))
     key = values[finite] if minimize else -values[finite]
     if k is not None and k < len(finite):
@@ -28,6 +48,17 @@ def best_first(values: np.ndarray, minimize: bool, k: int | None = None) -> np.n
 
 def short_label(value: Any) -> str:
     """A parameter value as a short label: 4 significant digits for floats.
+
+    Parameters
+    ----------
+    value : object
+        The value.
+
+    Returns
+    -------
+    str
+        ``'True'`` / ``'False'`` for booleans, the integer for ints, ``f"{value:.4g}"`` for
+        floats, else ``str(value)``.
 
     Examples
     --------
@@ -44,7 +75,18 @@ def short_label(value: Any) -> str:
 
 
 def is_numeric(series: pd.Series) -> bool:
-    """True for a numeric column that is not boolean."""
+    """True for a numeric column that is not boolean.
+
+    Parameters
+    ----------
+    series : Series
+        The column.
+
+    Returns
+    -------
+    bool
+        Whether its dtype is numeric and not bool.
+    """
     return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
         series.dtype
     )
@@ -52,6 +94,18 @@ def is_numeric(series: pd.Series) -> bool:
 
 def resolve_minimize(metric: str, minimize: bool | None) -> bool:
     """``minimize`` when given, else the direction the rulebook reads from the metric's name.
+
+    Parameters
+    ----------
+    metric : str
+        The metric's name.
+    minimize : bool or None
+        The direction, when known.
+
+    Returns
+    -------
+    bool
+        Whether lower values of ``metric`` are better.
 
     Examples
     --------

@@ -242,6 +242,19 @@ def value_correlations(
     (better when maximizing, worse when minimizing). Parameters with one value, or more than
     ``max_values`` values, are skipped.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs (failed ones are ignored).
+    metric : str
+        Metric column.
+    params : sequence of str
+        Parameter columns.
+    method : {'spearman', 'kendall'}
+        The rank correlation.
+    max_values : int, default 50
+        Parameters with more distinct values are skipped.
+
     Returns
     -------
     DataFrame
@@ -303,6 +316,19 @@ def value_summary(
     this value (it sums to 1 over a parameter's values); ``top_rate`` is the fraction of this
     value's runs that are in the top quantile. Missing parameter values form their own group
     (value NaN).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs (failed ones are ignored).
+    metric : str
+        Metric column.
+    params : sequence of str
+        Parameter columns.
+    minimize : bool, optional
+        Whether lower is better; default: inferred from the metric's name.
+    top_quantile : float, default 0.1
+        Share of the best runs that counts as the top.
 
     Returns
     -------
@@ -368,6 +394,25 @@ def corr_matrix(
     Numeric parameters enter as they are; categorical ones as one-hot ``name=value`` columns
     (at most ``max_levels`` per parameter, see :func:`as_levels`); constant columns are
     dropped.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs (failed ones are ignored).
+    columns : sequence of str
+        Parameter columns.
+    metrics : sequence of str, default ()
+        Metric columns, added after the parameters.
+    method : {'spearman', 'kendall'}
+        The rank correlation.
+    max_levels : int, default 8
+        Most one-hot columns per categorical parameter; rarer values are pooled as
+        ``other``.
+
+    Returns
+    -------
+    DataFrame
+        The square correlation matrix, indexed and labelled by the non-constant columns.
 
     Examples
     --------

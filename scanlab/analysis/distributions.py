@@ -21,6 +21,20 @@ def as_levels(series: pd.Series, max_levels: int = 12) -> tuple[pd.Series, list[
     categorical one keeps its ``max_levels - 1`` most frequent values and pools the rest as
     ``'other'``.
 
+    Parameters
+    ----------
+    series : Series
+        The column.
+    max_levels : int, default 12
+        Most levels before binning (numeric) or pooling (categorical).
+
+    Returns
+    -------
+    labels : Series of str
+        One label per row, with ``series``'s index.
+    order : list of str
+        The distinct labels in axis order, ``'None'`` last when a value is missing.
+
     Examples
     --------
     >>> labels, order = as_levels(pd.Series([0.001, 0.01, 0.001, None]))
@@ -45,10 +59,10 @@ def as_levels(series: pd.Series, max_levels: int = 12) -> tuple[pd.Series, list[
         uniques = sorted(uniques, key=lambda v: (v == "other", v))
     except TypeError:
         uniques = sorted(uniques, key=lambda v: (v == "other", str(v)))
-    names = {v: short_label(v) for v in uniques}
-    labels = s.map(names).astype(object)
+    label_of = {v: short_label(v) for v in uniques}
+    labels = s.map(label_of).astype(object)
     labels = labels.where(s.notna(), "None")
-    order = list(dict.fromkeys(names.values()))
+    order = list(dict.fromkeys(label_of.values()))
     if s.isna().any():
         order.append("None")
     return labels.astype(str), order
@@ -57,7 +71,21 @@ def as_levels(series: pd.Series, max_levels: int = 12) -> tuple[pd.Series, list[
 def subsample(data: pd.DataFrame, max_rows: int, seed: int = 0) -> tuple[pd.DataFrame, int]:
     """At most ``max_rows`` rows, drawn at random (seeded) in their original order.
 
-    Returns the rows and the original number of rows (so a caller can say "showing m of n").
+    Parameters
+    ----------
+    data : DataFrame
+        The rows.
+    max_rows : int
+        Most rows to keep.
+    seed : int, default 0
+        Seed of the draw.
+
+    Returns
+    -------
+    rows : DataFrame
+        ``data`` itself when it has at most ``max_rows`` rows, else the drawn rows.
+    total : int
+        The original number of rows (so a caller can say "showing m of n").
 
     Examples
     --------

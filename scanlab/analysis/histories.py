@@ -76,20 +76,20 @@ def learning_entropy(
     rows_kl: list[np.ndarray] = []
     rows_ep: list[int] = []
     for (key, length), items in groups.items():
-        train = np.array([t for _, t, _ in items], dtype=float)
-        val = np.array([v for _, _, v in items], dtype=float)
+        trains = np.array([t for _, t, _ in items], dtype=float)
+        vals = np.array([v for _, _, v in items], dtype=float)
         bad = (
-            ~np.isfinite(train).all(1)
-            | ~np.isfinite(val).all(1)
-            | (train < 0).any(1)
-            | (val < 0).any(1)
-            | (train.sum(1) <= 0)
-            | (val.sum(1) <= 0)
+            ~np.isfinite(trains).all(1)
+            | ~np.isfinite(vals).all(1)
+            | (trains < 0).any(1)
+            | (vals < 0).any(1)
+            | (trains.sum(1) <= 0)
+            | (vals.sum(1) <= 0)
         )
-        train[bad] = 1.0
-        val[bad] = 1.0
+        trains[bad] = 1.0
+        vals[bad] = 1.0
         with np.errstate(divide="ignore", invalid="ignore"):
-            kl = stats.entropy(val, train, axis=1)
+            kl = stats.entropy(vals, trains, axis=1)
         kl = np.where(bad | ~np.isfinite(kl), np.nan, kl)
         rows_id += [r for r, _, _ in items]
         rows_key += [key] * len(items)
@@ -127,6 +127,17 @@ def entropy_summary(entropy: pd.DataFrame) -> pd.DataFrame:
 
     ``count`` counts the runs with a defined KL value.
 
+    Parameters
+    ----------
+    entropy : DataFrame
+        The output of :func:`learning_entropy`.
+
+    Returns
+    -------
+    DataFrame
+        ``round`` (when ``entropy`` has it), ``key``, ``count``, ``mean``, ``median``,
+        ``std``, ``max``; one row per round and key.
+
     Examples
     --------
     >>> e = pd.DataFrame({'run_id': ['a', 'b'], 'round': [1, 1], 'key': ['loss', 'loss'],
@@ -151,6 +162,15 @@ def learning_curves(
     ``keys`` are training metric names (default: ``loss`` and the accuracy-like keys that
     have a ``val_`` twin, or every key when there is no validation); both ``m`` and
     ``val_m`` are returned.
+
+    Parameters
+    ----------
+    histories : mapping
+        ``{run_id: {key: [value per epoch, ...]}}``.
+    run_ids : sequence of str
+        The runs to return, in this order.
+    keys : sequence of str, optional
+        Training metric names; see above for the default.
 
     Returns
     -------

@@ -37,6 +37,25 @@ def param_importance(
     least 40, else on the training runs. More than ``max_rows`` runs are subsampled
     (seeded). Results are reproducible for a given seed.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs (failed ones and runs without a metric value are ignored).
+    metric : str
+        Metric column.
+    params : sequence of str
+        Parameter columns.
+    minimize : bool, optional
+        Whether lower is better; default: inferred from the metric's name.
+    top_quantile : float, default 0.1
+        Share of the best runs that counts as the top.
+    seed : int, default 0
+        Seed of the forest, the split, the shuffles and the subsample.
+    n_repeats : int, default 5
+        Shuffles per parameter.
+    max_rows : int, default 5000
+        Most runs used.
+
     Returns
     -------
     DataFrame

@@ -16,7 +16,26 @@ __all__ = ["ParallelInfo", "parallel_coordinates"]
 
 
 class ParallelInfo(NamedTuple):
-    """Data of a parallel-coordinates plot (see :func:`parallel_coordinates`)."""
+    """Data of a parallel-coordinates plot (see :func:`parallel_coordinates`).
+
+    Parameters
+    ----------
+    scaled : DataFrame
+        ``run_id`` and one column per axis, scaled to [0, 1] (missing values at -0.05);
+        one row per drawn run, worst to best.
+    metric_values : ndarray
+        The metric value of each row of ``scaled``.
+    ticks : dict
+        Per axis: tick positions (on the [0, 1] scale) and their labels.
+    axes : list of str
+        The axes in drawing order: the parameters, then the metric.
+    metric : str
+        The metric.
+    minimize : bool
+        Whether lower is better.
+    n_total : int
+        Ok runs with a metric value before subsampling.
+    """
 
     scaled: pd.DataFrame
     metric_values: np.ndarray
@@ -43,6 +62,26 @@ def parallel_coordinates(
     At most ``max_rows`` runs are kept: the best 5 % always, the rest a seeded random
     sample. Rows are ordered worst to best, so the best draw on top.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs (failed ones and runs without a metric value are ignored).
+    metric : str
+        Metric column, the last axis.
+    params : sequence of str
+        Parameter columns, the other axes in this order.
+    minimize : bool, optional
+        Whether lower is better; default: inferred from the metric's name.
+    max_rows : int, default 2000
+        Most runs kept.
+    seed : int, default 0
+        Seed of the sample.
+
+    Returns
+    -------
+    ParallelInfo
+        The scaled runs, ticks and axes.
+
     Examples
     --------
     >>> df = pd.DataFrame({'lr': [0.001, 0.01, 0.1], 'opt': ['a', 'b', 'a'],
@@ -55,10 +94,10 @@ def parallel_coordinates(
     ok, y = metric_ok(data, metric)
     n_total = len(ok)
     if n_total > max_rows:
-        order = best_first(y, minimize_)
+        ranked = best_first(y, minimize_)
         n_best = min(max(max_rows // 20, 1), max_rows)
-        best = order[:n_best]
-        rest = np.random.default_rng(seed).choice(order[n_best:], max_rows - n_best, replace=False)
+        best = ranked[:n_best]
+        rest = np.random.default_rng(seed).choice(ranked[n_best:], max_rows - n_best, replace=False)
         pick = np.sort(np.concatenate([best, rest]))
         ok, y = ok.iloc[pick], y[pick]
     scaled: dict[str, np.ndarray] = {}

@@ -19,6 +19,17 @@ __all__ = ["Regression", "regression", "train_val_pairs", "train_val_regressions
 def train_val_pairs(metrics: Iterable[str]) -> list[tuple[str, str]]:
     """``(train, val)`` metric pairs present in ``metrics``: loss first, then the others.
 
+    Parameters
+    ----------
+    metrics : iterable of str
+        Metric names.
+
+    Returns
+    -------
+    list of tuple of str
+        ``(m, 'val_m')`` for every ``m`` whose ``val_m`` is also present: ``loss``, then the
+        accuracy-like names, then the rest, each group sorted by name.
+
     Examples
     --------
     >>> train_val_pairs(['accuracy', 'loss', 'val_accuracy', 'val_loss', 'lr'])
@@ -30,7 +41,23 @@ def train_val_pairs(metrics: Iterable[str]) -> list[tuple[str, str]]:
 
 
 class Regression(NamedTuple):
-    """Least-squares fit of ``y`` on ``x`` across runs (see :func:`regression`)."""
+    """Least-squares fit of ``y`` on ``x`` across runs (see :func:`regression`).
+
+    Parameters
+    ----------
+    x, y : str
+        The training and the validation metric.
+    n : int
+        Runs fitted.
+    slope, intercept, r2, p_value : float
+        The line, its coefficient of determination and the p-value of slope = 0.
+    residual_std : float
+        Standard deviation of the residuals (ddof 2).
+    minimize : bool
+        Whether lower values of ``y`` are better.
+    outliers : DataFrame
+        The runs off the line (see :func:`regression`).
+    """
 
     x: str
     y: str
@@ -57,6 +84,19 @@ def regression(
     the line is an outlier; ``overfit`` marks the outliers on the bad side (validation
     worse than the line predicts from training: above it for a loss, below it for an
     accuracy), the usual signature of over-fitting.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs (failed ones and runs missing either metric are ignored).
+    x : str, default 'loss'
+        The training metric.
+    y : str, default 'val_loss'
+        The validation metric.
+    threshold : float, default 3.0
+        Residual standard deviations beyond which a run is an outlier.
+    minimize : bool, optional
+        Whether lower values of ``y`` are better; default: inferred from its name.
 
     Returns
     -------
@@ -133,6 +173,23 @@ def train_val_regressions(
     """:func:`regression` of ``val_<m>`` on ``<m>`` for loss and the accuracy-like metrics.
 
     ``minimize(name)`` gives a validation metric's direction (default: from its name).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+    metrics : iterable of str
+        Metric names; pairs from :func:`train_val_pairs`, kept for ``loss`` and names
+        containing ``acc``.
+    threshold : float, default 3.0
+        Residual standard deviations beyond which a run is an outlier.
+    minimize : callable, optional
+        ``minimize(val_name) -> bool or None``; None (or no callable): from the name.
+
+    Returns
+    -------
+    list of Regression
+        One per pair, in :func:`train_val_pairs` order.
 
     Examples
     --------

@@ -19,6 +19,21 @@ __all__ = ["round_comparison", "round_summary"]
 def round_summary(data: pd.DataFrame, metric: str, minimize: bool | None = None) -> pd.DataFrame:
     """Per round (scan): runs, ok, failed, and best / median / mean / std of ``metric``.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs; without a ``round`` column they are all round 1.
+    metric : str
+        Metric column; its statistics are over the ok runs.
+    minimize : bool, optional
+        Whether lower is better (for ``best``); default: inferred from the metric's name.
+
+    Returns
+    -------
+    DataFrame
+        One row per round, in order: ``round``, ``runs``, ``ok``, ``failed``, ``best``,
+        ``median``, ``mean``, ``std`` (NaN for a round without an ok run).
+
     Examples
     --------
     >>> df = pd.DataFrame({'round': [1, 1, 2], 'status': ['ok', 'ok', 'failed'],
@@ -59,6 +74,17 @@ def round_comparison(
     is computed over the ok runs of **all rounds together** (:func:`top_mask`), so the rounds
     are judged against one bar: a good narrowing puts more of its runs, and more of its
     compute, in the top.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs; without a ``round`` column they are all round 1.
+    metric : str
+        Metric column.
+    minimize : bool, optional
+        Whether lower is better; default: inferred from the metric's name.
+    quantile : float, default 0.2
+        Share of the best ok runs (all rounds together) that counts as the top.
 
     Returns
     -------

@@ -37,6 +37,16 @@ __all__ = [
 def ok_mask(data: pd.DataFrame) -> np.ndarray:
     """Boolean mask of the successful runs (``status == 'ok'``; all True without ``status``).
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+
+    Returns
+    -------
+    ndarray of bool
+        One value per run; a missing status is not ok.
+
     Examples
     --------
     >>> ok_mask(pd.DataFrame({'status': ['ok', 'failed', None]})).tolist()
@@ -50,6 +60,16 @@ def ok_mask(data: pd.DataFrame) -> np.ndarray:
 def ok_runs(data: pd.DataFrame) -> pd.DataFrame:
     """The successful runs (``status == 'ok'``; every run when there is no status column).
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+
+    Returns
+    -------
+    DataFrame
+        The ok rows (``data`` itself when every run is ok); possibly empty.
+
     Examples
     --------
     >>> df = pd.DataFrame({'status': ['ok', 'failed', 'ok'], 'loss': [1.0, None, 2.0]})
@@ -62,6 +82,18 @@ def ok_runs(data: pd.DataFrame) -> pd.DataFrame:
 
 def metric_values(data: pd.DataFrame, metric: str) -> np.ndarray:
     """``metric`` of every run as floats: NaN where missing, not a number or infinite.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs, failed ones included (their values are read too).
+    metric : str
+        Metric column.
+
+    Returns
+    -------
+    ndarray of float
+        A new array, one value per run.
 
     Examples
     --------
@@ -87,6 +119,22 @@ def _check_ok(data: pd.DataFrame, mask: np.ndarray) -> None:
 def require_ok(data: pd.DataFrame) -> pd.DataFrame:
     """The successful runs; raises :class:`NoRunsError` (saying why) when there are none.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+
+    Returns
+    -------
+    DataFrame
+        The ok rows (``data`` itself when every run is ok).
+
+    Raises
+    ------
+    NoRunsError
+        When ``data`` is empty or every run failed (the message names the most common
+        error).
+
     Examples
     --------
     >>> len(require_ok(pd.DataFrame({'status': ['ok', 'failed', 'ok']})))
@@ -98,7 +146,31 @@ def require_ok(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def metric_array(data: pd.DataFrame, metric: str) -> np.ndarray:
-    """The metric of every run, NaN for failed runs and missing values (raises if none)."""
+    """The metric of every run, NaN for failed runs and missing values (raises if none).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+    metric : str
+        Metric column.
+
+    Returns
+    -------
+    ndarray of float
+        One value per run (:func:`metric_values`, NaN where the run failed).
+
+    Raises
+    ------
+    NoRunsError
+        When there is no ok run, or no ok run has a value for ``metric``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'status': ['ok', 'failed', 'ok'], 'loss': [0.5, 0.1, None]})
+    >>> metric_array(df, 'loss').tolist()
+    [0.5, nan, nan]
+    """
     mask = ok_mask(data)
     _check_ok(data, mask)
     values = metric_values(data, metric)
@@ -112,7 +184,29 @@ def metric_array(data: pd.DataFrame, metric: str) -> np.ndarray:
 def metric_ok(
     data: pd.DataFrame, metric: str, columns: Sequence[str] | None = None
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """OK runs with a finite metric value (only ``columns`` when given), and those values."""
+    """OK runs with a finite metric value (only ``columns`` when given), and those values.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+    metric : str
+        Metric column.
+    columns : sequence of str, optional
+        The columns to return (duplicates dropped); default: every column.
+
+    Returns
+    -------
+    runs : DataFrame
+        The ok runs with a finite value of ``metric``.
+    values : ndarray of float
+        Their values of ``metric``, in the same order.
+
+    Raises
+    ------
+    NoRunsError
+        As :func:`metric_array`.
+    """
     values = metric_array(data, metric)
     keep = ~np.isnan(values)
     frame = data if columns is None else data[list(dict.fromkeys(columns))]
@@ -126,6 +220,18 @@ def failures(data: pd.DataFrame) -> pd.DataFrame:
     """Failed runs grouped by error type: ``error_type``, ``count``, ``example``.
 
     The error type is the part of the ``error`` column before the first ``':'``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+
+    Returns
+    -------
+    DataFrame
+        One row per error type, most frequent first: ``error_type``, ``count`` and an
+        ``example`` message (``(no error recorded)`` when the ``error`` cell is empty).
+        Empty when no run failed.
 
     Examples
     --------
@@ -156,7 +262,25 @@ def failures(data: pd.DataFrame) -> pd.DataFrame:
 
 
 class Summary(NamedTuple):
-    """Headline numbers of a results table (see :func:`summarize`)."""
+    """Headline numbers of a results table (see :func:`summarize`).
+
+    Parameters
+    ----------
+    n_runs, n_ok, n_failed, n_rounds : int
+        Runs recorded, successful, failed, and distinct rounds.
+    metric : str
+        The metric.
+    minimize : bool
+        Whether lower is better.
+    best_value : float
+        Best value of ``metric`` over the ok runs (NaN when there is none).
+    best_run_id : str or None
+        ``run_id`` of the best run (None without a ``run_id`` column or an ok run).
+    best_round : int or None
+        Its round (None without a ``round`` column or an ok run).
+    params, metrics : tuple of str
+        Parameter and metric columns.
+    """
 
     n_runs: int
     n_ok: int
@@ -180,6 +304,21 @@ def summarize(
     """Count runs (ok / failed / rounds) and find the best value of ``metric``.
 
     Works on any table, even one with no successful run (``best_value`` is then NaN).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+    metric : str
+        Metric column.
+    minimize : bool, optional
+        Whether lower is better; default: inferred from the metric's name.
+    columns : ResultColumns, optional
+        Parameter and metric columns; default: :func:`scanlab.results.split_columns`.
+
+    Returns
+    -------
+    Summary
 
     Examples
     --------
@@ -222,6 +361,24 @@ def summarize(
 def best_value(data: pd.DataFrame, metric: str, minimize: bool | None = None) -> float:
     """Best value of ``metric`` over the ok runs (min when minimized, else max).
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+    metric : str
+        Metric column.
+    minimize : bool, optional
+        Whether lower is better; default: inferred from the metric's name.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    NoRunsError
+        As :func:`metric_array`.
+
     Examples
     --------
     >>> best_value(pd.DataFrame({'val_loss': [0.3, 0.2]}), 'val_loss')
@@ -233,6 +390,24 @@ def best_value(data: pd.DataFrame, metric: str, minimize: bool | None = None) ->
 
 def worst_value(data: pd.DataFrame, metric: str, minimize: bool | None = None) -> float:
     """Worst value of ``metric`` over the ok runs (max when minimized, else min).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+    metric : str
+        Metric column.
+    minimize : bool, optional
+        Whether lower is better; default: inferred from the metric's name.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    NoRunsError
+        As :func:`metric_array`.
 
     Examples
     --------
@@ -248,6 +423,24 @@ def rounds2high(data: pd.DataFrame, metric: str, minimize: bool | None = None) -
 
     Talos calls a run a "round"; the name is kept for compatibility. Failed runs keep their
     positions (they count as runs), ties go to the earliest run.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs, in recorded order.
+    metric : str
+        Metric column.
+    minimize : bool, optional
+        Whether lower is better; default: inferred from the metric's name.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    NoRunsError
+        As :func:`metric_array`.
 
     Examples
     --------
@@ -272,6 +465,30 @@ def best_runs(
     Columns: ``run_id``, ``round`` (when present), ``metric``, the parameters (sorted by
     name), the other metrics, ``epochs_run`` and ``duration_s`` (when present). The index
     is the rank (1 = best). Ties keep the order in which runs were recorded.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+    metric : str
+        Metric to rank by.
+    k : int, default 10
+        Number of runs (fewer when fewer ok runs have a value).
+    minimize : bool, optional
+        Whether lower is better; default: inferred from the metric's name.
+    columns : ResultColumns, optional
+        Parameter and metric columns; default: :func:`scanlab.results.split_columns`.
+
+    Returns
+    -------
+    DataFrame
+
+    Raises
+    ------
+    AnalysisError
+        When ``k < 1``.
+    NoRunsError
+        As :func:`metric_array`.
 
     Examples
     --------
@@ -308,6 +525,33 @@ def table(
     ``sort_by`` defaults to the (first) metric, ``ascending`` to its direction (best first).
     Columns named in ``exclude`` are left out.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+    metric : str or sequence of str
+        The metric column(s) shown first (never excluded).
+    columns : ResultColumns, optional
+        Parameter and metric columns; default: :func:`scanlab.results.split_columns`.
+    exclude : iterable of str, default ()
+        Columns to leave out.
+    sort_by : str, optional
+        Column to sort by.
+    ascending : bool, optional
+        Sort order; default: best first for a metric column, else descending.
+
+    Returns
+    -------
+    DataFrame
+        The ok runs, sorted (stable, missing values last).
+
+    Raises
+    ------
+    AnalysisError
+        When ``sort_by`` is not a column.
+    NoRunsError
+        When there is no ok run.
+
     Examples
     --------
     >>> df = pd.DataFrame({'status': ['ok'] * 3, 'lr': [1, 2, 3], 'acc': [0.2, 0.9, 0.5]})
@@ -336,6 +580,25 @@ def top_mask(values: np.ndarray, quantile: float = 0.1, minimize: bool = False) 
     Maximizing, a value is in the top quantile when it is ``>=`` the ``1 - quantile``
     quantile of the finite values (linear interpolation); minimizing, when it is ``<=`` the
     ``quantile`` quantile. Ties at the threshold are all in.
+
+    Parameters
+    ----------
+    values : array-like of float
+        The metric values (NaN: no value).
+    quantile : float, default 0.1
+        Share of the best values, strictly between 0 and 1.
+    minimize : bool, default False
+        Whether lower is better.
+
+    Returns
+    -------
+    ndarray of bool
+        One value per element of ``values``.
+
+    Raises
+    ------
+    AnalysisError
+        When ``quantile`` is not in (0, 1).
 
     Examples
     --------

@@ -38,7 +38,19 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def quiet(func: _F) -> _F:
-    """Hide seaborn's deprecation noise about newer matplotlib (not the user's concern)."""
+    """Hide seaborn's deprecation noise about newer matplotlib (not the user's concern).
+
+    Parameters
+    ----------
+    func : callable
+        A plot function.
+
+    Returns
+    -------
+    callable
+        ``func`` wrapped so that matplotlib deprecation, pending-deprecation and future
+        warnings raised from seaborn are ignored while it runs.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -57,11 +69,23 @@ def quiet(func: _F) -> _F:
 #: Most runs drawn individually by one plot; more are subsampled (seeded).
 MAX_POINTS = 20_000
 #: Text style of the notes printed under a plot (e.g. about subsampling).
-NOTE_STYLE = {"fontsize": 7, "color": "0.35"}
+NOTE_STYLE: dict[str, Any] = {"fontsize": 7, "color": "0.35"}
 
 
 def ensure_axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.2)) -> Axes:
-    """``ax``, or the Axes of a new figure of ``figsize`` when it is None."""
+    """``ax``, or the Axes of a new figure of ``figsize`` when it is None.
+
+    Parameters
+    ----------
+    ax : Axes or None
+        The Axes the caller gave.
+    figsize : tuple of float, default (7.0, 4.2)
+        Size in inches of the new figure (constrained layout).
+
+    Returns
+    -------
+    Axes
+    """
     if ax is not None:
         return ax
     _, ax = plt.subplots(figsize=figsize, layout="constrained")
@@ -69,15 +93,41 @@ def ensure_axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.2)) -> A
 
 
 def detach_figure(fig: Figure) -> Figure:
-    """Detach a returned Figure from pyplot under the inline backend (no double display)."""
+    """Detach a returned Figure from pyplot under the inline backend (no double display).
+
+    Parameters
+    ----------
+    fig : Figure
+        A figure made with pyplot.
+
+    Returns
+    -------
+    Figure
+        ``fig``, closed in pyplot when the backend is inline (it still draws and saves).
+    """
     if "inline" in matplotlib.get_backend().lower():
         plt.close(fig)
     return fig
 
 
 def figure_of(obj: Axes | Figure) -> Figure:
-    """The Figure of an Axes or a Figure (handy for saving what a plot returned)."""
-    return obj if isinstance(obj, Figure) else obj.figure
+    """The Figure of an Axes or a Figure (handy for saving what a plot returned).
+
+    Parameters
+    ----------
+    obj : Axes or Figure
+        What a plot function returned.
+
+    Returns
+    -------
+    Figure
+        ``obj`` itself, or the (root) Figure that holds the Axes.
+    """
+    if isinstance(obj, Figure):
+        return obj
+    fig = obj.figure
+    # an Axes in a SubFigure: its root Figure, the one that can be saved and closed
+    return fig if isinstance(fig, Figure) else fig.figure
 
 
 def _sample_note(shown: int, total: int, seed: int) -> str:
@@ -85,12 +135,43 @@ def _sample_note(shown: int, total: int, seed: int) -> str:
 
 
 def sample_size_note(shown: int, total: int, seed: int = 0) -> str:
-    """The note the plots print when they subsample (also used by the report)."""
+    """The note the plots print when they subsample (also used by the report).
+
+    Parameters
+    ----------
+    shown : int
+        Runs drawn.
+    total : int
+        Runs there were.
+    seed : int, default 0
+        Seed of the sample.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> sample_size_note(100, 2500)
+    'random sample of 100 of 2,500 runs drawn (seed 0)'
+    """
     return _sample_note(shown, total, seed)
 
 
 def note_sample(target: Axes | Figure, shown: int, total: int, seed: int) -> None:
-    """Say under the plot (or atop the figure) when only a sample of the runs was drawn."""
+    """Say under the plot (or atop the figure) when only a sample of the runs was drawn.
+
+    Parameters
+    ----------
+    target : Axes or Figure
+        Where to write the note: under an Axes, or in a Figure's top right corner.
+    shown : int
+        Runs drawn.
+    total : int
+        Runs there were; nothing is written when ``shown >= total``.
+    seed : int
+        Seed of the sample.
+    """
     if shown >= total:
         return
     text = _sample_note(shown, total, seed)
@@ -111,7 +192,20 @@ def note_sample(target: Axes | Figure, shown: int, total: int, seed: int) -> Non
 
 
 def empty_axes(ax: Axes, message: str) -> Axes:
-    """An Axes that shows ``message`` instead of data (nothing to draw)."""
+    """An Axes that shows ``message`` instead of data (nothing to draw).
+
+    Parameters
+    ----------
+    ax : Axes
+        The Axes; its ticks are removed.
+    message : str
+        The text shown in its centre.
+
+    Returns
+    -------
+    Axes
+        ``ax``.
+    """
     ax.text(
         0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="0.4", wrap=True
     )
@@ -121,7 +215,20 @@ def empty_axes(ax: Axes, message: str) -> Axes:
 
 
 def finite_rows(data: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """Rows of ``data`` with finite values in the numeric ``columns``, as floats."""
+    """Rows of ``data`` with finite values in the numeric ``columns``, as floats.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The rows.
+    *columns : str
+        Columns converted to floats (anything not a number becomes NaN).
+
+    Returns
+    -------
+    DataFrame
+        The rows whose ``columns`` are all finite, those columns as floats.
+    """
     out = data.copy() if columns else data
     keep = np.ones(len(out), dtype=bool)
     for c in columns:
@@ -135,7 +242,25 @@ def with_levels(
     data: pd.DataFrame, column: str | None, max_levels: int = 12
 ) -> tuple[pd.DataFrame, list[str] | None]:
     """``data`` with ``column`` as level labels (:func:`scanlab.analysis.as_levels`) and their
-    order; ``data`` and None when ``column`` is None."""
+    order; ``data`` and None when ``column`` is None.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The rows.
+    column : str or None
+        The column to turn into levels.
+    max_levels : int, default 12
+        Most levels (see :func:`scanlab.analysis.as_levels`).
+
+    Returns
+    -------
+    data : DataFrame
+        A copy with ``column`` replaced by its labels (``data`` itself when ``column`` is
+        None).
+    order : list of str or None
+        The labels in axis order.
+    """
     if column is None:
         return data, None
     labels, order = an.as_levels(data[column], max_levels)
@@ -145,7 +270,22 @@ def with_levels(
 
 
 def check_column(data: pd.DataFrame, column: str | None, role: str) -> None:
-    """Raise :class:`AnalysisError` naming the argument ``role`` unless ``column`` exists."""
+    """Raise :class:`AnalysisError` naming the argument ``role`` unless ``column`` exists.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+    column : str or None
+        The column asked for; None is always accepted.
+    role : str
+        The argument that named it (``'x'``, ``'hue'``, ...), for the message.
+
+    Raises
+    ------
+    AnalysisError
+        When ``column`` is not a column of ``data``.
+    """
     if column is not None and column not in data.columns:
         raise an.AnalysisError(
             f"The value for `{role}` must be a column of the results, but {column!r} was "

@@ -24,6 +24,20 @@ def plot_correlations(
     ``sqrt(epsilon-squared)`` of the Kruskal-Wallis test (unsigned: an effect, not a
     direction); constant ones are listed with no bar.
 
+    Parameters
+    ----------
+    corr : DataFrame
+        The output of :func:`scanlab.analysis.correlations` (at least ``param``, ``kind``,
+        ``correlation``, ``strength``), drawn top to bottom in its order.
+    ax : Axes, optional
+        Axes to draw on; default: a new figure sized to the number of parameters.
+    title : str, optional
+        Default: ``'parameters vs metric'``.
+
+    Returns
+    -------
+    Axes
+
     Examples
     --------
     >>> c = pd.DataFrame({'param': ['lr', 'opt'], 'kind': ['numeric', 'categorical'],
@@ -57,7 +71,7 @@ def plot_correlations(
     bars = ax.barh(y, values, color=colors, edgecolor="white")
     for bar, h in zip(bars, hatches, strict=True):
         bar.set_hatch(h)
-    for yi, v, (_, r) in zip(y, values, rows.iterrows(), strict=True):
+    for yi, v, (_, r) in zip(y.tolist(), values, rows.iterrows(), strict=True):
         p = r.get("p_value", np.nan)
         text = (
             f" {v:+.2f}"
@@ -80,6 +94,19 @@ def plot_corr_matrix(
     matrix: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None
 ) -> Axes:
     """Heatmap of :func:`scanlab.analysis.corr_matrix` (one-hot columns for categoricals).
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        A square correlation matrix; values are annotated up to 14 columns.
+    ax : Axes, optional
+        Axes to draw on; default: a new figure sized to the matrix.
+    title : str, optional
+        Default: ``'rank correlations'``.
+
+    Returns
+    -------
+    Axes
 
     Examples
     --------

@@ -40,6 +40,28 @@ def plot_hist(
 ) -> Axes:
     """Histogram of ``metric`` over the ok runs, optionally one colour per value of ``by``.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs (failed ones and non-finite values are left out).
+    metric : str
+        Metric column.
+    by : str, optional
+        Column whose values (at most 12 levels, see :func:`scanlab.analysis.as_levels`)
+        get one colour each.
+    bins : int or str, optional
+        Bins, as :func:`seaborn.histplot` takes them; default ``'auto'``.
+    ax : Axes, optional
+        Axes to draw on; default: a new figure.
+    max_points : int, default MAX_POINTS
+        Most runs drawn; more are subsampled.
+    seed : int, default 0
+        Seed of the subsample.
+
+    Returns
+    -------
+    Axes
+
     Examples
     --------
     >>> import numpy as np
@@ -85,6 +107,27 @@ def plot_kde(
     Each ``by`` group is normalized on its own (``common_norm=False``) so rare values stay
     visible; groups with fewer than two distinct values are drawn as a rug.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs (failed ones and rows with non-finite values are left out).
+    x : str
+        Metric column.
+    y : str, optional
+        Second metric column, for a joint density (``by`` is then ignored).
+    by : str, optional
+        Column whose values (at most 12 levels) get one density each.
+    ax : Axes, optional
+        Axes to draw on; default: a new figure.
+    max_points : int, default MAX_POINTS
+        Most runs drawn; more are subsampled.
+    seed : int, default 0
+        Seed of the subsample.
+
+    Returns
+    -------
+    Axes
+
     Examples
     --------
     >>> import numpy as np
@@ -115,6 +158,7 @@ def plot_kde(
             frame, x=x, hue=by, hue_order=order, common_norm=False, ax=ax, warn_singular=False
         )
         if by:
+            assert order is not None  # with_levels gives the order of a column
             lonely = [lev for lev in order if frame.loc[frame[by] == lev, x].nunique() < 2]
             if lonely:
                 sns.rugplot(
@@ -209,9 +253,33 @@ def plot_bars(
     E.g. ``plot_bars(runs, 'epochs', 'val_accuracy', hue='dropout', col='lr')``: epochs on
     x, one colour per dropout, one panel per learning rate.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs (failed ones and non-finite values of ``y`` are left out).
+    x : str
+        Column on the x axis (at most 12 levels, see :func:`scanlab.analysis.as_levels`).
+    y : str
+        Metric column.
+    hue : str, optional
+        Column whose values (at most 8 levels) get one colour each.
+    col : str, optional
+        Column whose values (at most 8 levels) get one panel each.
+    ax : Axes, optional
+        Axes to draw on (not with ``col``); default: a new figure.
+    max_points : int, default MAX_POINTS
+        Most runs used; more are subsampled.
+    seed : int, default 0
+        Seed of the subsample.
+
     Returns
     -------
     Axes, or the Figure when ``col`` is given (one panel per value of ``col``).
+
+    Raises
+    ------
+    AnalysisError
+        When a column is missing, or ``ax`` is given with ``col``.
 
     Examples
     --------
@@ -236,6 +304,29 @@ def plot_box(
     seed: int = 0,
 ) -> Axes | Figure:
     """Box plot of ``y`` per value of ``x``, by ``hue`` and ``col`` (see :func:`plot_bars`).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs (failed ones and non-finite values of ``y`` are left out).
+    x : str
+        Column on the x axis (at most 12 levels).
+    y : str
+        Metric column.
+    hue : str, optional
+        Column whose values (at most 8 levels) get one colour each.
+    col : str, optional
+        Column whose values (at most 8 levels) get one panel each.
+    ax : Axes, optional
+        Axes to draw on (not with ``col``); default: a new figure.
+    max_points : int, default MAX_POINTS
+        Most runs used; more are subsampled.
+    seed : int, default 0
+        Seed of the subsample.
+
+    Returns
+    -------
+    Axes, or the Figure when ``col`` is given.
 
     Examples
     --------

@@ -37,6 +37,24 @@ def plot_entropy(
 
     ``key`` is the training metric name (default ``loss``, else the first one present).
 
+    Parameters
+    ----------
+    entropy : DataFrame
+        The output of :func:`scanlab.analysis.learning_entropy`; runs without a ``round``
+        column are round 1, undefined (NaN) values are left out.
+    key : str, optional
+        The training metric; see above for the default.
+    ax : Axes, optional
+        Axes to draw on; default: a new figure.
+    max_points : int, default MAX_POINTS
+        Most runs used; more are subsampled.
+    seed : int, default 0
+        Seed of the subsample.
+
+    Returns
+    -------
+    Axes
+
     Examples
     --------
     >>> e = pd.DataFrame({'run_id': list('abcd'), 'round': [1, 1, 2, 2], 'key': ['loss'] * 4,
@@ -73,6 +91,18 @@ def plot_entropy(
 def plot_learning_curves(curves: pd.DataFrame, title: str | None = None) -> Figure:
     """Per-epoch curves from :func:`scanlab.analysis.learning_curves`: one panel per metric,
     one colour per run, training dashed and validation solid.
+
+    Parameters
+    ----------
+    curves : DataFrame
+        The output of :func:`scanlab.analysis.learning_curves` (``run_id``, ``key``,
+        ``split``, ``epoch``, ``value``).
+    title : str, optional
+        Title of the figure; none when omitted.
+
+    Returns
+    -------
+    Figure
 
     Examples
     --------

@@ -17,6 +17,20 @@ def plot_importance(
 ) -> Axes:
     """Bar chart of :func:`scanlab.analysis.param_importance` with its std as error bars.
 
+    Parameters
+    ----------
+    importance : DataFrame
+        The output of :func:`scanlab.analysis.param_importance` (``param``, ``importance``,
+        ``importance_std``), drawn top to bottom in its order.
+    ax : Axes, optional
+        Axes to draw on; default: a new figure sized to the number of parameters.
+    title : str, optional
+        Default: ``'parameter importance for reaching the top quantile'``.
+
+    Returns
+    -------
+    Axes
+
     Examples
     --------
     >>> imp = pd.DataFrame({'param': ['lr', 'opt'], 'importance': [0.2, 0.01],

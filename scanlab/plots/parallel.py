@@ -21,6 +21,17 @@ def plot_parallel(info: an.ParallelInfo, *, ax: Axes | None = None) -> Axes:
     One line per run across the parameter axes and the metric, coloured by the metric
     (brighter = better); the best run is drawn thick.
 
+    Parameters
+    ----------
+    info : ParallelInfo
+        The output of :func:`scanlab.analysis.parallel_coordinates`.
+    ax : Axes, optional
+        Axes to draw on; default: a new figure sized to the number of axes.
+
+    Returns
+    -------
+    Axes
+
     Examples
     --------
     >>> import pandas as pd
@@ -45,7 +56,7 @@ def plot_parallel(info: an.ParallelInfo, *, ax: Axes | None = None) -> Axes:
     norm = plt.Normalize(np.min(values), np.max(values)) if len(values) else None
     n = len(frame)
     lines = LineCollection(
-        segments,
+        segments,  # type: ignore[arg-type]  # an (n, m, 2) array is valid; stubs want a Sequence
         cmap=cmap,
         norm=norm,
         linewidths=0.8,

@@ -35,6 +35,25 @@ def plot_regression(
     (:func:`scanlab.analysis.regression`); runs far off the line are red, over-fitting ones
     labelled with their run id. The dashed grey line is ``val = train``.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs (failed ones and rows missing either metric are left out).
+    reg : Regression
+        The fit, from :func:`scanlab.analysis.regression` on ``data``.
+    ax : Axes, optional
+        Axes to draw on; default: a new figure.
+    max_points : int, default MAX_POINTS
+        Most runs drawn; more are subsampled (the outliers are always drawn).
+    seed : int, default 0
+        Seed of the subsample.
+    label_outliers : int, default 5
+        Most over-fitting runs labelled with their run id.
+
+    Returns
+    -------
+    Axes
+
     Examples
     --------
     >>> df = pd.DataFrame({'loss': [1.0, 2.0, 3.0, 4.0], 'val_loss': [2.0, 4.1, 6.0, 8.2]})

@@ -36,6 +36,23 @@ def plot_rounds(
 ) -> Axes:
     """Distribution of ``metric`` per round (box plus the runs as dots), ok runs only.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs; without a ``round`` column they are all round 1.
+    metric : str
+        Metric column (non-finite values are left out).
+    ax : Axes, optional
+        Axes to draw on; default: a new figure.
+    max_points : int, default MAX_POINTS
+        Most runs used; more are subsampled (at most 3000 are drawn as dots).
+    seed : int, default 0
+        Seed of the subsample.
+
+    Returns
+    -------
+    Axes
+
     Examples
     --------
     >>> df = pd.DataFrame({'round': [1, 1, 2, 2], 'acc': [0.2, 0.4, 0.5, 0.7]})
@@ -74,6 +91,25 @@ def plot_round_comparison(
     top-quantile threshold (dashed). Right: per round, the share of its runs in the top
     quantile and the share of its compute (``duration_s``) spent on those runs, from
     :func:`scanlab.analysis.round_comparison`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+    comparison : DataFrame
+        :func:`scanlab.analysis.round_comparison` of ``data`` and ``metric`` (its ``attrs``
+        give the threshold and the quantile).
+    metric : str
+        Metric column.
+    max_points : int, default MAX_POINTS
+        Most runs used on the left; more are subsampled.
+    seed : int, default 0
+        Seed of the subsample.
+
+    Returns
+    -------
+    Figure
+        Two Axes: the distributions, and the shares.
 
     Examples
     --------

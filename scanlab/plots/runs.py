@@ -30,6 +30,25 @@ def plot_line(
     Failed runs are marked with a red ``x`` under the axis; round boundaries with dotted
     lines.
 
+    Parameters
+    ----------
+    data : DataFrame
+        The runs, in recorded order.
+    metric : str
+        Metric column.
+    minimize : bool, optional
+        Whether lower is better (for the running best); default: inferred from the name.
+    ax : Axes, optional
+        Axes to draw on; default: a new figure.
+    max_points : int, default MAX_POINTS
+        Most runs drawn as points; more are subsampled (the running best uses them all).
+    seed : int, default 0
+        Seed of the subsample.
+
+    Returns
+    -------
+    Axes
+
     Examples
     --------
     >>> df = pd.DataFrame({'status': ['ok'] * 4, 'acc': [0.2, 0.5, 0.4, 0.7]})
@@ -82,7 +101,7 @@ def plot_line(
         )
     if "round" in data.columns and data["round"].nunique() > 1:
         rounds = data["round"].to_numpy()
-        for b in np.flatnonzero(rounds[1:] != rounds[:-1]) + 1:
+        for b in (np.flatnonzero(rounds[1:] != rounds[:-1]) + 1).tolist():
             ax.axvline(b - 0.5, color="0.6", ls=":", lw=1)
             ax.text(
                 b,
