@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from scanlab import analysis as an
+from scanlab.errors import rule_message
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -157,7 +158,12 @@ class AnalyzePlots:
             )
         if kind != "heatmap":
             raise an.AnalysisError(
-                f"The value for `kind` must be one of ['heatmap', 'bars'], but {kind!r} was passed."
+                rule_message(
+                    "kind",
+                    "must be one of ['heatmap', 'bars']",
+                    kind,
+                    "use 'heatmap' (parameters and metrics) or 'bars' (parameters vs metric)",
+                )
             )
         others = [m for m in self.metrics if m != metric]
         matrix = an.corr_matrix(self.data, self._params(exclude), [metric, *others], method)

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from scanlab.errors import CommandLineError, ScanlabError
+from scanlab.errors import CommandLineError, ScanlabError, rule_message
 
 __all__ = ["COMMANDS", "Command", "main"]
 
@@ -148,7 +148,9 @@ def _add_show_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     if args.top < 1:
-        raise CommandLineError(f"-n must be a positive number of runs, got {args.top}")
+        raise CommandLineError(
+            rule_message("-n", "must be a positive number of runs", args.top, "use e.g. -n 10")
+        )
     a = _analyze(args)
     metric = a.metric
     print(_headline(a, metric))
@@ -217,7 +219,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from scanlab.demo import run_demo
 
     if args.runs < 1:
-        raise CommandLineError(f"--runs must be a positive number of runs, got {args.runs}")
+        raise CommandLineError(
+            rule_message(
+                "--runs", "must be a positive number of runs", args.runs, "use e.g. --runs 20"
+            )
+        )
     scan = run_demo(
         experiment_name=args.experiment,
         round_limit=args.runs,

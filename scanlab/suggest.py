@@ -52,7 +52,7 @@ from scanlab import analysis as an
 from scanlab import reduce
 from scanlab._metric_names import direction_words
 from scanlab._suggest_rules import COST_LIKE, decide, param_tests, value_codes, value_stats
-from scanlab.errors import AnalysisError, ParamsError
+from scanlab.errors import AnalysisError, ParamsError, rule_message
 from scanlab.results import Results, read_results
 from scanlab.space import ParamSpace
 
@@ -252,11 +252,16 @@ def suggest(
             f"the runs scanned), got {type(params).__name__}."
         )
     if not isinstance(min_runs, numbers.Integral) or min_runs < 1:
-        raise AnalysisError(f"min_runs must be an int >= 1, got {min_runs!r}")
+        raise AnalysisError(rule_message("min_runs", "must be an int >= 1", min_runs, "use e.g. 3"))
     for name, direction in (cost or {}).items():
         if direction not in ("min", "max", None):
             raise AnalysisError(
-                f"cost[{name!r}] must be 'min', 'max' or None, but {direction!r} was passed."
+                rule_message(
+                    f"cost[{name!r}]",
+                    "must be 'min', 'max' or None",
+                    direction,
+                    "say which end of the parameter is cheapest, or None if neither",
+                )
             )
     names = list(params)
     runs, metric, minimize = _source(results, metric, minimize, names)

@@ -16,7 +16,7 @@ from scipy import stats
 from scanlab.analysis._helpers import is_numeric, resolve_minimize
 from scanlab.analysis.distributions import as_levels
 from scanlab.analysis.runs import metric_ok, metric_values, require_ok, top_mask
-from scanlab.errors import AnalysisError
+from scanlab.errors import AnalysisError, rule_message
 
 __all__ = ["corr_matrix", "correlations", "value_correlations", "value_summary"]
 
@@ -112,8 +112,12 @@ def _kruskal(codes: np.ndarray, ranks: np.ndarray, ties: float) -> tuple[float, 
 def _check_method(method: str) -> str:
     if method not in ("spearman", "kendall"):
         raise AnalysisError(
-            f"The value for `method` must be one of ['spearman', 'kendall'], "
-            f"but {method!r} was passed."
+            rule_message(
+                "method",
+                "must be one of ['spearman', 'kendall']",
+                method,
+                "use 'spearman' (rank correlation, the default) or 'kendall'",
+            )
         )
     return method
 

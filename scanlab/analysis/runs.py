@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from scanlab.analysis._helpers import best_first, resolve_minimize
-from scanlab.errors import AnalysisError, NoRunsError
+from scanlab.errors import AnalysisError, NoRunsError, rule_message
 from scanlab.results import ResultColumns, split_columns
 
 __all__ = [
@@ -498,7 +498,9 @@ def best_runs(
     {'run_id': ['b', 'c'], 'val_loss': [0.1, 0.2]}
     """
     if k < 1:
-        raise AnalysisError(f"k must be a positive number of runs, got {k!r}")
+        raise AnalysisError(
+            rule_message("k", "must be a positive number of runs", k, "use e.g. k=10")
+        )
     columns = columns or split_columns(data)
     values = metric_array(data, metric)
     pos = best_first(values, resolve_minimize(metric, minimize), k)
@@ -568,7 +570,14 @@ def table(
     order = [c for c in order if c not in exclude or c in metrics]
     sort_by = sort_by or metrics[0]
     if sort_by not in ok.columns:
-        raise AnalysisError(f"sort_by={sort_by!r} is not a column of the results")
+        raise AnalysisError(
+            rule_message(
+                "sort_by",
+                "must be a column of the results",
+                sort_by,
+                f"use one of {list(map(str, data.columns))}",
+            )
+        )
     if ascending is None:
         ascending = resolve_minimize(sort_by, None) if sort_by in columns.metrics else False
     return ok[order].sort_values(sort_by, ascending=ascending, kind="stable", na_position="last")
@@ -606,7 +615,14 @@ def top_mask(values: np.ndarray, quantile: float = 0.1, minimize: bool = False) 
     [8, 9]
     """
     if not 0 < quantile < 1:
-        raise AnalysisError(f"top quantile must be between 0 and 1 (exclusive), got {quantile!r}")
+        raise AnalysisError(
+            rule_message(
+                "quantile",
+                "must be between 0 and 1 (exclusive)",
+                quantile,
+                "use e.g. 0.1 for the top 10 % of the runs",
+            )
+        )
     values = np.asarray(values, dtype=float)
     finite = ~np.isnan(values)
     if not finite.any():

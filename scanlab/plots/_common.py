@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from scanlab import analysis as an
+from scanlab.errors import rule_message
 
 __all__ = [
     "MAX_POINTS",
@@ -288,6 +289,10 @@ def check_column(data: pd.DataFrame, column: str | None, role: str) -> None:
     """
     if column is not None and column not in data.columns:
         raise an.AnalysisError(
-            f"The value for `{role}` must be a column of the results, but {column!r} was "
-            f"passed; the columns are: {', '.join(map(str, data.columns))}"
+            rule_message(
+                f"`{role}`",
+                "must be a column of the results",
+                column,
+                f"use one of: {', '.join(map(str, data.columns))}",
+            )
         )

@@ -85,8 +85,8 @@ def test_correlations_metric_with_nan_and_unknown_method():
     assert row["n"] == 2  # NaN and inf left out
     with pytest.raises(
         an.AnalysisError,
-        match=r"`method` must be one of \['spearman', "
-        r"'kendall'\], but 'pearson' was passed",
+        match=r"^method must be one of \['spearman', 'kendall'\], got 'pearson'\. "
+        r"Fix: use 'spearman'",
     ):
         an.correlations(df, "y", ["x"], method="pearson")
 

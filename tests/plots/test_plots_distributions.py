@@ -45,8 +45,7 @@ def test_bars_and_box_with_x_hue_col(data, kind):
 def test_plot_errors_name_the_argument(data):
     with pytest.raises(
         an.AnalysisError,
-        match=r"The value for `hue` must be a column of the "
-        r"results, but 'nope' was passed",
+        match=r"`hue` must be a column of the results, got 'nope'\. Fix: use one of: ",
     ):
         plots.plot_bars(data, "lr", "val_loss", hue="nope")
     with pytest.raises(an.AnalysisError, match="`ax` cannot be used with `col`"):

@@ -60,5 +60,7 @@ def test_analyze_plot_methods(data):
     ]
     for obj in drawn:
         render(obj)
-    with pytest.raises(an.AnalysisError, match=r"`kind` must be one of \['heatmap', 'bars'\]"):
+    with pytest.raises(
+        an.AnalysisError, match=r"^kind must be one of \['heatmap', 'bars'\], got 'pie'\. Fix: "
+    ):
         a.plot_corr(kind="pie")
