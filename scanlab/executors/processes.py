@@ -1,0 +1,394 @@
+"""The worker-process executor: trials run in a pool of ``python -m scanlab.executors.worker``
+processes on this machine, driven over pipes; only the driver writes the log.
+
+Idle CPU workers stay warm for the next scan of the session (:data:`WORKER_IDLE_TIMEOUT`,
+:func:`shutdown_workers`). Where each worker runs (GPU, threads) comes from
+:mod:`scanlab.executors._placement`; what goes over the pipes, from
+:mod:`scanlab.executors._protocol`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import io
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO
+
+from scanlab.errors import WorkerStartError
+from scanlab.executors._placement import worker_environments
+from scanlab.executors._protocol import Task, failed_result, read_frame, write_frame
+from scanlab.trial import TrialData, TrialResult
+
+# sorted() order, which tests/test_package.py checks (ruff's RUF022 puts constants first)
+__all__ = [
+    "ProcessExecutor",
+    "WORKER_IDLE_TIMEOUT",
+    "describe_exit",
+    "shutdown_workers",
+]
+
+_WORKER_MODULE = "scanlab.executors.worker"  # each worker runs ``python -m _WORKER_MODULE``
+
+
+def describe_exit(returncode: int | None) -> str:
+    """Why a worker process ended, in words.
+
+    Examples
+    --------
+    >>> describe_exit(-9)
+    'was killed by SIGKILL (out of memory, or killed by hand)'
+    """
+    if returncode is None:
+        return "stopped answering"
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        cause = {
+            "SIGKILL": " (out of memory, or killed by hand)",
+            "SIGSEGV": " (a segmentation fault in native code)",
+            "SIGABRT": " (an abort in native code)",
+        }.get(name, "")
+        return f"was killed by {name}{cause}"
+    return f"exited with code {returncode}"
+
+
+WORKER_IDLE_TIMEOUT = 300.0
+"""Seconds a warm CPU worker waits for the next scan before it exits (0: never keep one)."""
+
+_IDLE_WORKERS: list[_Worker] = []  # warm workers of the last process scan, for the next one
+
+
+def shutdown_workers() -> int:
+    """Stop the warm worker processes kept for the next scan now; returns how many.
+
+    A scan with ``workers=N`` keeps its (CPU) workers for :data:`WORKER_IDLE_TIMEOUT`
+    seconds so that the next scan in the same session skips the framework import; they
+    also exit by themselves after that time, or when this process ends.
+    """
+    stopped = len(_IDLE_WORKERS)
+    _drop_idle_workers(lambda worker: True)
+    return stopped
+
+
+def _drop_idle_workers(condition: Callable[[_Worker], bool]) -> None:
+    """Stop (and reap) the parked workers for which ``condition`` holds."""
+    for worker in [w for w in _IDLE_WORKERS if condition(w)]:
+        _IDLE_WORKERS.remove(worker)
+        worker.stop()
+
+
+atexit.register(shutdown_workers)
+
+
+class _Worker:
+    """One worker process and the task it is running."""
+
+    def __init__(self, env: dict[str, str], log: IO[bytes]) -> None:
+        self.env = env
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", _WORKER_MODULE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            env=env,
+            close_fds=True,
+        )
+        self.slot = -1
+        self.task: Task | None = None
+        self.started = 0.0
+        self.runs = 0
+        self.scans = 0
+        self.keep_until = 0.0  # while parked: claim it only before this (monotonic) time
+        self.acknowledged = False  # set once the worker has loaded this scan's payload
+
+    def begin(self, slot: int, setup: bytes) -> None:
+        """Start a scan on this worker: send the setup frame without blocking (it can be
+        large: it carries the data)."""
+        self.slot, self.acknowledged, self.task = slot, False, None
+        self.scans += 1
+        threading.Thread(target=self._write, args=(setup,), daemon=True).start()
+
+    def _write(self, frame: bytes) -> None:
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(frame)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass  # the worker died; the driver sees it on the stdout pipe
+
+    @property
+    def ready(self) -> bool:
+        return self.acknowledged and self.task is None and self.proc.poll() is None
+
+    def send(self, task: Task | None) -> bool:
+        """Hand the worker a task (None ends the scan); False if it has gone."""
+        if task is not None:  # before writing: an interrupted write leaves it busy, not ready
+            self.task, self.started = task, time.monotonic()
+        try:
+            assert self.proc.stdin is not None
+            write_frame(self.proc.stdin, task)
+        except (BrokenPipeError, OSError):
+            return False  # a task stays assigned: the driver reports the run as died
+        return True
+
+    def stop(self) -> None:
+        """End the process now."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                stream.close()
+
+
+def _claim_idle_worker(env: dict[str, str]) -> _Worker | None:
+    """A warm worker started with exactly ``env``, or None."""
+    for worker in _IDLE_WORKERS:
+        if worker.env == env:
+            _IDLE_WORKERS.remove(worker)
+            return worker
+    return None
+
+
+class ProcessExecutor:
+    """Runs trials in worker processes on this machine; only the driver writes the log.
+
+    Workers are fresh Python processes (``python -m scanlab.executors.worker``) that
+    receive the model function and data once per scan, serialized with cloudpickle (so
+    functions defined in a notebook cell work). A worker that dies mid-run (crash,
+    ``os._exit``, killed for memory) turns that run into a failed row and is replaced;
+    ``trial_timeout`` kills a run that hangs; ``max_runs_per_worker`` recycles workers to
+    bound framework memory growth. CPU workers stay warm after the scan for the next one in
+    this session (see :func:`shutdown_workers`); GPU workers exit, releasing their device
+    memory.
+
+    Parameters
+    ----------
+    model_fn : callable
+        The user's model function.
+    data : TrialData
+        Training and validation arrays.
+    workers : int
+        Number of worker processes.
+    hygiene : dict
+        Keyword arguments of :class:`MemoryHygiene` used inside each worker.
+    log_path : Path
+        File that receives the workers' stderr (and anything the model function prints).
+    models_dir : Path, optional
+        Save each successful run's model there.
+    gpus : sequence of str
+        GPU ids to pin workers to (see :func:`worker_environments`).
+    workers_per_gpu : int
+        Workers sharing each GPU.
+    max_runs_per_worker : int, optional
+        Replace a worker after this many runs.
+    trial_timeout : float, optional
+        Seconds after which a run is stopped and recorded as failed.
+    """
+
+    def __init__(
+        self,
+        model_fn: Callable,
+        data: TrialData,
+        workers: int,
+        hygiene: dict,
+        log_path: Path,
+        models_dir: Path | None = None,
+        gpus: Sequence[str] = (),
+        workers_per_gpu: int = 1,
+        max_runs_per_worker: int | None = None,
+        trial_timeout: float | None = None,
+    ) -> None:
+        import cloudpickle
+
+        self.workers = workers
+        self.trial_timeout = trial_timeout
+        self.max_runs_per_worker = max_runs_per_worker
+        # GPU workers would hold device memory while idle: only CPU workers are kept warm.
+        self._idle_timeout = 0.0 if gpus else WORKER_IDLE_TIMEOUT
+        buffer = io.BytesIO()
+        write_frame(
+            buffer,
+            {
+                "payload": cloudpickle.dumps((model_fn, data)),
+                "hygiene": hygiene,
+                "max_runs": max_runs_per_worker,
+                "models_dir": str(models_dir) if models_dir else None,
+                "log_path": str(Path(log_path).resolve()),
+                "idle_timeout": self._idle_timeout,
+            },
+        )
+        self._setup = buffer.getvalue()
+        base = dict(os.environ)
+        base["PYTHONPATH"] = os.pathsep.join(
+            [p for p in sys.path if p and os.path.isdir(p)] + [base.get("PYTHONPATH", "")]
+        )
+        self._environments = [
+            base | env for env in worker_environments(workers, list(gpus), workers_per_gpu)
+        ]
+        # Free parked workers of a different setup first; reap those that exited or are about
+        # to time out.
+        now = time.monotonic()
+        _drop_idle_workers(
+            lambda w: (
+                w.env not in self._environments or w.proc.poll() is not None or now >= w.keep_until
+            )
+        )
+        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(log_path, "ab")  # noqa: SIM115 - closed in close()
+        self._slots: list[_Worker | None] = [None] * workers
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, TrialResult]]:
+        """Run ``tasks`` on the workers, yielding each with its result as it finishes."""
+        pending = iter(tasks)
+        exhausted = False
+        selector = selectors.DefaultSelector()
+        try:
+            while True:
+                if not exhausted:
+                    exhausted = self._hand_out(pending, selector)
+                busy = [w for w in self._slots if w is not None and w.task is not None]
+                if exhausted and not busy:
+                    return
+                for worker, outcome in self._wait(selector, busy):
+                    yield outcome
+                    if worker is not None:
+                        self._after_result(worker, selector)
+        finally:
+            selector.close()
+            self.close()
+
+    def _hand_out(self, pending: Iterator[Task], selector: selectors.BaseSelector) -> bool:
+        """Give a task to every idle worker (starting workers as needed); True when done."""
+        for slot in range(self.workers):
+            worker = self._slots[slot]
+            if worker is None:
+                env = self._environments[slot]
+                worker = _claim_idle_worker(env) or _Worker(env, self._log)
+                worker.begin(slot, self._setup)
+                self._slots[slot] = worker
+                selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
+            if not worker.ready:
+                continue
+            task = next(pending, None)
+            if task is None:
+                return True
+            worker.send(task)  # if the worker has gone, the run is reported as died
+        return False
+
+    def _wait(
+        self, selector: selectors.BaseSelector, busy: list[_Worker]
+    ) -> Iterator[tuple[_Worker | None, tuple[Task, TrialResult]]]:
+        timeout = 1.0
+        if self.trial_timeout is not None and busy:
+            oldest = min(w.started for w in busy)
+            timeout = min(timeout, max(0.0, oldest + self.trial_timeout - time.monotonic()))
+        for key, _ in selector.select(timeout):
+            worker: _Worker = key.data
+            if not worker.acknowledged:
+                self._acknowledge(worker, selector)
+                continue
+            if worker.task is None:  # only EOF can arrive from an idle worker
+                self._retire(worker, selector)
+                continue
+            task = worker.task
+            try:
+                result = read_frame(worker.proc.stdout)
+            except (EOFError, OSError):
+                worker.proc.wait()
+                result = failed_result(
+                    f"WorkerDied: the worker process "
+                    f"{describe_exit(worker.proc.returncode)} during this run; "
+                    f"its output is in {self._log.name}",
+                    worker.started,
+                )
+                self._retire(worker, selector)
+                yield None, (task, result)
+                continue
+            worker.task = None
+            worker.runs += 1
+            yield worker, (task, result)
+        if self.trial_timeout is not None:
+            now = time.monotonic()
+            for worker in busy:
+                if worker.task is not None and now - worker.started > self.trial_timeout:
+                    task = worker.task
+                    self._retire(worker, selector)
+                    yield (
+                        None,
+                        (
+                            task,
+                            failed_result(
+                                f"TrialTimeout: the run took longer than trial_timeout="
+                                f"{self.trial_timeout:g} s and was stopped",
+                                worker.started,
+                                raised=False,
+                            ),
+                        ),
+                    )
+
+    def _acknowledge(self, worker: _Worker, selector: selectors.BaseSelector) -> None:
+        """Read a worker's answer to the setup frame: ready, restart (replace it with a fresh
+        worker) or why it could not load the payload."""
+        try:
+            hello = read_frame(worker.proc.stdout)
+        except (EOFError, OSError):
+            worker.proc.wait()
+            hello = {
+                "setup_error": f"the worker process {describe_exit(worker.proc.returncode)}"
+                f" while starting; its output is in {self._log.name}"
+            }
+            if worker.scans > 1:  # a warm worker that went away: start a fresh one
+                hello = {"restart": hello["setup_error"]}
+        if not isinstance(hello, dict):  # out of step with the protocol: replace it
+            hello = {"restart": f"unexpected first frame {type(hello).__name__}"}
+        if "restart" in hello:  # e.g. the user's code changed since the worker imported it
+            self._retire(worker, selector)
+            return
+        if "setup_error" in hello:
+            self._retire(worker, selector)
+            raise WorkerStartError(
+                f"a worker process could not load the model function and data:\n"
+                f"{hello['setup_error']}\nEverything the model function uses must be "
+                f"importable in a fresh Python process or defined in the notebook/script itself."
+            )
+        worker.acknowledged = True
+
+    def _after_result(self, worker: _Worker, selector: selectors.BaseSelector) -> None:
+        if self.max_runs_per_worker and worker.runs >= self.max_runs_per_worker:
+            self._retire(worker, selector)  # it exits by itself: recycled
+
+    def _retire(self, worker: _Worker, selector: selectors.BaseSelector) -> None:
+        with contextlib.suppress(KeyError, ValueError):
+            selector.unregister(worker.proc.stdout)
+        worker.task = None
+        worker.stop()
+        self._slots[worker.slot] = None
+
+    def close(self) -> None:
+        """Keep idle CPU workers warm for the next scan, stop the others (unfinished runs
+        are not recorded) and close the log."""
+        for worker in self._slots:
+            if worker is None:
+                continue
+            if self._idle_timeout > 0 and worker.ready and worker.send(None):
+                # claimable until shortly before the worker's own idle timeout ends it
+                margin = min(10.0, self._idle_timeout / 10)
+                worker.keep_until = time.monotonic() + self._idle_timeout - margin
+                _IDLE_WORKERS.append(worker)
+            else:
+                worker.stop()
+        self._slots = [None] * self.workers
+        if not self._log.closed:
+            self._log.close()
