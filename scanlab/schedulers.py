@@ -23,7 +23,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from scanlab.executors import Task
 from scanlab.sampling import sample_indices
@@ -35,6 +35,7 @@ __all__ = ["RunAll", "Scheduler", "TaskFilter"]
 TaskFilter = Callable[[dict[str, Any], Mapping[str, str]], bool]
 
 
+@runtime_checkable
 class Scheduler(Protocol):
     """What the engine asks: which task next, and here is a finished row."""
 
