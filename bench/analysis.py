@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from scanlab.analyze import Analyze
-    from scanlab.log import load_results
+    from scanlab.results import load_results
 
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="scanlab-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
