@@ -38,7 +38,6 @@ from scanlab.executors.processes import (
 )
 from scanlab.trial import TrialResult
 
-# sorted() order, which tests/test_package.py checks (ruff's RUF022 puts constants first)
 __all__ = [
     "DaskExecutor",
     "Executor",

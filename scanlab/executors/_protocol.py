@@ -21,7 +21,7 @@ __all__ = ["Task", "failed_result", "read_frame", "write_frame"]
 class Task(NamedTuple):
     """One permutation to run."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # the field shadows tuple.index on purpose
     run_id: str
     params: dict[str, Any]
     labels: dict[str, str]

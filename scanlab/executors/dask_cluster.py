@@ -91,7 +91,12 @@ class DaskExecutor:
             per_host[worker.get("host", "")] = per_host.get(worker.get("host", ""), 0) + 1
         self._threads = max(1, (os.cpu_count() or 1) // max(per_host.values()))
         self._token = uuid.uuid4().hex
-        self._payload = client.scatter(cloudpickle.dumps((model_fn, data)), broadcast=True)
+        # A key of its own (hash=False): with a content-hashed key, two executors with the
+        # same model and data (a next Scan round) share it, and close() of one cancels it
+        # under the other, whose runs then fail or wait forever.
+        self._payload = client.scatter(
+            cloudpickle.dumps((model_fn, data)), broadcast=True, hash=False
+        )
         self._hygiene = hygiene
         self._models_dir = str(models_dir) if models_dir else None
 

@@ -28,7 +28,6 @@ from scanlab.executors._placement import worker_environments
 from scanlab.executors._protocol import Task, failed_result, read_frame, write_frame
 from scanlab.trial import TrialData, TrialResult
 
-# sorted() order, which tests/test_package.py checks (ruff's RUF022 puts constants first)
 __all__ = [
     "ProcessExecutor",
     "WORKER_IDLE_TIMEOUT",
@@ -124,8 +123,14 @@ class _Worker:
             assert self.proc.stdin is not None
             self.proc.stdin.write(frame)
             self.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            pass  # the worker died; the driver sees it on the stdout pipe
+        except (BrokenPipeError, OSError, ValueError):
+            pass  # the worker died (or was stopped); the driver sees it on the stdout pipe
+
+    @property
+    def stdout(self) -> IO[bytes]:
+        """The pipe the worker answers on."""
+        assert self.proc.stdout is not None
+        return self.proc.stdout
 
     @property
     def ready(self) -> bool:
@@ -149,7 +154,8 @@ class _Worker:
         self.proc.wait()
         for stream in (self.proc.stdin, self.proc.stdout):
             if stream is not None:
-                stream.close()
+                with contextlib.suppress(OSError):  # stdin flushes bytes the dead worker missed
+                    stream.close()
 
 
 def _claim_idle_worker(env: dict[str, str]) -> _Worker | None:
@@ -278,7 +284,7 @@ class ProcessExecutor:
                 worker = _claim_idle_worker(env) or _Worker(env, self._log)
                 worker.begin(slot, self._setup)
                 self._slots[slot] = worker
-                selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
+                selector.register(worker.stdout, selectors.EVENT_READ, worker)
             if not worker.ready:
                 continue
             task = next(pending, None)
@@ -304,7 +310,7 @@ class ProcessExecutor:
                 continue
             task = worker.task
             try:
-                result = read_frame(worker.proc.stdout)
+                result = read_frame(worker.stdout)
             except (EOFError, OSError):
                 worker.proc.wait()
                 result = failed_result(
@@ -342,7 +348,7 @@ class ProcessExecutor:
         """Read a worker's answer to the setup frame: ready, restart (replace it with a fresh
         worker) or why it could not load the payload."""
         try:
-            hello = read_frame(worker.proc.stdout)
+            hello = read_frame(worker.stdout)
         except (EOFError, OSError):
             worker.proc.wait()
             hello = {
@@ -371,7 +377,7 @@ class ProcessExecutor:
 
     def _retire(self, worker: _Worker, selector: selectors.BaseSelector) -> None:
         with contextlib.suppress(KeyError, ValueError):
-            selector.unregister(worker.proc.stdout)
+            selector.unregister(worker.stdout)
         worker.task = None
         worker.stop()
         self._slots[worker.slot] = None

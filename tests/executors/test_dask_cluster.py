@@ -13,7 +13,7 @@ import pytest
 
 from executors._models import crash_or_hang_dask, echo_model
 from scanlab import Scan, ScanArgumentError, ScanArgumentTypeError
-from scanlab.executors import DaskExecutor, dask_client_type, dask_cluster
+from scanlab.executors import DaskExecutor, Task, dask_client_type, dask_cluster
 from scanlab.executors._placement import THREAD_VARIABLES
 from scanlab.trial import TrialData
 
@@ -34,6 +34,17 @@ def test_an_executor_that_is_not_a_dask_client_is_refused(scan_kwargs):
         ScanArgumentTypeError, match=r"executor must be a dask.distributed.Client, got str"
     ):
         Scan(**scan_kwargs | {"executor": "dask"})
+
+
+def test_closing_an_executor_leaves_another_with_the_same_model_and_data_running(dask_client):
+    """Two rounds of one experiment scatter the same bytes: each must own its copy."""
+    data = TrialData(np.zeros((3, 2)), np.zeros(3), np.zeros((1, 2)), np.zeros(1))
+    first = DaskExecutor(dask_client, echo_model, data, {"clear_session": False})
+    second = DaskExecutor(dask_client, echo_model, data, {"clear_session": False})
+    first.close()
+    tasks = [Task(i, f"run-{i}", {"x": i}, {}) for i in range(4)]
+    assert sorted(result.status for _, result in second.run(iter(tasks))) == ["ok"] * 4
+    second.close()
 
 
 class ClientWithoutWorkers:

@@ -236,3 +236,14 @@ def test_model_defined_in_an_unguarded_main_script_runs_in_workers(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[1.5, 2.5, 3.5, 4.5]"
+
+
+def test_stopping_a_worker_whose_setup_frame_is_still_buffered_does_not_raise(tmp_path):
+    """A scan can end while a worker is still starting: its stdin may hold unsent bytes."""
+    with open(tmp_path / "workers.log", "ab") as log:
+        worker = scanlab.executors.processes._Worker(dict(os.environ), log)
+    worker.proc.kill()
+    worker.proc.wait()
+    worker.proc.stdin.write(b"setup" * 20)  # buffered: closing flushes it into a dead pipe
+    worker.stop()
+    assert worker.proc.stdin.closed and worker.proc.stdout.closed
