@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from scanlab.analysis._helpers import is_numeric, resolve_minimize
 from scanlab.analysis.distributions import as_levels
@@ -77,6 +76,8 @@ def _sortable(col: pd.Series) -> pd.Series:
 
 def _corr_pvalue(r: float, n: int) -> float:
     """Two-sided p-value of a (rank) correlation by the t approximation (as scipy.spearmanr)."""
+    from scipy import stats  # scipy.stats costs 0.4 s to import: only when used
+
     if n < 3 or math.isnan(r):
         return math.nan
     if abs(r) >= 1:
@@ -86,6 +87,8 @@ def _corr_pvalue(r: float, n: int) -> float:
 
 
 def _kendall(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    from scipy import stats  # scipy.stats costs 0.4 s to import: only when used
+
     if len(x) < 2:
         return math.nan, math.nan
     with warnings.catch_warnings():
@@ -96,6 +99,8 @@ def _kendall(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
 def _kruskal(codes: np.ndarray, ranks: np.ndarray, ties: float) -> tuple[float, float, int]:
     """Kruskal-Wallis H (tie-corrected), its p-value and the number of groups."""
+    from scipy import stats  # scipy.stats costs 0.4 s to import: only when used
+
     n = len(ranks)
     sizes = np.bincount(codes)
     sums = np.bincount(codes, weights=ranks)

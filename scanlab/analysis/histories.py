@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 __all__ = ["entropy_summary", "learning_curves", "learning_entropy"]
 
@@ -58,6 +57,8 @@ def learning_entropy(
     >>> learning_entropy(h)['kl'].round(4).tolist()
     [0.0, 0.1308]
     """
+    from scipy import stats  # scipy.stats costs 0.4 s to import: only when used
+
     # group curves by (key, length) so each group is one vectorized scipy call
     groups: dict[tuple[str, int], list[tuple[str, Sequence[float], Sequence[float]]]] = {}
     undefined: list[tuple[str, str, int]] = []
