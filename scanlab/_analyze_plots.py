@@ -6,11 +6,12 @@ and draws with :mod:`scanlab.plots`, imported only when a plot is asked for.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from scanlab import analysis as an
+from scanlab._analyze_stats import AnalyzeStatistics
 from scanlab.errors import rule_message
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,40 +21,14 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["AnalyzePlots"]
 
 
-class AnalyzePlots:
-    """Mixed into :class:`scanlab.Analyze`; uses its statistics methods."""
+class AnalyzePlots(AnalyzeStatistics):
+    """Mixed into :class:`scanlab.Analyze`; draws what its statistics methods compute."""
 
-    if TYPE_CHECKING:  # what Analyze provides
-        data: pd.DataFrame
+    if TYPE_CHECKING:  # what Analyze provides besides its statistics methods
 
-        @property
-        def metrics(self) -> tuple[str, ...]: ...
-
-        def _metric(self, metric: str | None) -> str: ...
-        def _params(self, exclude: Iterable[str] = ()) -> list[str]: ...
-        def minimize(self, metric: str | None = None, minimize: bool | None = None) -> bool: ...
         def correlate(
             self, metric: str | None = None, exclude: Iterable[str] = (), method: str = "spearman"
         ) -> pd.DataFrame: ...
-        def regression(
-            self, x: str = "loss", y: str = "val_loss", threshold: float = 3.0
-        ) -> an.Regression: ...
-        def compare_rounds(
-            self, metric: str | None = None, quantile: float = 0.2, minimize: bool | None = None
-        ) -> pd.DataFrame: ...
-        def importance(
-            self,
-            metric: str | None = None,
-            exclude: Iterable[str] = (),
-            top_quantile: float = 0.1,
-            seed: int = 0,
-            minimize: bool | None = None,
-        ) -> pd.DataFrame: ...
-        def best_runs(
-            self, k: int = 10, metric: str | None = None, minimize: bool | None = None
-        ) -> pd.DataFrame: ...
-        def histories(self) -> dict[str, Any]: ...
-        def learning_entropy(self) -> pd.DataFrame: ...
 
     def plot_line(self, metric: str | None = None) -> Axes:
         """The metric of every run in recorded order, with the running best.
