@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from scanlab import analysis as an
-from scanlab.results import ResultColumns, Results
+from scanlab._schema import ResultColumns
+from scanlab.results import Results
 
 __all__ = ["AnalyzeStatistics"]
 

@@ -17,7 +17,13 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+import pandas as pd
+
+from scanlab._metric_names import looks_like_metric
+from scanlab.errors import ResultsFormatError
 
 __all__ = [
     "HEAD_COLUMNS",
@@ -26,13 +32,17 @@ __all__ = [
     "NUMERIC_RESERVED_COLUMNS",
     "REQUIRED_COLUMNS",
     "RESERVED_COLUMNS",
+    "ResultColumns",
     "STATUSES",
     "TAIL_COLUMNS",
     "TALOS_DROPPED_COLUMNS",
     "TALOS_IGNORED_COLUMNS",
     "TALOS_RENAMED_COLUMNS",
+    "check_results",
+    "is_numeric",
     "is_reserved",
     "order_columns",
+    "split_columns",
 ]
 
 #: First columns of every row: identity and outcome.
@@ -112,3 +122,121 @@ def is_reserved(column: str) -> bool:
         or column in TALOS_IGNORED_COLUMNS
         or column.startswith("Unnamed:")
     )
+
+
+class ResultColumns(NamedTuple):
+    """The parameter and metric columns of a results table.
+
+    Parameters
+    ----------
+    params, metrics : tuple of str
+        Parameter and metric column names.
+    """
+
+    params: tuple[str, ...]
+    metrics: tuple[str, ...]
+
+
+def is_numeric(series: pd.Series) -> bool:
+    """True for a numeric column that is not boolean (booleans are parameters, not metrics).
+
+    Parameters
+    ----------
+    series : Series
+        The column.
+
+    Returns
+    -------
+    bool
+    """
+    return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
+        series.dtype
+    )
+
+
+def split_columns(
+    data: pd.DataFrame,
+    params: Sequence[str] | None = None,
+    metrics: Sequence[str] | None = None,
+) -> ResultColumns:
+    """Tell the parameter columns from the metric columns of a results table.
+
+    The names come, in this order of preference, from the ``params``/``metrics`` arguments,
+    from ``data.attrs['params']``/``data.attrs['metrics']`` (set by :func:`load_results` from
+    the rounds' manifests), or from the column names: a numeric column is a metric when it is
+    named like a Keras history key (see :func:`scanlab._metric_names.looks_like_metric`);
+    every other non-reserved column is a parameter.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The runs.
+    params, metrics : sequence of str, optional
+        Explicit names; when only one is given the other is every remaining column.
+
+    Returns
+    -------
+    ResultColumns
+        ``params`` sorted by name, ``metrics`` sorted by name.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'run_id': ['a'], 'round': [1], 'status': ['ok'], 'lr': [0.1],
+    ...                    'optimizer': ['Adam'], 'loss': [0.3], 'val_loss': [0.4]})
+    >>> split_columns(df)
+    ResultColumns(params=('lr', 'optimizer'), metrics=('loss', 'val_loss'))
+    """
+    params = params if params is not None else data.attrs.get("params")
+    metrics = metrics if metrics is not None else data.attrs.get("metrics")
+    candidates = [c for c in data.columns if isinstance(c, str) and not is_reserved(c)]
+    for given, what in ((params, "parameter"), (metrics, "metric")):
+        missing = [c for c in given or () if c not in data.columns]
+        if missing:
+            raise ResultsFormatError(
+                f"{what} column(s) {', '.join(map(repr, missing))} not in the results; "
+                f"the columns are: {', '.join(map(str, data.columns))}"
+            )
+    if params is not None and metrics is not None:
+        return ResultColumns(tuple(sorted(params)), tuple(sorted(metrics)))
+    if params is not None:
+        rest = [c for c in candidates if c not in set(params) and is_numeric(data[c])]
+        return ResultColumns(tuple(sorted(params)), tuple(sorted(rest)))
+    if metrics is not None:
+        rest = [c for c in candidates if c not in set(metrics)]
+        return ResultColumns(tuple(sorted(rest)), tuple(sorted(metrics)))
+    names = set(candidates)
+    found = [c for c in candidates if is_numeric(data[c]) and looks_like_metric(c, names)]
+    rest = [c for c in candidates if c not in set(found)]
+    return ResultColumns(tuple(sorted(rest)), tuple(sorted(found)))
+
+
+def check_results(data: pd.DataFrame, source: str = "the results") -> None:
+    """Raise :class:`ResultsFormatError` unless ``data`` has the required columns.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The table read.
+    source : str, default 'the results'
+        What it was read from, for the message.
+
+    Raises
+    ------
+    ResultsFormatError
+        When ``run_id``, ``round`` or ``status`` is missing.
+
+    Examples
+    --------
+    >>> check_results(pd.DataFrame({'x': [1], 'y': [2]}), 'data.csv')
+    Traceback (most recent call last):
+    ...
+    scanlab.errors.ResultsFormatError: data.csv is not a scanlab results file: missing columns 'run_id', 'round', 'status' ...
+    """
+    missing = [c for c in REQUIRED_COLUMNS if c not in data.columns]
+    if missing:
+        raise ResultsFormatError(
+            f"{source} is not a scanlab results file: missing columns "
+            f"{', '.join(map(repr, missing))} (found: {', '.join(map(str, data.columns))}). "
+            "A results file has run_id, round, status, one column per parameter and one per "
+            "metric (see docs/results-format.md); Talos CSVs need a round_epochs column."
+        )

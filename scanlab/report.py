@@ -24,7 +24,8 @@ import pandas as pd
 from scanlab import analysis as an
 from scanlab._html import CSS, HtmlBuilder, fmt
 from scanlab._metric_names import direction_words
-from scanlab.results import ResultColumns, Results, read_results
+from scanlab._schema import ResultColumns
+from scanlab.results import Results, read_results
 
 __all__ = ["SECTIONS", "write_report"]
 

@@ -1,4 +1,5 @@
-"""scanlab.results: one loader (load_results, read_results) and the Results value."""
+"""scanlab.results: one loader (load_results, read_results) and the Results value; the
+column split of scanlab._schema it relies on."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from _fakes import fake_model, runs
 
 import scanlab
 from scanlab import Analyze, Scan
+from scanlab._schema import ResultColumns, split_columns
 from scanlab.errors import AnalysisError, MetricNotFoundError, NoRunsError, ResultsFormatError
-from scanlab.results import ResultColumns, Results, load_results, read_results, split_columns
+from scanlab.results import Results, load_results, read_results
 
 
 def test_split_columns_by_name_and_type():

@@ -4,8 +4,9 @@ This package never imports matplotlib (directly or through another module): the 
 :mod:`scanlab.plots` draw what is computed here, and :class:`scanlab.Analyze` is a thin layer
 over both. One family of statistics per module, all re-exported here:
 
-- :mod:`~scanlab.analysis.runs`: the successful runs and their metric values, failures, best
-  values and runs, the summary (which columns are parameters and metrics comes from
+- :mod:`~scanlab.analysis.runs`: the successful runs, their metric values, failures;
+- :mod:`~scanlab.analysis.best`: best values and runs, the table, the top quantile, the
+  summary (which columns are parameters and metrics comes from
   :mod:`scanlab.results`, metric names and directions from the rulebook
   :mod:`scanlab._metric_names`);
 - :mod:`~scanlab.analysis.rounds`: the rounds of an experiment compared;
@@ -30,6 +31,16 @@ one scan of an experiment (the ``round`` column).
 from __future__ import annotations
 
 from scanlab.analysis._helpers import is_numeric, resolve_minimize
+from scanlab.analysis.best import (
+    Summary,
+    best_runs,
+    best_value,
+    rounds2high,
+    summarize,
+    table,
+    top_mask,
+    worst_value,
+)
 from scanlab.analysis.correlations import (
     corr_matrix,
     correlations,
@@ -48,9 +59,6 @@ from scanlab.analysis.regression import (
 )
 from scanlab.analysis.rounds import round_comparison, round_summary
 from scanlab.analysis.runs import (
-    Summary,
-    best_runs,
-    best_value,
     failures,
     metric_array,
     metric_ok,
@@ -58,11 +66,6 @@ from scanlab.analysis.runs import (
     ok_mask,
     ok_runs,
     require_ok,
-    rounds2high,
-    summarize,
-    table,
-    top_mask,
-    worst_value,
 )
 from scanlab.errors import AnalysisError, NoRunsError
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from scanlab._metric_names import is_loss_like
+from scanlab._schema import is_numeric
 
 __all__ = ["best_first", "is_numeric", "resolve_minimize", "short_label"]
 
@@ -72,24 +72,6 @@ def short_label(value: Any) -> str:
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.4g}"
     return str(value)
-
-
-def is_numeric(series: pd.Series) -> bool:
-    """True for a numeric column that is not boolean.
-
-    Parameters
-    ----------
-    series : Series
-        The column.
-
-    Returns
-    -------
-    bool
-        Whether its dtype is numeric and not bool.
-    """
-    return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
-        series.dtype
-    )
 
 
 def resolve_minimize(metric: str, minimize: bool | None) -> bool:

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from scanlab.analysis._helpers import is_numeric, resolve_minimize
+from scanlab.analysis.best import top_mask
 from scanlab.analysis.distributions import as_levels
-from scanlab.analysis.runs import metric_ok, metric_values, require_ok, top_mask
+from scanlab.analysis.runs import metric_ok, metric_values, require_ok
 from scanlab.errors import AnalysisError, rule_message
 
 __all__ = ["corr_matrix", "correlations", "value_correlations", "value_summary"]

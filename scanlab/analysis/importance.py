@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from scanlab.analysis._helpers import is_numeric, resolve_minimize
-from scanlab.analysis.runs import metric_ok, top_mask
+from scanlab.analysis.best import top_mask
+from scanlab.analysis.runs import metric_ok
 
 __all__ = ["param_importance"]
 

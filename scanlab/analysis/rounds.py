@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from scanlab.analysis._helpers import resolve_minimize
-from scanlab.analysis.runs import metric_values, ok_mask, top_mask
+from scanlab.analysis.best import top_mask
+from scanlab.analysis.runs import metric_values, ok_mask
 
 __all__ = ["round_comparison", "round_summary"]
 
