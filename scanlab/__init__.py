@@ -19,6 +19,7 @@ Public names only live here; everything else is imported from its module.
 from __future__ import annotations
 
 from scanlab import reduce
+from scanlab._files import read_histories
 from scanlab._version import __version__
 from scanlab.analyze import Analyze
 from scanlab.errors import (
@@ -40,7 +41,6 @@ from scanlab.errors import (
 )
 from scanlab.executors import shutdown_workers
 from scanlab.experiment import Experiment
-from scanlab.log import read_histories
 from scanlab.results import Results, load_results, read_results
 from scanlab.scan import Scan
 from scanlab.space import ParamSpace, talos_range

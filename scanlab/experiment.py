@@ -19,12 +19,12 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from scanlab._files import round_dirs
 from scanlab._manifest import (
     decode_params,
     read_manifest,
 )
 from scanlab.errors import ExperimentLockedError
-from scanlab.log import round_dirs
 from scanlab.results import load_results
 from scanlab.space import ParamSpace
 

@@ -20,6 +20,14 @@ from typing import Any
 
 import pandas as pd
 
+from scanlab._files import (
+    read_csv_part,
+    read_histories,
+    read_round,
+    result_parts,
+    round_dirs,
+    typed,
+)
 from scanlab._manifest import read_manifest
 from scanlab._metric_names import (
     default_metric,
@@ -34,7 +42,6 @@ from scanlab._schema import (
     split_columns,
 )
 from scanlab.errors import AnalysisError, MetricNotFoundError, NoRunsError, ResultsFormatError
-from scanlab.log import read_csv_part, read_histories, read_round, result_parts, round_dirs, typed
 
 __all__ = [
     "Results",

@@ -13,10 +13,10 @@ from typing import Any
 import pandas as pd
 
 from scanlab._engine import run_scan
+from scanlab._files import read_histories
 from scanlab._metric_names import is_loss_like, resolve_metric
 from scanlab._settings import check_scan_arguments
 from scanlab.errors import ScanArgumentError
-from scanlab.log import read_histories
 
 __all__ = ["Scan"]
 

@@ -38,7 +38,7 @@ def learning_entropy(
     ----------
     histories : mapping
         ``{run_id: {key: [value per epoch, ...]}}`` as returned by
-        ``scanlab.log.read_histories``.
+        ``scanlab.read_histories``.
     results : DataFrame, optional
         The runs; when given, a ``round`` column is added from it (by ``run_id``).
     keys : sequence of str, optional
