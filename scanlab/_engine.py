@@ -5,7 +5,9 @@ the experiment's lock, picks the round (resume or next), and then repeats: ask t
 for the next task, let the executor run it, build the row, append it to the log (flushed and
 fsynced), tell the scheduler. Only this process writes. It stops when the scheduler has
 nothing left (``completed``), at the deadline (``time_limit``), when a run reaches the
-performance target (``performance_target``), or on a fatal error (recorded in the manifest).
+performance target (``performance_target``), or on a fatal error (the error is raised and
+recorded as the manifest's status; a run that raised :class:`~scanlab.errors.FatalScanError`
+is not recorded, so the same call resumes the round and runs it again).
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ class ScanOutcome:
     minimize : bool, optional
         Whether lower values of it are better.
     stop_reason : str, default 'completed'
-        ``completed``, ``time_limit``, ``performance_target`` or ``fatal_error``.
+        ``completed``, ``time_limit`` or ``performance_target`` (a fatal error raises).
     manifest : dict
         The round's manifest as last written.
     """
@@ -130,6 +132,7 @@ class _Engine:
         self.best: float | None = None
         self.log: ResultLog | None = None
         self.reduction: AutoReduction | None = None
+        self.resumed_without_metric = False
 
     # -- the round ------------------------------------------------------------------------
 
@@ -138,6 +141,9 @@ class _Engine:
         try:
             info = folder.resolve_round(fingerprint(s.space, s.sampling()), s.resume)
             out.round, out.round_path = info.number, info.path
+            self.resumed_without_metric = (
+                info.manifest is not None and "metric" not in info.manifest
+            )
             if out.seed is None:
                 previous = (info.manifest or {}).get("seed")
                 out.seed = (
@@ -221,7 +227,14 @@ class _Engine:
                 s.space, s.random_method, out.seed, s.planned, done, filters, lambda: _shrink(bar)
             )
             failures = 0
-            for task, result in executor.run(self._until_deadline(scheduler.ask(), bar)):
+            for task, result in executor.run(self._hand_out(scheduler.ask(), bar)):
+                if result.fatal:  # the model function stopped the scan: this run did not finish
+                    raise FatalScanError(
+                        f"the model function stopped the scan at run {task.run_id} "
+                        f"{task.labels}: {result.error}. That run is not recorded and runs "
+                        f"again when the same call resumes the round; the runs before it are "
+                        f"in {str(log.round_dir)!r}. Its traceback:\n{result.traceback}"
+                    )
                 contract_error = None
                 if result.status == "ok" and out.tracked_metric is None:
                     try:
@@ -234,13 +247,6 @@ class _Engine:
                 bar.update(1)
                 if contract_error is not None:
                     raise contract_error
-                if result.fatal:
-                    out.stop_reason = "fatal_error"
-                    raise FatalScanError(
-                        f"the model function stopped the scan after run {task.run_id} "
-                        f"({result.error}); every run is recorded in {str(log.round_dir)!r}. Run "
-                        f"the same call again to resume."
-                    )
                 self._after_run_reduction(task, result, bar)
                 if result.status == "ok":
                     self._update_best([result.metrics.get(out.tracked_metric or "", math.nan)])
@@ -258,7 +264,8 @@ class _Engine:
                     out.stop_reason = "performance_target"
                     break
 
-    def _until_deadline(self, tasks: Iterator[Task], bar: Any) -> Iterator[Task]:
+    def _hand_out(self, tasks: Iterator[Task], bar: Any) -> Iterator[Task]:
+        """The scheduler's tasks until the deadline; each one's params printed if asked."""
         for task in tasks:
             if self.settings.deadline is not None and time.time() >= self.settings.deadline:
                 self.outcome.stop_reason = "time_limit"
@@ -279,11 +286,13 @@ class _Engine:
 
     def _after_run_reduction(self, task: Task, result: TrialResult, bar: Any) -> None:
         out = self.outcome
-        if self.reduction is None or out.tracked_metric is None or out.minimize is None:
-            if self.reduction is not None:
-                self.reduction.runs_done += 1
+        if self.reduction is None:
             return
-        value = result.metrics.get(out.tracked_metric) if result.status == "ok" else None
+        value = (
+            result.metrics.get(out.tracked_metric)
+            if result.status == "ok" and out.tracked_metric
+            else None
+        )
         record = self.reduction.observe(task.labels, value, out.tracked_metric, out.minimize)
         if record is None:
             return
@@ -326,16 +335,29 @@ class _Engine:
                 f"params keys {clash} are also history keys of the model, so their results "
                 f"columns would collide. Rename the parameters (e.g. {clash[0] + '_param'!r})."
             )
-        out.tracked_metric = (
-            resolve_metric(s.metric, available, "metric") if s.metric else default_metric(available)
-        )
+        recorded = out.manifest.get("metric")
+        if s.metric:
+            out.tracked_metric = resolve_metric(s.metric, available, "metric")
+        elif isinstance(recorded, str) and recorded in available:
+            out.tracked_metric = recorded  # a resumed round keeps what its rows were built on
+        elif self.resumed_without_metric:
+            # rounds written before the manifest recorded the metric tracked val_loss by
+            # default: their best_epoch / best_value columns were computed on it
+            out.tracked_metric = next(
+                (m for m in ("val_loss", "loss") if m in available), default_metric(available)
+            )
+        else:
+            out.tracked_metric = default_metric(available)
         out.minimize = (
             is_loss_like(out.tracked_metric) if s.minimize_loss is None else bool(s.minimize_loss)
         )
         if self.target is not None:
             metric = resolve_metric(self.target.metric, available, "performance_target metric")
             self.target = PerformanceTarget(metric, self.target.value, self.target.minimize)
-        if out.manifest.get("metric") != out.tracked_metric:
+        if (out.manifest.get("metric"), out.manifest.get("minimize")) != (
+            out.tracked_metric,
+            out.minimize,
+        ):
             out.manifest.update({"metric": out.tracked_metric, "minimize": out.minimize})
             write_manifest(out.round_path, out.manifest)
 
@@ -368,6 +390,7 @@ class _Engine:
                 "status": "running",
             }
         )
+        manifest.setdefault("reductions", [])
         manifest.setdefault("started", _now())
         manifest.setdefault("sessions", []).append({"started": _now()})
         return manifest

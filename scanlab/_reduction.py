@@ -2,9 +2,11 @@
 
 Every ``interval`` runs, the latest ``window`` successful runs are analysed with the same
 statistics :class:`scanlab.Analyze` reports (:func:`scanlab.analysis.value_correlations` for
-Spearman and Kendall, :func:`scanlab.analysis.param_importance` for importance), and the
-parameter value most associated with a worse metric is excluded from the runs still to be
-drawn. Reductions are recorded in the round's manifest and re-applied on resume.
+Spearman, Kendall and Pearson; :func:`scanlab.analysis.param_importance` for importance,
+asked about the better half of the window rather than ``Analyze.importance()``'s top 10 %,
+which a window of 20 runs is too small for), and the parameter value most associated with a
+worse metric is excluded from the runs still to be drawn. Each reduction is written to the
+round's manifest as soon as it is made, and re-applied on resume.
 """
 
 from __future__ import annotations
@@ -109,17 +111,21 @@ def value_to_drop(
 def _value_correlations(
     window: pd.DataFrame, metric: str, params: list[str], method: str
 ) -> pd.DataFrame:
-    if method in ("correlation", "spearman", "kendall"):
-        from scanlab.analysis import value_correlations
+    from scanlab.analysis import value_correlations
 
-        name = "kendall" if method == "kendall" else "spearman"
-        return value_correlations(window.assign(status="ok"), metric, params, method=name)
-    rows = []  # Pearson on one-hot indicators (Talos's 'pearson'); Analyze has no Pearson
-    for param in sorted(params):
-        for value in sorted(window[param].unique()):
-            indicator = (window[param] == value).astype(float)
-            rows.append((param, value, indicator.corr(window[metric], method="pearson")))
-    return pd.DataFrame(rows, columns=["param", "value", "correlation"])
+    name = "spearman" if method == "correlation" else method
+    return value_correlations(window.assign(status="ok"), metric, params, method=name)
+
+
+def _typed(window: pd.DataFrame, params: list[str]) -> pd.DataFrame:
+    """Labels back to numbers where every label of a parameter is one (``'0.01'`` -> 0.01),
+    so that a model of the metric sees numeric parameters in their order."""
+    out = window.copy()
+    for name in params:
+        numbers = pd.to_numeric(out[name], errors="coerce")
+        if numbers.notna().all():
+            out[name] = numbers
+    return out
 
 
 def _by_importance(
@@ -128,7 +134,11 @@ def _by_importance(
     from scanlab.analysis import param_importance
 
     scores = param_importance(
-        window.assign(status="ok"), metric, params, minimize=minimize, top_quantile=0.5
+        _typed(window, params).assign(status="ok"),
+        metric,
+        params,
+        minimize=minimize,
+        top_quantile=0.5,
     )
     shares = scores.set_index("param")["importance"].clip(lower=0).fillna(0)
     if shares.sum() <= 0:
@@ -212,7 +222,11 @@ class AutoReduction:
         return not any(labels[name] in values for name, values in self.excluded.items())
 
     def observe(
-        self, labels: Mapping[str, str], metric_value: float | None, metric: str, minimize: bool
+        self,
+        labels: Mapping[str, str],
+        metric_value: float | None,
+        metric: str | None,
+        minimize: bool | None,
     ) -> dict[str, Any] | None:
         """Count one finished run; every ``interval`` runs, maybe exclude a value.
 
@@ -223,9 +237,9 @@ class AutoReduction:
         metric_value : float or None
             The run's value of ``metric``; None (a failed run, no such metric) counts the run
             without adding it to the window.
-        metric : str
-            The tracked metric.
-        minimize : bool
+        metric : str or None
+            The tracked metric (None before the first successful run: the run is counted).
+        minimize : bool or None
             Whether lower values of ``metric`` are better.
 
         Returns
@@ -236,6 +250,8 @@ class AutoReduction:
             ``time``; None when nothing is excluded this time.
         """
         self.runs_done += 1
+        if metric is None or minimize is None:  # no successful run yet: nothing to judge by
+            return None
         if metric_value is not None:
             self.window.append({**labels, metric: metric_value})
         if self.runs_done % self.settings.interval:

@@ -7,7 +7,7 @@ Two families matter to a running scan (keras-tuner's split):
   (:class:`ContractError`), a NaN loss or any other exception inside one run becomes a row
   with ``status='failed'`` and the scan goes on;
 - a **fatal error** stops the scan at once: :class:`FatalScanError` (raise it from a model
-  function to stop the whole scan, after the run's row is written),
+  function to stop the whole scan; that run is not recorded and runs again on resume),
   :class:`TooManyFailuresError`, :class:`ExperimentLockedError`, :class:`WorkerStartError`.
 
 Every error raised before training names the argument (or params key), the rule it broke,
@@ -129,8 +129,9 @@ class ContractError(ScanlabError, TypeError):
 class FatalScanError(ScanlabError, RuntimeError):
     """Raise from a model function to stop the whole scan now.
 
-    The run's row is written (``status='failed'``), then :class:`Scan` raises this error.
-    Calling the same Scan again resumes after it.
+    :class:`Scan` raises this error (with the run's id, params and traceback). The run did
+    not finish, so it is not recorded: calling the same Scan again resumes the round and runs
+    it again, after the user fixed what was wrong (a full disk, a lost GPU).
     """
 
 

@@ -12,6 +12,7 @@ a reduction made after run 50 applies from run 51 on.
 Examples
 --------
 >>> from scanlab.space import ParamSpace
+from scanlab.trial import Task
 >>> space = ParamSpace({'lr': [0.1, 0.01], 'units': [8, 16]})
 >>> scheduler = RunAll(space, method='grid', seed=0, planned=4, done=set())
 >>> [task.labels for task in scheduler.ask()][:2]
@@ -25,9 +26,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any, Protocol, runtime_checkable
 
-from scanlab.executors import Task
 from scanlab.sampling import sample_indices
 from scanlab.space import ParamSpace
+from scanlab.trial import Task
 
 __all__ = ["RunAll", "Scheduler", "TaskFilter"]
 

@@ -17,7 +17,16 @@ from typing import Any, NamedTuple
 
 from scanlab.errors import ContractError, FailedRunError, FatalScanError
 
-__all__ = ["TrialData", "TrialResult", "read_history", "run_trial"]
+__all__ = ["Task", "TrialData", "TrialResult", "read_history", "run_trial"]
+
+
+class Task(NamedTuple):
+    """One permutation to run: its grid index, run id, values and labels."""
+
+    index: int  # type: ignore[assignment]  # the field shadows tuple.index on purpose
+    run_id: str
+    params: dict[str, Any]
+    labels: dict[str, str]
 
 
 class TrialData(NamedTuple):

@@ -422,22 +422,62 @@ def test_failed_run_error_records_the_run_and_does_not_count_as_a_crash(scan_kwa
     assert failed["error"].str.startswith("FailedRunError: units=4 is too small").all()
 
 
-def test_fatal_scan_error_records_the_run_then_stops_the_scan(scan_kwargs):
+def test_fatal_scan_error_stops_the_scan_and_its_run_runs_again_on_resume(scan_kwargs):
     from scanlab.errors import FatalScanError
 
     calls = []
 
     def stops_on_third(x_train, y_train, x_val, y_val, params):
-        calls.append(1)
+        calls.append(params)
         if len(calls) == 3:
             raise FatalScanError("GPU memory is gone")
         return fake_model(x_train, y_train, x_val, y_val, params)
 
-    with pytest.raises(FatalScanError, match=r"stopped the scan after run .* GPU memory is gone"):
+    with pytest.raises(
+        FatalScanError,
+        match=r"stopped the scan at run [0-9a-f]{16} \{.*\}: FatalScanError: GPU memory is gone\. "
+        r"That run is not recorded and runs again",
+    ):
         Scan(**scan_kwargs | {"model": stops_on_third})
     rows = load_results(scan_kwargs["results_dir"] / "exp")
-    assert rows["status"].tolist() == ["ok", "ok", "failed"]
+    assert rows["status"].tolist() == ["ok", "ok"]  # the stopped run did not finish
     manifest = read_manifest(scan_kwargs["results_dir"] / "exp" / "round-001")
     assert manifest["status"].startswith("FatalScanError")
-    resumed = Scan(**scan_kwargs)  # same call resumes: the two ok runs are not trained again
-    assert len(resumed.data) == 12 and len(calls) == 3
+    resumed = Scan(**scan_kwargs)  # the same call resumes: the stopped run runs, nothing twice
+    assert len(resumed.data) == 12 and resumed.data["run_id"].is_unique
+    assert (resumed.data["status"] == "ok").all() and len(calls) == 3
+
+
+def _interrupted_scan(scan_kwargs, runs, **options):
+    """A scan stopped by Ctrl-C after ``runs`` runs; returns its round folder."""
+    calls = []
+
+    def stops(*args):
+        calls.append(1)
+        if len(calls) > runs:
+            raise KeyboardInterrupt
+        return fake_model(*args)
+
+    with pytest.raises(KeyboardInterrupt):
+        Scan(**scan_kwargs | {"model": stops}, **options)
+    return scan_kwargs["results_dir"] / "exp" / "round-001"
+
+
+def test_a_resumed_round_keeps_the_metric_its_rows_were_built_on(scan_kwargs):
+    round_dir = _interrupted_scan(scan_kwargs, 3, metric="val_loss")
+    assert read_manifest(round_dir)["metric"] == "val_loss"
+    resumed = Scan(**scan_kwargs)  # no metric named: the round's own is kept
+    assert resumed.round == 1 and resumed.tracked_metric == "val_loss" and resumed.minimize
+    assert len(resumed.data) == 12
+    assert np.allclose(resumed.data["best_value"], resumed.data["val_loss"])
+
+
+def test_a_round_from_before_the_manifest_recorded_its_metric_keeps_val_loss(scan_kwargs):
+    round_dir = _interrupted_scan(scan_kwargs, 3, metric="val_loss")
+    manifest = read_manifest(round_dir)
+    del manifest["metric"], manifest["minimize"]  # as written by scanlab 0.1
+    (round_dir / "manifest.json").write_text(json.dumps(manifest))
+    resumed = Scan(**scan_kwargs)
+    assert resumed.round == 1 and resumed.tracked_metric == "val_loss"
+    assert read_manifest(round_dir)["metric"] == "val_loss"
+    assert np.allclose(resumed.data["best_value"], resumed.data["val_loss"])

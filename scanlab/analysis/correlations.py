@@ -115,12 +115,12 @@ def _kruskal(codes: np.ndarray, ranks: np.ndarray, ties: float) -> tuple[float, 
     return h, float(stats.chi2.sf(h, k - 1)), k
 
 
-def _check_method(method: str) -> str:
-    if method not in ("spearman", "kendall"):
+def _check_method(method: str, allowed: tuple[str, ...] = ("spearman", "kendall")) -> str:
+    if method not in allowed:
         raise AnalysisError(
             rule_message(
                 "method",
-                "must be one of ['spearman', 'kendall']",
+                f"must be one of {list(allowed)}",
                 method,
                 "use 'spearman' (rank correlation, the default) or 'kendall'",
             )
@@ -247,7 +247,8 @@ def value_correlations(
     """Correlation of each parameter *value* (one-hot indicator) with ``metric``.
 
     For every value ``v`` of every parameter, the indicator ``param == v`` is correlated with
-    the metric over the ok runs (Spearman, the default, or Kendall), as Talos's reducer does.
+    the metric over the ok runs (Spearman, the default, Kendall, or Pearson on the raw metric),
+    as Talos's reducer does.
     A positive correlation means runs with that value tend to have *higher* metric values
     (better when maximizing, worse when minimizing). Parameters with one value, or more than
     ``max_values`` values, are skipped.
@@ -260,8 +261,8 @@ def value_correlations(
         Metric column.
     params : sequence of str
         Parameter columns.
-    method : {'spearman', 'kendall'}
-        The rank correlation.
+    method : {'spearman', 'kendall', 'pearson'}
+        The correlation.
     max_values : int, default 50
         Parameters with more distinct values are skipped.
 
@@ -277,9 +278,9 @@ def value_correlations(
     >>> value_correlations(df, 'acc', ['opt'])[['value', 'correlation']].round(3).to_dict('list')
     {'value': ['a', 'b'], 'correlation': [-0.894, 0.894]}
     """
-    _check_method(method)
+    _check_method(method, ("spearman", "kendall", "pearson"))
     ok, y = metric_ok(data, metric, list(params))
-    y_ranks, _ = _average_ranks(y)
+    y_ranks = _average_ranks(y)[0] if method == "spearman" else y
     rows = []
     for name in sorted(params):
         codes, uniques = _factorize(ok[name])
@@ -289,8 +290,11 @@ def value_correlations(
         if k <= 1 or k > max_values:
             continue
         n = len(codes)
-        if method == "spearman":
-            yr = y_ranks if valid.all() else _average_ranks(y[valid])[0]
+        if method in ("spearman", "pearson"):  # of the indicator with the ranks / the values
+            if valid.all():
+                yr = y_ranks
+            else:
+                yr = _average_ranks(y[valid])[0] if method == "spearman" else y[valid]
             sizes = np.bincount(codes, minlength=k).astype(float)
             sums = np.bincount(codes, weights=yr, minlength=k)
             share = sizes / n

@@ -11,20 +11,11 @@ import pickle
 import struct
 import time
 from datetime import UTC, datetime, timedelta
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
-from scanlab.trial import TrialResult
+from scanlab.trial import Task, TrialResult
 
 __all__ = ["Task", "failed_result", "read_frame", "write_frame"]
-
-
-class Task(NamedTuple):
-    """One permutation to run."""
-
-    index: int  # type: ignore[assignment]  # the field shadows tuple.index on purpose
-    run_id: str
-    params: dict[str, Any]
-    labels: dict[str, str]
 
 
 _HEADER = struct.Struct("!Q")
