@@ -142,7 +142,7 @@ def _manifest_metric(path: Path) -> tuple[str | None, bool | None]:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Results:
     """Runs and what is known about them: the value every analysis consumer reads.
 
@@ -297,12 +297,17 @@ def read_results(
     """
     if isinstance(getattr(source, "results", None), Results):  # an Analyze
         source = source.results
+    known_directions: Mapping[str, bool] = {}
     if isinstance(source, Results):
         if metric is None and minimize is None and params is None and metrics is None:
             return source
         source_data, label, folder = source.data, source.source, source.folder
         tracked, tracked_minimize = source.metric, source.directions.get(source.metric)
-        params = params if params is not None or metrics is not None else source.params
+        known_directions = source.directions  # every direction the user or the scan gave
+        if params is None and metrics is None:
+            params, metrics = source.params, source.metrics
+        if histories is None and "runs" in source._histories:
+            histories = source._histories["runs"]
     elif isinstance(source, pd.DataFrame):
         source_data, label, folder = source, "DataFrame", None
         tracked, tracked_minimize = None, None
@@ -356,7 +361,9 @@ def read_results(
             f"{label} has no metric columns (loss, val_loss, accuracy, ...). Fix: name them "
             f"with metrics=[...]."
         )
-    directions: dict[str, bool] = {}
+    directions = {
+        k: v for k, v in known_directions.items() if k in columns.metrics or k in reserved
+    }
     if isinstance(tracked, str) and isinstance(tracked_minimize, bool):
         directions[tracked] = tracked_minimize
     if isinstance(minimize, Mapping):
@@ -379,6 +386,6 @@ def read_results(
         source=label,
         folder=folder,
     )
-    if histories:
+    if histories is not None:
         out._histories["runs"] = dict(histories)
     return out

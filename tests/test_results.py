@@ -117,3 +117,14 @@ def test_histories_are_read_once_and_only_for_these_runs(scan_kwargs):
     subset = read_results(pd.DataFrame(scan.data.iloc[:1]))
     assert subset.histories() == {}  # a bare DataFrame has no folder
     assert fake_model is not None
+
+
+def test_re_reading_results_keeps_every_direction_and_the_histories():
+    df = runs(lr=[0.1, 0.01, 0.001], score=[0.3, 0.2, 0.1], val_loss=[0.5, 0.4, 0.3])
+    a = Analyze(df, minimize={"score": True}, params=["lr"], histories={"a": {"loss": [1.0]}})
+    again = read_results(a, metric="score")  # e.g. scanlab.suggest(a, params, metric='score')
+    assert again.minimize("score") is True and again.metric == "score"
+    assert again.histories() == {"a": {"loss": [1.0]}}
+    s = scanlab.suggest(a, {"lr": [0.1, 0.01, 0.001]}, metric="score")
+    assert s.minimize is True
+    assert read_results(a) is a.results and a.results != read_results(df)  # identity, no error
