@@ -110,7 +110,8 @@ class ScanSettings:
     disable_progress_bar, print_params, clear_session, save_models, resume : bool
         As the Scan arguments.
     max_consecutive_failures : int or None
-        Stop after this many failed runs in a row; None: never.
+        Stop after this many runs in a row raise (a NaN loss or FailedRunError does not
+        count); None: never.
     workers : int or None
         Trials run at once in worker processes; None: decided from the GPUs found.
     executor : dask.distributed.Client or None

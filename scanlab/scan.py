@@ -15,7 +15,7 @@ import pandas as pd
 from scanlab._engine import run_scan
 from scanlab._files import read_histories
 from scanlab._metric_names import is_loss_like, resolve_metric
-from scanlab._settings import check_scan_arguments
+from scanlab._settings import ScanSettings, check_scan_arguments
 from scanlab.errors import ScanArgumentError
 
 __all__ = ["Scan"]
@@ -82,13 +82,18 @@ class Scan:
         Save each successful run's model as ``models/<run_id>.keras`` in the round folder.
     metric : str, optional
         The metric to track (best value in the progress bar, ``best_epoch``/``best_value``
-        columns). Default: ``reduction_metric``, else ``val_loss``, else ``loss``.
+        columns; recorded in the manifest, so that ``Analyze`` and ``suggest`` default to it).
+        Default: ``reduction_metric``, else the metric a resumed round recorded, else the
+        first of ``val_accuracy``, ``val_acc``, ``val_loss``, another ``val_*``,
+        ``accuracy``, ``acc``, ``loss`` in the first run's history. Talos's ``acc`` names
+        Keras's ``accuracy``.
     results_dir : str or Path
         Parent folder of experiments (default ``results``).
     resume : bool
         Resume the latest round when its settings match (default). False starts a new round.
     max_consecutive_failures : int or None
-        Stop after this many runs in a row raise an error (default 5; None never stops).
+        Stop after this many runs in a row raise an error (default 5; None never stops). A
+        NaN loss or a :class:`~scanlab.errors.FailedRunError` fails its run without counting.
     workers : int, optional
         Trials run at once, each in a worker process. Default: one per GPU found times
         ``workers_per_gpu``, else 1. One run at a time (at most one GPU) runs in this
@@ -115,6 +120,14 @@ class Scan:
         Where the round and the experiment live.
     details : pandas.Series
         What was run: grid size, planned runs, sampler, seed, stop reason, counts.
+    tracked_metric, minimize : str, bool
+        The metric the scan tracked and whether lower is better (recorded in the manifest).
+    stop_reason : str
+        ``'completed'``, ``'time_limit'`` or ``'performance_target'``.
+    settings : ScanSettings
+        Every argument as checked; each one is also readable as an attribute of the scan
+        (``scan.planned``, ``scan.workers``, ``scan.method`` for the sampler's name,
+        ``scan.reduction`` as a dict).
 
     Examples
     --------
@@ -277,6 +290,20 @@ class Scan:
             if path.exists():
                 return keras.saving.load_model(path)
         raise ScanArgumentError(f"best_model(): no saved model under {self.round_path / 'models'}.")
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for names not set in __init__: the checked arguments, read-only.
+        settings = self.__dict__.get("settings")
+        if settings is not None:
+            if name == "method":
+                return settings.random_method
+            if name == "reduction":
+                if settings.reduction is not None:
+                    return settings.reduction.as_dict()
+                return {"method": None, "interval": None, "window": None, "threshold": None}
+            if name in ScanSettings.__dataclass_fields__:
+                return getattr(settings, name)
+        raise AttributeError(f"'Scan' object has no attribute {name!r}")
 
     def __repr__(self) -> str:
         return f"Scan({self.experiment_name!r}, round {self.round}, {len(self.data)} runs)"

@@ -199,8 +199,8 @@ def suggest(
     results : Results, DataFrame, Scan, Analyze, str or path
         The runs, read by :func:`scanlab.read_results`: a :class:`scanlab.Results`, a
         DataFrame in the results schema, a finished :class:`scanlab.Scan` (its round; its
-        tracked metric is the default), an :class:`scanlab.Analyze` (its metric and
-        direction are the defaults), a results CSV, a round folder or an experiment folder
+        tracked metric is the default), an :class:`scanlab.Analyze` (its metric and the
+        directions it was given are the defaults), a results CSV, a round folder or an experiment folder
         (every round; the tracked metric from the manifests is the default).
     params : dict
         The params dict to narrow (usually the one the runs scanned). It is not changed.

@@ -481,3 +481,17 @@ def test_a_round_from_before_the_manifest_recorded_its_metric_keeps_val_loss(sca
     assert resumed.round == 1 and resumed.tracked_metric == "val_loss"
     assert read_manifest(round_dir)["metric"] == "val_loss"
     assert np.allclose(resumed.data["best_value"], resumed.data["val_loss"])
+
+
+def test_the_arguments_stay_readable_on_the_scan(scan_kwargs):
+    scan = Scan(**scan_kwargs, round_limit=4, reduction_method="correlation")
+    assert (scan.planned, scan.method, scan.workers, scan.resume) == (4, "uniform", None, True)
+    assert scan.reduction == {
+        "method": "correlation",
+        "interval": 50,
+        "window": 20,
+        "threshold": 0.2,
+    }
+    assert scan.max_consecutive_failures == 5 and scan.boolean_limit is None
+    with pytest.raises(AttributeError, match="'Scan' object has no attribute 'nope'"):
+        scan.nope  # noqa: B018
