@@ -139,7 +139,7 @@ class _Engine:
     def run(self, folder: ExperimentFolder, inputs: tuple[Any, Any, Any, Any, float]) -> None:
         s, out = self.settings, self.outcome
         try:
-            info = folder.resolve_round(fingerprint(s.space, s.sampling()), s.resume)
+            info = folder.resolve_round(fingerprint(s.space, s.fingerprint_settings()), s.resume)
             out.round, out.round_path = info.number, info.path
             self.resumed_without_metric = (
                 info.manifest is not None and "metric" not in info.manifest
@@ -377,7 +377,7 @@ class _Engine:
             {
                 "experiment": s.experiment_name,
                 "round": out.round,
-                "fingerprint": fingerprint(s.space, s.sampling()),
+                "fingerprint": fingerprint(s.space, s.fingerprint_settings()),
                 "params": encode_params(s.params),
                 "grid_size": str(s.space.size),
                 "planned_runs": str(s.planned),

@@ -79,6 +79,7 @@ TALOS_IGNORED_COLUMNS = (
     "_trial_id",
     "execution_time",
     "_param_hash",
+    "_warnings",
 )
 
 

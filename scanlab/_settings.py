@@ -152,7 +152,7 @@ class ScanSettings:
     max_runs_per_worker: int | None
     trial_timeout: float | None
 
-    def sampling(self) -> dict[str, Any]:
+    def fingerprint_settings(self) -> dict[str, Any]:
         """What decides a round's set of runs besides the grid (part of its fingerprint).
 
         Returns

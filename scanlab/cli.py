@@ -62,8 +62,8 @@ def _add_source_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-m",
         "--metric",
-        help="metric to analyse (default: val_accuracy, "
-        "val_acc or val_loss, whichever the results have)",
+        help="metric to analyse (default: the one the scan tracked, from the manifests; "
+        "else val_accuracy, val_acc, val_loss, ... whichever the results have)",
     )
     direction = parser.add_mutually_exclusive_group()
     direction.add_argument(
@@ -232,8 +232,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         workers=args.workers,
     )
     print(
-        f"\nnext: scanlab show {scan.experiment_path} | "
-        f"scanlab report {scan.experiment_path} -o report.html"
+        f"\nnext: `scanlab show {scan.experiment_path}` or "
+        f"`scanlab report {scan.experiment_path} -o report.html`"
     )
     return 0
 

@@ -90,9 +90,17 @@ def run_demo(
     Scan
         The finished scan.
     """
+    import importlib.util
+
     from scanlab.datasets import breast_cancer
+    from scanlab.errors import ScanArgumentError
     from scanlab.scan import Scan
 
+    if importlib.util.find_spec("keras") is None:
+        raise ScanArgumentError(
+            "the demo trains Keras models, but Keras is not installed here (an analysis-only "
+            "install). Fix: pip install -e . (installs TensorFlow and Keras)."
+        )
     x, y = breast_cancer()
     scan = Scan(
         x,
@@ -107,9 +115,13 @@ def run_demo(
         workers=workers,
     )
     ok = scan.data[scan.data["status"] == "ok"]
-    columns = ["run_id", *scan.space.names, "val_accuracy", "val_loss", "duration_s"]
-    best = ok.sort_values("val_accuracy", ascending=False).head(top)[columns]
     print(f"\n{len(ok)} runs ok, {len(scan.data) - len(ok)} failed; results in {scan.round_path}")
+    if ok.empty:
+        print(f"every run failed; the first error: {scan.data['error'].iloc[0]}")
+        return scan
+    columns = ["run_id", *scan.space.names, "val_accuracy", "val_loss", "duration_s"]
+    # stable: runs that tie keep their order, as in `scanlab show`
+    best = ok.sort_values("val_accuracy", ascending=False, kind="stable").head(top)[columns]
     print(f"best {min(top, len(ok))} runs by val_accuracy:")
     print(best.to_string(index=False))
     return scan

@@ -24,7 +24,7 @@ from scanlab._manifest import (
     decode_params,
     read_manifest,
 )
-from scanlab.errors import ExperimentLockedError
+from scanlab.errors import AnalysisError, ExperimentLockedError
 from scanlab.results import load_results
 from scanlab.space import ParamSpace
 
@@ -229,9 +229,9 @@ class Experiment:
         for round_dir in rounds:
             if _round_number(round_dir) == number:
                 return round_dir
-        raise ValueError(
+        raise AnalysisError(
             f"experiment {str(self.path)!r} has no round {number}; it has rounds "
-            f"{[_round_number(r) for r in rounds]}."
+            f"{[_round_number(r) for r in rounds]}. Fix: ask for one of those."
         )
 
     def manifest(self, number: int | None = None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any, NamedTuple
 
+from scanlab._metric_names import is_loss_like
 from scanlab.errors import ScanArgumentError, ScanArgumentTypeError
 
 __all__ = ["PerformanceTarget", "parse_deadline", "parse_performance_target", "planned_runs"]
@@ -213,8 +214,6 @@ def parse_performance_target(target: Any) -> PerformanceTarget | None:
     ScanArgumentError
         When ``target`` is malformed.
     """
-    from scanlab._metric_names import is_loss_like
-
     if target is None:
         return None
     usage = (

@@ -41,7 +41,14 @@ from scanlab._schema import (
     is_reserved,
     split_columns,
 )
-from scanlab.errors import AnalysisError, MetricNotFoundError, NoRunsError, ResultsFormatError
+from scanlab.analysis.runs import ok_mask, require_ok
+from scanlab.errors import (
+    AnalysisError,
+    MetricNotFoundError,
+    NoRunsError,
+    ResultsFormatError,
+    rule_message,
+)
 
 __all__ = [
     "Results",
@@ -81,8 +88,8 @@ def load_results(path: str | os.PathLike) -> pd.DataFrame:
         frame = typed(read_csv_part(path))
     elif not path.is_dir():
         raise FileNotFoundError(
-            f"No results at {str(path)!r}: give a results CSV, a round folder or an experiment "
-            f"folder (e.g. 'results/<experiment_name>')."
+            f"no such results file or experiment folder: {str(path)!r}. Fix: give a results "
+            f"CSV, a round folder or an experiment folder (e.g. 'results/<experiment_name>')."
         )
     elif result_parts(path):
         frame = read_round(path)
@@ -202,7 +209,9 @@ class Results:
         if metric is None:
             return self.metric
         if not isinstance(metric, str):
-            raise AnalysisError(f"metric must be a column name (str), got {metric!r}")
+            raise AnalysisError(
+                rule_message("metric", "must be a column name (str)", metric, "e.g. 'val_loss'")
+            )
         if metric in NUMERIC_RESERVED_COLUMNS and metric in self.data.columns:
             return metric
         return resolve_metric(metric, self.metrics, "metric")
@@ -313,8 +322,6 @@ def read_results(
         tracked, tracked_minimize = None, None
     elif isinstance(source, (str, os.PathLike)):
         path = Path(source).expanduser()
-        if not path.exists():
-            raise FileNotFoundError(f"no such results file or experiment folder: {str(path)!r}")
         source_data, label, folder = load_results(path), str(path), _folder_of(path)
         if len(source_data):
             check_results(source_data, label)
@@ -338,24 +345,24 @@ def read_results(
             f"but got {type(source).__name__}. Fix: pass scan, scan.data or 'results/<name>'."
         )
     if len(source_data) == 0:
-        raise NoRunsError(f"{label} has no runs: nothing to analyse")
+        raise NoRunsError(
+            f"{label} has no runs: nothing to analyse. Fix: let a scan record runs first, or "
+            f"point to the folder it wrote (results/<experiment_name>)."
+        )
     columns = split_columns(source_data, params, metrics)
     reserved = [c for c in NUMERIC_RESERVED_COLUMNS if c in source_data.columns]
     if metric is not None:
         if not isinstance(metric, str):
-            raise AnalysisError(f"metric must be a column name (str), got {metric!r}")
+            raise AnalysisError(
+                rule_message("metric", "must be a column name (str)", metric, "e.g. 'val_loss'")
+            )
         chosen = metric if metric in reserved else resolve_metric(metric, columns.metrics)
     elif isinstance(tracked, str) and tracked in columns.metrics:
         chosen = tracked
     elif columns.metrics:
         chosen = default_metric(columns.metrics)
-    elif "status" in source_data.columns and not (source_data["status"] == "ok").any():
-        errors = source_data.get("error")
-        top = errors.dropna().astype(str).value_counts() if errors is not None else None
-        hint = f" (most common error: {top.index[0]})" if top is not None and len(top) else ""
-        raise NoRunsError(
-            f"no successful runs to analyse: all {len(source_data)} runs failed{hint}"
-        )
+    elif not ok_mask(source_data).any():
+        require_ok(source_data)  # raises: every run failed, with the most common error
     else:
         raise MetricNotFoundError(
             f"{label} has no metric columns (loss, val_loss, accuracy, ...). Fix: name them "

@@ -12,7 +12,6 @@ a reduction made after run 50 applies from run 51 on.
 Examples
 --------
 >>> from scanlab.space import ParamSpace
-from scanlab.trial import Task
 >>> space = ParamSpace({'lr': [0.1, 0.01], 'units': [8, 16]})
 >>> scheduler = RunAll(space, method='grid', seed=0, planned=4, done=set())
 >>> [task.labels for task in scheduler.ask()][:2]

@@ -78,7 +78,7 @@ def test_report(capsys, tmp_path, write_results, close_figures):
         (
             ["show", "nope.csv"],
             r"^scanlab show: error: no such results file or experiment "
-            r"folder: 'nope.csv'$",
+            r"folder: 'nope.csv'\. Fix: give a results CSV",
         ),
         (
             ["show", "{csv}", "--metric", "f1"],
@@ -90,7 +90,10 @@ def test_report(capsys, tmp_path, write_results, close_figures):
             r"^scanlab correlate: error: .*not a scanlab results file.*"
             r"missing",
         ),
-        (["show", "{empty}"], r"^scanlab show: error: .*has no runs: nothing to analyse$"),
+        (
+            ["show", "{empty}"],
+            r"^scanlab show: error: .*has no runs: nothing to analyse\. Fix: let a scan record runs first",
+        ),
         (
             ["show", "{failed}"],
             r"^scanlab show: error: no successful runs to analyse: all 1 runs "
