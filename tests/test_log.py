@@ -97,7 +97,7 @@ def test_not_a_results_file_names_missing_columns(tmp_path):
     with pytest.raises(ResultsFormatError, match=r"not a scanlab results file: columns \['run_id'"):
         load_results(path)
     with pytest.raises(
-        FileNotFoundError, match="no such results file or experiment folder: .*Fix: "
+        FileNotFoundError, match=r"no such results file or experiment folder: .*Fix: "
     ):
         load_results(tmp_path / "missing")
     (tmp_path / "empty").mkdir()
