@@ -3,7 +3,8 @@
 The engine loop (:mod:`scanlab._engine`) pulls tasks from :meth:`Scheduler.ask` one at a time,
 lazily, as executors have room, and reports every finished row back through
 :meth:`Scheduler.tell`. A scheduler's state is rebuilt from the rows already on disk (the
-``done`` run ids), so a resumed scan needs nothing else. Filters (``boolean_limit``, Talos's
+``done`` run ids) and, for filters such as Talos's automatic reduction, from the round's
+manifest, so a resumed scan needs nothing else. Filters (``boolean_limit``, Talos's
 automatic reduction) are asked about each drawn permutation just before it is handed out, so
 a reduction made after run 50 applies from run 51 on.
 

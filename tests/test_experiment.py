@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import json
-
 import keras
 import pytest
 
 from scanlab import Experiment, Scan
-from scanlab._manifest import decode_params, encode_params
 
 PARAMS = {
     "lr": [0.1, 0.01],
@@ -15,11 +12,6 @@ PARAMS = {
     "activation": [keras.activations.relu, "elu", None],
     "flag": [True, False],
 }
-
-
-def test_manifest_params_round_trip_exactly_through_json():
-    encoded = json.loads(json.dumps(encode_params(PARAMS)))
-    assert decode_params(encoded) == PARAMS
 
 
 def test_experiment_lists_rounds_and_reloads_params_and_results(scan_kwargs):

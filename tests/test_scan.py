@@ -146,12 +146,12 @@ def test_time_limit_stops_new_runs(scan_kwargs):
         time.sleep(0.3)
         return fake_model(x_train, y_train, x_val, y_val, params)
 
-    started = time.time()
     scan = Scan(**scan_kwargs | {"model": slow_model}, time_limit=1.0)
-    assert scan.stop_reason == "time_limit" and len(scan.data) < 12
+    # 0.3 s per run: about 4 runs fit in the second, never all 12
+    assert scan.stop_reason == "time_limit" and 1 <= len(scan.data) <= 6
     # no run starts after the deadline: the last one started before it
-    last_start = pd.to_datetime(scan.data["start"]).max().timestamp() if len(scan.data) else 0
-    assert last_start <= started + 1.0 + 0.05
+    last_start = pd.to_datetime(scan.data["start"]).max().timestamp()
+    assert last_start < scan.settings.deadline
 
 
 def test_failed_runs_are_rows_and_the_scan_goes_on(scan_kwargs):
