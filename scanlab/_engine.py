@@ -12,8 +12,10 @@ is not recorded, so the same call resumes the round and runs it again).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from scanlab._crash_marker import DEATHS_BEFORE_FAILING, RunMarker
 from scanlab._manifest import encode_params, write_manifest
 from scanlab._metric_names import default_metric, is_loss_like, resolve_metric
 from scanlab._reduction import AutoReduction
@@ -32,9 +35,11 @@ from scanlab.data import fingerprint_data, prepare_data
 from scanlab.errors import (
     FatalScanError,
     ParamsError,
+    ResultsWriteError,
     ScanArgumentError,
     ScanlabError,
     TooManyFailuresError,
+    rule_message,
 )
 from scanlab.executors import (
     DaskExecutor,
@@ -133,6 +138,7 @@ class _Engine:
         self.log: ResultLog | None = None
         self.reduction: AutoReduction | None = None
         self.resumed_without_metric = False
+        self.marker: RunMarker | None = None
 
     # -- the round ------------------------------------------------------------------------
 
@@ -150,22 +156,32 @@ class _Engine:
                     previous if previous is not None else random.SystemRandom().randrange(2**32)
                 )
             data = prepare_data(*inputs, seed=out.seed)
-            self.log = ResultLog(out.round_path, s.space.names)
+            try:
+                self.log = ResultLog(out.round_path, s.space.names)
+                out.manifest = self._start_manifest(info.manifest, fingerprint_data(data))
+                write_manifest(out.round_path, out.manifest)
+            except OSError as exc:
+                raise _write_error(exc, out.round_path) from None
             existing = self.log.read_rows()
-            out.manifest = self._start_manifest(info.manifest, fingerprint_data(data))
-            write_manifest(out.round_path, out.manifest)
             executor = self._make_executor(data)
+            self.marker = (
+                RunMarker(out.round_path) if executor.__class__ is InProcessExecutor else None
+            )
             try:
                 self._loop(executor, existing)
             finally:
                 executor.close()
         except BaseException as exc:
             if self.log is not None and out.manifest:
-                self._finish(f"{type(exc).__name__}: {exc}".splitlines()[0])
+                # a disk that failed the scan may fail this too; the error below says so
+                with contextlib.suppress(OSError):
+                    self._finish(f"{type(exc).__name__}: {exc}".splitlines()[0])
             raise
         else:
             self._finish(out.stop_reason)
         finally:
+            if self.marker is not None:  # a Python-level end: no run is in progress
+                self.marker.clear()
             if self.log is not None:
                 self.log.close()
 
@@ -206,6 +222,7 @@ class _Engine:
         s, out, log = self.settings, self.outcome, self.log
         assert log is not None
         done = set(existing["run_id"].dropna().astype(str)) if len(existing) else set()
+        self._record_a_run_that_killed_the_process(done)
         ok_existing = existing[existing["status"] == "ok"] if len(existing) else existing
         if len(ok_existing):
             reserved = RESERVED_COLUMNS | set(s.space.names)
@@ -242,7 +259,10 @@ class _Engine:
                     except ScanlabError as exc:
                         contract_error = exc
                 row = self._row(task, result)
-                log.append(row, result.history, result.traceback)
+                try:
+                    log.append(row, result.history, result.traceback)
+                except OSError as exc:
+                    raise _write_error(exc, log.round_dir, task.run_id) from None
                 scheduler.tell(task, row)
                 bar.update(1)
                 if contract_error is not None:
@@ -250,7 +270,8 @@ class _Engine:
                 self._after_run_reduction(task, result, bar)
                 if result.status == "ok":
                     self._update_best([result.metrics.get(out.tracked_metric or "", math.nan)])
-                    bar.set_postfix_str(f"best {out.tracked_metric}={self.best:.4g}")
+                    if self.best is not None:  # None while every value was NaN
+                        bar.set_postfix_str(f"best {out.tracked_metric}={self.best:.4g}")
                 failures = failures + 1 if result.raised else 0
                 if s.max_consecutive_failures and failures >= s.max_consecutive_failures:
                     raise TooManyFailuresError(
@@ -258,11 +279,22 @@ class _Engine:
                         f"is recorded in {str(log.round_dir)!r}. When every run fails, the "
                         f"model function usually breaks the contract model(x_train, y_train, "
                         f"x_val, y_val, params) -> (history, model). Fix it and run the same "
-                        f"call again to resume. The last run raised:\n{result.traceback}"
+                        f"call again to resume. The last run raised:\n"
+                        f"{result.traceback or result.error}"
                     )
                 if result.status == "ok" and self.target and self.target.reached(result.metrics):
                     out.stop_reason = "performance_target"
                     break
+            if not done and scheduler.skipped and s.boolean_limit is not None:
+                raise ScanArgumentError(
+                    rule_message(
+                        "boolean_limit",
+                        f"kept none of the {scheduler.skipped:,} sampled permutations",
+                        s.boolean_limit,
+                        "loosen the condition, or check it on one permutation of the grid "
+                        "(e.g. scanlab.ParamSpace(params)[0]); nothing was trained",
+                    )
+                )
 
     def _hand_out(self, tasks: Iterator[Task], bar: Any) -> Iterator[Task]:
         """The scheduler's tasks until the deadline; each one's params printed if asked."""
@@ -272,7 +304,30 @@ class _Engine:
                 return
             if self.settings.print_params:
                 bar.write(f"run {task.run_id}: {task.labels}")
+            if self.marker is not None:
+                self.marker.mark(task.index, task.run_id)
             yield task
+
+    def _record_a_run_that_killed_the_process(self, done: set[str]) -> None:
+        """A run the scan process died in twice in a row becomes a failed row (see
+        :mod:`scanlab._crash_marker`); the first time it is retried."""
+        died = self.marker.died_during(done) if self.marker is not None else None
+        if died is None or died["deaths"] < DEATHS_BEFORE_FAILING or self.log is None:
+            if died is not None and self.marker is not None:
+                self.marker.mark(died["index"], died["run_id"])  # keep the count
+            return
+        params, labels, run_id = self.settings.space.decode(died["index"])
+        now = datetime.now(UTC).isoformat(timespec="milliseconds")
+        error = (
+            f"ProcessDied: the scan process ended {died['deaths']} times in a row while this "
+            f"run was training (os._exit, a crash in the framework, or a kill); recorded as "
+            f"failed so that the scan moves on"
+        )
+        result = TrialResult("failed", now, now, 0.0, error=error, traceback=error, raised=True)
+        self.log.append(self._row(Task(died["index"], run_id, params, labels), result), {}, error)
+        done.add(run_id)
+        assert self.marker is not None
+        self.marker.clear()
 
     def _boolean_limit(self, params: dict[str, Any], labels: Any) -> bool:
         assert self.settings.boolean_limit is not None
@@ -410,6 +465,23 @@ class _Engine:
         )
         out.manifest["sessions"][-1]["ended"] = _now()
         write_manifest(out.round_path, out.manifest)
+
+
+def _write_error(exc: OSError, round_dir: Path, run_id: str | None = None) -> ResultsWriteError:
+    """One clear error for a write that failed: which file, why, how much room is left."""
+    where = exc.filename or round_dir
+    try:
+        free = f"{shutil.disk_usage(round_dir if round_dir.exists() else round_dir.parent).free:,} bytes free"
+    except OSError:
+        free = "free space unknown"
+    what = f"run {run_id}'s row" if run_id else "the round's files"
+    return ResultsWriteError(
+        exc.errno,
+        f"could not write {what} to {str(where)!r}: {exc.strerror or exc} ({free}). Every run "
+        f"finished before it is on disk in {str(round_dir)!r}. Fix: free some space (a row and "
+        f"its history take a few KiB) or make the folder writable, then run the same call "
+        f"again to resume.",
+    )
 
 
 def _progress_bar(settings: ScanSettings, round_number: int, initial: int) -> Any:

@@ -37,6 +37,7 @@ __all__ = [
     "ParamsError",
     "ParamsTypeError",
     "ResultsFormatError",
+    "ResultsWriteError",
     "ScanArgumentError",
     "ScanArgumentTypeError",
     "ScanlabError",
@@ -141,6 +142,13 @@ class ExperimentLockedError(ScanlabError, RuntimeError):
 
 class TooManyFailuresError(ScanlabError, RuntimeError):
     """The scan stopped after too many consecutive failed runs (likely a contract error)."""
+
+
+class ResultsWriteError(ScanlabError, OSError):
+    """The results could not be written (disk full, read-only, permission).
+
+    Every run finished before it is on disk; the same call resumes once there is room.
+    """
 
 
 class WorkerStartError(ScanlabError, RuntimeError):

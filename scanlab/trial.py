@@ -8,6 +8,8 @@ lists (a plain dict works too). Nothing here imports a deep-learning framework.
 from __future__ import annotations
 
 import math
+import signal
+import threading
 import time
 import traceback as tb
 from collections.abc import Callable, Mapping
@@ -167,30 +169,41 @@ def run_trial(
     start_wall = datetime.now(UTC)
     start = time.perf_counter()
     history: dict[str, list[float]] = {}
-    try:
-        returned = model_fn(data.x_train, data.y_train, data.x_val, data.y_val, dict(params))
-        if not isinstance(returned, (tuple, list)) or len(returned) != 2:
-            raise ContractError(
-                f"the model function must return (history, model), a 2-tuple; got "
-                f"{_describe(returned)}. End it with `return history, model` where "
-                f"history = model.fit(...)."
+    ctrl_c = _WatchCtrlC()
+    with ctrl_c:
+        try:
+            returned = model_fn(data.x_train, data.y_train, data.x_val, data.y_val, dict(params))
+            if not isinstance(returned, (tuple, list)) or len(returned) != 2:
+                raise ContractError(
+                    f"the model function must return (history, model), a 2-tuple; got "
+                    f"{_describe(returned)}. End it with `return history, model` where "
+                    f"history = model.fit(...)."
+                )
+            history = read_history(returned[0])
+            if not any(history.values()):
+                raise ContractError(
+                    f"the model function returned a history with no per-epoch values "
+                    f"({_describe_history(history)}). Return the History of a model.fit that ran "
+                    f"at least one epoch: history = model.fit(...); return history, model."
+                )
+            if save_model is not None:
+                save_model(returned[1])
+            del returned
+        except KeyboardInterrupt as exc:
+            if ctrl_c.pressed:  # the user's Ctrl-C: stop the scan, this run is not recorded
+                raise
+            return _failed(start_wall, start, history, exc, "the model function raised it itself")
+        except SystemExit as exc:
+            return _failed(
+                start_wall, start, history, exc, f"the model function called sys.exit({exc.code!r})"
             )
-        history = read_history(returned[0])
-        if save_model is not None:
-            save_model(returned[1])
-        del returned
-    except Exception as exc:
-        result = _finish(
-            start_wall,
-            start,
-            history,
-            "failed",
-            f"{type(exc).__name__}: {exc}",
-            tb.format_exc(),
-            raised=not isinstance(exc, FailedRunError),
-        )
-        result.fatal = isinstance(exc, FatalScanError)
-        return result
+        except Exception as exc:
+            result = _failed(start_wall, start, history, exc)
+            result.raised = not isinstance(exc, FailedRunError)
+            result.fatal = isinstance(exc, FatalScanError)
+            return result
+        except BaseException as exc:  # GeneratorExit, a custom BaseException: one failed run
+            return _failed(start_wall, start, history, exc, "a BaseException, not an Exception")
     non_finite = [k for k, v in history.items() if "loss" in k and v and not math.isfinite(v[-1])]
     if non_finite:
         key = non_finite[0]
@@ -205,6 +218,56 @@ def run_trial(
             raised=False,
         )
     return _finish(start_wall, start, history, "ok", None, None, raised=False)
+
+
+class _WatchCtrlC:
+    """Tells a Ctrl-C the user pressed (SIGINT) from a KeyboardInterrupt the model function
+    raised itself. Active only in the main thread with Python's default SIGINT handler."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _WatchCtrlC:
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
+            self._previous = signal.signal(signal.SIGINT, self._pressed)
+        return self
+
+    def _pressed(self, signum: int, frame: Any) -> None:
+        self.pressed = True
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def _failed(
+    start_wall: datetime, start: float, history: dict, exc: BaseException, what: str = ""
+) -> TrialResult:
+    """A failed result for ``exc``: its type and message (even if ``str(exc)`` raises)."""
+    try:
+        message = str(exc)
+    except Exception as str_error:
+        message = f"<str() of the exception raised {type(str_error).__name__}>"
+    if what:
+        message = f"{message} ({what})" if message else f"({what})"
+    try:
+        trace = tb.format_exc()
+    except Exception:
+        trace = f"{type(exc).__name__}: {message}"
+    return _finish(
+        start_wall, start, history, "failed", f"{type(exc).__name__}: {message}", trace, True
+    )
+
+
+def _describe_history(history: dict[str, list[float]]) -> str:
+    if not history:
+        return "an empty dict"
+    return "keys " + ", ".join(f"{k!r} with 0 epochs" for k in sorted(history))
 
 
 def _finish(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import signal
 import time
 
 import numpy as np
@@ -83,7 +85,7 @@ def test_resume_continues_the_sequence_to_the_same_final_set(scan_kwargs, tmp_pa
     def stop_after_three(x_train, y_train, x_val, y_val, params):
         calls.append(1)
         if len(calls) > 3:
-            raise KeyboardInterrupt
+            os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C
         return fake_model(x_train, y_train, x_val, y_val, params)
 
     with pytest.raises(KeyboardInterrupt):
@@ -373,7 +375,7 @@ def test_reduction_survives_a_resume(scan_kwargs, tmp_path):
     def stop_after_fifteen(*args):
         calls.append(1)
         if len(calls) > 15:
-            raise KeyboardInterrupt
+            os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C
         return planted_bad_units(*args)
 
     with pytest.raises(KeyboardInterrupt):
@@ -455,7 +457,7 @@ def _interrupted_scan(scan_kwargs, runs, **options):
     def stops(*args):
         calls.append(1)
         if len(calls) > runs:
-            raise KeyboardInterrupt
+            os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C
         return fake_model(*args)
 
     with pytest.raises(KeyboardInterrupt):

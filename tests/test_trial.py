@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
 import re
+import signal
 import time
 from datetime import datetime, timedelta
 
@@ -203,9 +205,46 @@ def test_fatal_scan_error_is_a_failed_run_marked_fatal():
     assert result.fatal is True and result.raised is True
 
 
-def test_base_exceptions_are_not_swallowed():
+def test_the_users_ctrl_c_stops_the_run_and_is_not_recorded():
+    def presses_ctrl_c(*args):
+        os.kill(os.getpid(), signal.SIGINT)  # as the terminal does
+        time.sleep(1)
+
     with pytest.raises(KeyboardInterrupt):
-        run_trial(raising(KeyboardInterrupt()), DATA, PARAMS)
+        run_trial(presses_ctrl_c, DATA, PARAMS)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
+
+
+class Abort(BaseException):
+    pass
+
+
+class Unprintable(Exception):
+    def __str__(self):
+        raise RuntimeError("no")
+
+
+@pytest.mark.parametrize(
+    ("raised", "error"),
+    [
+        (KeyboardInterrupt(), r"^KeyboardInterrupt: \(the model function raised it itself\)$"),
+        (SystemExit(1), r"^SystemExit: 1 \(the model function called sys.exit\(1\)\)$"),
+        (Abort("stop"), r"^Abort: stop \(a BaseException, not an Exception\)$"),
+        (Unprintable(), r"^Unprintable: <str\(\) of the exception raised RuntimeError>$"),
+    ],
+)
+def test_a_model_function_that_raises_anything_is_one_failed_run(raised, error):
+    result = run_trial(raising(raised), DATA, PARAMS)
+    assert result.status == "failed" and result.raised is True
+    assert re.match(error, result.error), result.error
+    assert result.traceback
+
+
+@pytest.mark.parametrize("history", [{}, {"loss": [], "val_loss": []}])
+def test_a_history_without_epochs_is_a_failed_run(history):
+    result = run_trial(lambda *a: (history, None), DATA, PARAMS)
+    assert result.status == "failed" and result.raised is True
+    assert result.error.startswith("ContractError: the model function returned a history with no")
 
 
 @pytest.mark.parametrize(

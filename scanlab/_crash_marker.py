@@ -1,0 +1,83 @@
+"""A run that kills the scan process is not retried forever.
+
+When runs train in the scan's own process, a model function that calls ``os._exit``, or a
+framework that crashes the interpreter, ends the scan before the run's row is written: the
+next resume would hand out the same permutation first and die again, forever. Before each
+in-process run the engine writes the run's id to ``round-NNN/.running`` (no fsync: only the
+process dies, not the machine); a clean end of the scan removes the file. On resume, a marker
+for a run that has no row means the process died during it. The first time, the run is
+retried (it may have been an outside kill: a SIGKILL, the OOM killer); when it dies a second
+time in a row, the engine records it as failed, saying what happened, and moves on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+__all__ = ["DEATHS_BEFORE_FAILING", "MARKER_FILE", "RunMarker"]
+
+MARKER_FILE = ".running"
+#: Deaths of the scan process during the same run before that run is recorded as failed.
+DEATHS_BEFORE_FAILING = 2
+
+
+class RunMarker:
+    """The ``.running`` file of one round folder.
+
+    Parameters
+    ----------
+    round_dir : Path
+        The round folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> marker = RunMarker(Path(tempfile.mkdtemp()))
+    >>> marker.mark(7, 'abc'); marker.died_during(done=set())
+    {'index': 7, 'run_id': 'abc', 'deaths': 1}
+    >>> marker.clear(); marker.died_during(done=set()) is None
+    True
+    """
+
+    def __init__(self, round_dir: Path) -> None:
+        self.path = Path(round_dir) / MARKER_FILE
+        self._deaths: dict[str, int] = {}
+
+    def died_during(self, done: set[str]) -> dict[str, Any] | None:
+        """The run the previous scan process died in, with its death count, or None.
+
+        Parameters
+        ----------
+        done : set of str
+            Run ids with a row: a marker for one of those is stale (the row was written).
+
+        Returns
+        -------
+        dict or None
+            ``{'index', 'run_id', 'deaths'}``, ``deaths`` counting this death.
+        """
+        try:
+            record = json.loads(self.path.read_text(encoding="utf-8"))
+            index, run_id = int(record["index"]), str(record["run_id"])
+            deaths = int(record.get("deaths", 0)) + 1
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if run_id in done:
+            return None
+        self._deaths = {run_id: deaths}
+        return {"index": index, "run_id": run_id, "deaths": deaths}
+
+    def mark(self, index: int, run_id: str) -> None:
+        """Say that run ``run_id`` (grid index ``index``) is about to train in this process."""
+        record = {"index": index, "run_id": run_id, "deaths": self._deaths.get(run_id, 0)}
+        tmp = self.path.with_name(MARKER_FILE + ".tmp")
+        tmp.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def clear(self) -> None:
+        """The scan ended without dying: no run is in progress."""
+        self.path.unlink(missing_ok=True)
+        self._deaths = {}
