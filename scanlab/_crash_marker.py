@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEATHS_BEFORE_FAILING", "MARKER_FILE", "RunMarker"]
+from scanlab.trial import TrialResult
+
+__all__ = ["DEATHS_BEFORE_FAILING", "MARKER_FILE", "RunMarker", "process_death"]
 
 MARKER_FILE = ".running"
 #: Deaths of the scan process during the same run before that run is recorded as failed.
@@ -68,6 +71,7 @@ class RunMarker:
         if run_id in done:
             return None
         self._deaths = {run_id: deaths}
+        self.mark(index, run_id)  # keep the count until the run is retried or recorded
         return {"index": index, "run_id": run_id, "deaths": deaths}
 
     def mark(self, index: int, run_id: str) -> None:
@@ -81,3 +85,25 @@ class RunMarker:
         """The scan ended without dying: no run is in progress."""
         self.path.unlink(missing_ok=True)
         self._deaths = {}
+
+
+def process_death(deaths: int) -> TrialResult:
+    """The failed result recorded for a run the scan process died in ``deaths`` times.
+
+    Parameters
+    ----------
+    deaths : int
+        How many times in a row the process ended during the run.
+
+    Returns
+    -------
+    TrialResult
+        ``status='failed'``, an error saying what happened, counted as a raised run.
+    """
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    error = (
+        f"ProcessDied: the scan process ended {deaths} times in a row while this run was "
+        f"training (os._exit, a crash in the framework, or a kill); recorded as failed so "
+        f"that the scan moves on"
+    )
+    return TrialResult("failed", now, now, 0.0, error=error, traceback=error, raised=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import math
 import random
-import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from scanlab._crash_marker import DEATHS_BEFORE_FAILING, RunMarker
+from scanlab._crash_marker import DEATHS_BEFORE_FAILING, RunMarker, process_death
 from scanlab._manifest import encode_params, write_manifest
 from scanlab._metric_names import default_metric, is_loss_like, resolve_metric
 from scanlab._reduction import AutoReduction
@@ -161,7 +160,7 @@ class _Engine:
                 out.manifest = self._start_manifest(info.manifest, fingerprint_data(data))
                 write_manifest(out.round_path, out.manifest)
             except OSError as exc:
-                raise _write_error(exc, out.round_path) from None
+                raise ResultsWriteError.from_os_error(exc, out.round_path) from None
             existing = self.log.read_rows()
             executor = self._make_executor(data)
             self.marker = (
@@ -262,7 +261,7 @@ class _Engine:
                 try:
                     log.append(row, result.history, result.traceback)
                 except OSError as exc:
-                    raise _write_error(exc, log.round_dir, task.run_id) from None
+                    raise ResultsWriteError.from_os_error(exc, log.round_dir, task.run_id) from None
                 scheduler.tell(task, row)
                 bar.update(1)
                 if contract_error is not None:
@@ -309,25 +308,18 @@ class _Engine:
             yield task
 
     def _record_a_run_that_killed_the_process(self, done: set[str]) -> None:
-        """A run the scan process died in twice in a row becomes a failed row (see
-        :mod:`scanlab._crash_marker`); the first time it is retried."""
-        died = self.marker.died_during(done) if self.marker is not None else None
-        if died is None or died["deaths"] < DEATHS_BEFORE_FAILING or self.log is None:
-            if died is not None and self.marker is not None:
-                self.marker.mark(died["index"], died["run_id"])  # keep the count
+        """A run the scan process died in twice in a row becomes a failed row."""
+        if self.marker is None or self.log is None:
             return
-        params, labels, run_id = self.settings.space.decode(died["index"])
-        now = datetime.now(UTC).isoformat(timespec="milliseconds")
-        error = (
-            f"ProcessDied: the scan process ended {died['deaths']} times in a row while this "
-            f"run was training (os._exit, a crash in the framework, or a kill); recorded as "
-            f"failed so that the scan moves on"
-        )
-        result = TrialResult("failed", now, now, 0.0, error=error, traceback=error, raised=True)
-        self.log.append(self._row(Task(died["index"], run_id, params, labels), result), {}, error)
-        done.add(run_id)
-        assert self.marker is not None
-        self.marker.clear()
+        died = self.marker.died_during(done)
+        if died is not None and died["deaths"] >= DEATHS_BEFORE_FAILING:
+            task = Task(
+                died["index"], died["run_id"], *self.settings.space.decode(died["index"])[:2]
+            )
+            result = process_death(died["deaths"])
+            self.log.append(self._row(task, result), {}, result.traceback)
+            done.add(task.run_id)
+            self.marker.clear()
 
     def _boolean_limit(self, params: dict[str, Any], labels: Any) -> bool:
         assert self.settings.boolean_limit is not None
@@ -465,23 +457,6 @@ class _Engine:
         )
         out.manifest["sessions"][-1]["ended"] = _now()
         write_manifest(out.round_path, out.manifest)
-
-
-def _write_error(exc: OSError, round_dir: Path, run_id: str | None = None) -> ResultsWriteError:
-    """One clear error for a write that failed: which file, why, how much room is left."""
-    where = exc.filename or round_dir
-    try:
-        free = f"{shutil.disk_usage(round_dir if round_dir.exists() else round_dir.parent).free:,} bytes free"
-    except OSError:
-        free = "free space unknown"
-    what = f"run {run_id}'s row" if run_id else "the round's files"
-    return ResultsWriteError(
-        exc.errno,
-        f"could not write {what} to {str(where)!r}: {exc.strerror or exc} ({free}). Every run "
-        f"finished before it is on disk in {str(round_dir)!r}. Fix: free some space (a row and "
-        f"its history take a few KiB) or make the folder writable, then run the same call "
-        f"again to resume.",
-    )
 
 
 def _progress_bar(settings: ScanSettings, round_number: int, initial: int) -> Any:

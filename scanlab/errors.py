@@ -23,6 +23,8 @@ reduction_window must be an int >= 3, got 1. Fix: use e.g. 20 (Talos default).
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -149,6 +151,40 @@ class ResultsWriteError(ScanlabError, OSError):
 
     Every run finished before it is on disk; the same call resumes once there is room.
     """
+
+    @classmethod
+    def from_os_error(
+        cls, exc: OSError, round_dir: Path, run_id: str | None = None
+    ) -> ResultsWriteError:
+        """One clear error for a failed write: which file, why, how much room is left.
+
+        Parameters
+        ----------
+        exc : OSError
+            What the write raised.
+        round_dir : Path
+            The round folder being written.
+        run_id : str, optional
+            The run whose row failed to be written.
+
+        Returns
+        -------
+        ResultsWriteError
+        """
+        where = exc.filename or round_dir
+        folder = round_dir if round_dir.exists() else round_dir.parent
+        try:
+            free = f"{shutil.disk_usage(folder).free:,} bytes free"
+        except OSError:
+            free = "free space unknown"
+        what = f"run {run_id}'s row" if run_id else "the round's files"
+        return cls(
+            exc.errno,
+            f"could not write {what} to {str(where)!r}: {exc.strerror or exc} ({free}). Every "
+            f"run finished before it is on disk in {str(round_dir)!r}. Fix: free some space (a "
+            f"row and its history take a few KiB) or make the folder writable, then run the "
+            f"same call again to resume.",
+        )
 
 
 class WorkerStartError(ScanlabError, RuntimeError):
