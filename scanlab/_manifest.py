@@ -8,17 +8,23 @@ the automatic reductions made. Params dicts are encoded here and decoded back.
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import os
-from collections.abc import Mapping
+import sys
+import warnings
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from scanlab._schema import MANIFEST_FILE
+from scanlab.errors import ResultsFormatError
 from scanlab.space import value_label
 
 __all__ = [
     "MANIFEST_FILE",
+    "NEVER_TRUSTED",
+    "TRUSTED_MODULES",
     "decode_params",
     "decode_value",
     "encode_params",
@@ -54,26 +60,157 @@ def encode_value(value: Any) -> Any:
     return {"repr": value_label(value)}
 
 
-def decode_value(value: Any) -> Any:
-    """Inverse of :func:`encode_value` (callables are imported by name).
+#: Modules whose classes and functions a manifest may name without the user's consent, and
+#: which may be imported to resolve them: the deep-learning frameworks (and submodules).
+TRUSTED_MODULES: tuple[str, ...] = ("keras", "tensorflow", "torch", "jax")
+
+#: Modules a manifest can never resolve a callable from, whatever ``trust`` says.
+NEVER_TRUSTED: frozenset[str] = frozenset(
+    {
+        "builtins", "os", "posix", "nt", "sys", "subprocess", "shutil", "importlib", "runpy",
+        "pickle", "marshal", "shelve", "ctypes", "code", "codeop", "pty", "socket", "signal",
+        "multiprocessing", "webbrowser", "tempfile", "io", "pathlib", "_io", "_posixsubprocess",
+    }
+)  # fmt: skip
+
+
+def _within(module: str, names: Iterable[str]) -> bool:
+    """Whether ``module`` is one of ``names`` or a submodule of one."""
+    return any(module == n or module.startswith(n + ".") for n in names)
+
+
+class _Resolver:
+    """Resolves ``{"callable": "module:qualname"}`` entries, only from allowed modules.
+
+    A module may be *imported* only when it is in :data:`TRUSTED_MODULES` or ``trust``; a
+    module already in ``sys.modules`` (outside the standard library) may be *looked up*. The
+    object found must be a class or a function whose ``__module__``/``__qualname__`` are the
+    ones recorded. Anything else comes back as its recorded label, listed in ``refused``.
+    """
+
+    def __init__(self, trust: Iterable[str] | str | None = None) -> None:
+        if isinstance(trust, str):
+            trust = [trust]
+        self.trust = [str(t) for t in trust or ()]
+        self.refused: list[str] = []
+
+    def resolve(self, value: Mapping[str, Any]) -> Any:
+        target = value.get("callable")
+        label = value.get("label")
+        if not isinstance(label, str):
+            label = str(target).rpartition(":")[2].rpartition(".")[2] or str(target)
+        obj = self._lookup(target) if isinstance(target, str) else None
+        if obj is None:
+            self.refused.append(str(target))
+            return label
+        return obj
+
+    def trustable(self, target: str) -> bool:
+        """Whether naming ``target``'s module in ``trust`` could resolve it."""
+        module = target.partition(":")[0]
+        return bool(module) and not _within(module, (*NEVER_TRUSTED, *TRUSTED_MODULES, *self.trust))
+
+    def _lookup(self, target: str) -> Any:
+        module_name, _, qualname = target.partition(":")
+        parts = qualname.split(".")
+        if (
+            not module_name
+            or not qualname
+            or _within(module_name, NEVER_TRUSTED)
+            or any(not p.isidentifier() or p.startswith("__") for p in parts)
+        ):
+            return None
+        explicit = _within(module_name, (*TRUSTED_MODULES, *self.trust))
+        module = sys.modules.get(module_name)
+        if module is None and explicit:
+            try:
+                module = importlib.import_module(module_name)
+            except Exception:  # not installed or broken: keep the label
+                return None
+        elif module is not None and not explicit:
+            top = module_name.partition(".")[0]
+            if top in sys.stdlib_module_names:  # only the user's own, already-imported code
+                return None
+        if module is None:
+            return None
+        obj: Any = module
+        for part in parts:
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
+        routine = inspect.isfunction(obj) or (explicit and inspect.isbuiltin(obj))
+        if not (inspect.isclass(obj) or routine):
+            return None
+        if getattr(obj, "__module__", None) != module_name:
+            return None
+        if getattr(obj, "__qualname__", None) != qualname:
+            return None
+        return obj
+
+    def warn(self, source: str = "the manifest") -> None:
+        if not self.refused:
+            return
+        refused = sorted(set(self.refused))
+        modules = sorted({t.partition(":")[0] for t in refused if self.trustable(t)})
+        fix = (
+            f"if you trust the module(s) {modules}, pass them, e.g. "
+            f"Experiment(path).params(n, trust={modules!r})"
+            if modules
+            else "none: these names do not lead to a class or function scanlab may return "
+            "(os, subprocess, builtins, ... never are), so use the names as they are"
+        )
+        warnings.warn(
+            f"{source} names callables that were not resolved: {refused}; they come back as "
+            f"their recorded names (str). A results folder is shared data, so scanlab imports "
+            f"only {list(TRUSTED_MODULES)} and the modules in trust=, looks up modules you "
+            f"already imported, and returns only classes and functions whose module and "
+            f"name match the record. Fix: {fix}.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def decode_value(value: Any, trust: Iterable[str] | str | None = None) -> Any:
+    """Inverse of :func:`encode_value`; callables are resolved only from allowed modules.
+
+    A ``{"callable": "module:qualname"}`` entry becomes that class or function only when
+    ``module`` is a deep-learning framework (:data:`TRUSTED_MODULES`: ``keras``,
+    ``tensorflow``, ``torch``, ``jax`` and their submodules), a module in ``trust``, or a
+    module already imported (outside the standard library), and the object found has the
+    recorded ``__module__`` and ``__qualname__``. Nothing else is imported: a manifest is
+    shared data and must not run code. Modules in :data:`NEVER_TRUSTED` (``os``,
+    ``subprocess``, ``builtins``, ...) are never resolved. A callable that is not resolved
+    comes back as its recorded label (e.g. ``'Adam'``), with a warning saying how to opt in.
 
     Parameters
     ----------
     value : object
         A value as written by :func:`encode_value`.
+    trust : str or iterable of str, optional
+        More modules (with their submodules) that may be imported to resolve callables.
 
     Returns
     -------
     object
-        The imported callable for ``{"callable": ...}``, the label string for
-        ``{"repr": ...}``, else ``value`` itself.
+        The class or function for an allowed ``{"callable": ...}``, else its label; the
+        label string for ``{"repr": ...}``; else ``value`` itself.
+
+    Examples
+    --------
+    >>> decode_value({"callable": "payload:run", "label": "run"})  # doctest: +SKIP
+    'run'
+    >>> decode_value({"callable": "mymodels:swish2"}, trust=["mymodels"])  # doctest: +SKIP
+    <function swish2 at ...>
     """
+    resolver = _Resolver(trust)
+    out = _decode(value, resolver)
+    resolver.warn()
+    return out
+
+
+def _decode(value: Any, resolver: _Resolver) -> Any:
     if isinstance(value, dict) and "callable" in value:
-        module, _, qualname = value["callable"].partition(":")
-        obj: Any = importlib.import_module(module)
-        for part in qualname.split("."):
-            obj = getattr(obj, part)
-        return obj
+        return resolver.resolve(value)
     if isinstance(value, dict) and "repr" in value:
         return value["repr"]
     return value
@@ -103,25 +240,54 @@ def encode_params(params: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def decode_params(encoded: Mapping[str, Any]) -> dict[str, Any]:
+def decode_params(
+    encoded: Mapping[str, Any],
+    trust: Iterable[str] | str | None = None,
+    source: str = "the manifest",
+) -> dict[str, Any]:
     """Rebuild a params dict from :func:`encode_params` output.
+
+    Callables are resolved as :func:`decode_value` says (one warning for all that are not).
 
     Parameters
     ----------
     encoded : mapping
         A params dict in JSON form, as written by :func:`encode_params`.
+    trust : str or iterable of str, optional
+        More modules that may be imported to resolve callables (see :func:`decode_value`).
+    source : str, optional
+        What ``encoded`` was read from, for the messages (e.g. the manifest's path).
 
     Returns
     -------
     dict
         name -> list of decoded values, or a ``(start, stop, steps)`` tuple for a range.
+
+    Raises
+    ------
+    ResultsFormatError
+        When ``encoded`` is not a params dict in that form.
     """
+    if not isinstance(encoded, Mapping):
+        raise ResultsFormatError(
+            f"{source}: 'params' must be a JSON object (name -> values), got "
+            f"{type(encoded).__name__}. Fix: restore the manifest from a backup, or pass the "
+            f"params dict again yourself."
+        )
+    resolver = _Resolver(trust)
     out: dict[str, Any] = {}
     for name, spec in encoded.items():
-        if isinstance(spec, dict) and "range" in spec:
-            out[name] = tuple(decode_value(v) for v in spec["range"])
+        if isinstance(spec, dict) and isinstance(spec.get("range"), list):
+            out[name] = tuple(_decode(v, resolver) for v in spec["range"])
+        elif isinstance(spec, list):
+            out[name] = [_decode(v, resolver) for v in spec]
         else:
-            out[name] = [decode_value(v) for v in spec]
+            raise ResultsFormatError(
+                f"{source}: params[{name!r}] must be a list of values or "
+                f'{{"range": [start, stop, steps]}}, got {spec!r}. Fix: restore the manifest '
+                f"from a backup, or pass the params dict again yourself."
+            )
+    resolver.warn(source)
     return out
 
 
@@ -136,12 +302,14 @@ def read_manifest(round_dir: Path) -> dict[str, Any] | None:
     Returns
     -------
     dict or None
-        The parsed ``manifest.json``; None when the file is missing or not valid JSON.
+        The parsed ``manifest.json``; None when the file is missing, not valid JSON, or
+        not a JSON object.
     """
     try:
-        return json.loads((Path(round_dir) / MANIFEST_FILE).read_text(encoding="utf-8"))
+        found = json.loads((Path(round_dir) / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return found if isinstance(found, dict) else None
 
 
 def write_manifest(round_dir: Path, manifest: Mapping[str, Any]) -> None:

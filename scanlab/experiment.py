@@ -11,7 +11,7 @@ import json
 import os
 import platform
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -19,12 +19,13 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from scanlab._files import round_dirs
+from scanlab._files import result_parts, round_dirs
 from scanlab._manifest import (
     decode_params,
     read_manifest,
 )
-from scanlab.errors import AnalysisError, ExperimentLockedError
+from scanlab._schema import HISTORY_FILE, MANIFEST_FILE
+from scanlab.errors import AnalysisError, ExperimentLockedError, ResultsFormatError
 from scanlab.results import load_results
 from scanlab.space import ParamSpace
 
@@ -150,16 +151,86 @@ class ExperimentFolder:
         -------
         RoundInfo
             The latest round, with its manifest, when ``resume`` is true and its manifest's
-            fingerprint matches; else the next round number, not yet created.
+            fingerprint matches; the latest round, without a manifest, when it holds no run
+            and no usable manifest (a scan that died before its first run); else the next
+            round number, not yet created.
+
+        Raises
+        ------
+        ResultsFormatError
+            When ``resume`` is true and the latest round holds runs but its manifest is
+            missing, unreadable or not scanlab's: resuming or not cannot be decided, and
+            guessing would re-train runs already done.
         """
         rounds = self.rounds()
-        if rounds:
-            latest = rounds[-1]
-            manifest = read_manifest(latest)
-            if resume and manifest and manifest.get("fingerprint") == fingerprint_:
-                return RoundInfo(_round_number(latest), latest, manifest)
-        number = _round_number(rounds[-1]) + 1 if rounds else 1
-        return RoundInfo(number, self.path / f"round-{number:03d}", None)
+        if not rounds:
+            return RoundInfo(1, self.path / "round-001", None)
+        latest = rounds[-1]
+        number = _round_number(latest)
+        manifest, problem = _load_manifest(latest)
+        if manifest is not None and not isinstance(manifest.get("fingerprint"), str):
+            problem = "missing its 'fingerprint' (a manifest scanlab did not write whole)"
+        if problem is None:
+            assert manifest is not None
+            if resume and manifest["fingerprint"] == fingerprint_:
+                return RoundInfo(number, latest, manifest)
+            return RoundInfo(number + 1, self.path / f"round-{number + 1:03d}", None)
+        runs = _runs_on_disk(latest)
+        if runs == 0:  # a round that died before its first run: write it, don't skip it
+            for part in result_parts(latest):  # header-only parts would impose their columns
+                part.unlink()
+            return RoundInfo(number, latest, None)
+        if not resume:
+            return RoundInfo(number + 1, self.path / f"round-{number + 1:03d}", None)
+        file = latest / MANIFEST_FILE
+        held = "an unknown number of runs" if runs < 0 else f"{runs} run(s)"
+        raise ResultsFormatError(
+            f"{str(file)!r} is {problem}, but {latest.name} holds {held} on disk; without "
+            f"the manifest scanlab cannot tell whether this Scan resumes that round or starts "
+            f"a new one, and will not re-train runs already done. Fix: restore the file (from "
+            f"a backup or a copy of the experiment), or pass resume=False to start a new "
+            f"round (round-{number + 1:03d}) next to it, or delete the folder "
+            f"{str(latest)!r} to run its runs again."
+        )
+
+
+def _load_manifest(round_dir: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """A round's manifest, or None and what is wrong with the file (for messages)."""
+    path = round_dir / MANIFEST_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, "missing"
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"unreadable ({type(exc).__name__}: {exc})"
+    try:
+        found = json.loads(text)
+    except ValueError as exc:
+        return None, f"not valid JSON ({exc})"
+    if not isinstance(found, dict):
+        return None, f"a JSON {type(found).__name__}, not an object"
+    return found, None
+
+
+def _runs_on_disk(round_dir: Path) -> int:
+    """How many runs a round folder holds (CSV rows, history records, saved models);
+    -1 when a file cannot be read (count it as holding runs)."""
+    try:
+        rows = 0
+        for part in result_parts(round_dir):
+            lines = [ln for ln in part.read_bytes().splitlines() if ln.strip()]
+            rows += max(0, len(lines) - 1)
+        history = round_dir / HISTORY_FILE
+        records = (
+            sum(1 for ln in history.read_bytes().splitlines() if ln.strip())
+            if history.exists()
+            else 0
+        )
+        models_dir = round_dir / "models"
+        models = sum(1 for _ in models_dir.iterdir()) if models_dir.is_dir() else 0
+    except OSError:
+        return -1
+    return max(rows, records, models)
 
 
 def _round_number(path: Path) -> int:
@@ -256,20 +327,64 @@ class Experiment:
         """
         return read_manifest(self._round_dir(number)) or {}
 
-    def params(self, number: int | None = None) -> dict[str, Any]:
-        """The params dict a round scanned, as given (callables re-imported by name).
+    def params(
+        self, number: int | None = None, *, trust: Iterable[str] | str | None = None
+    ) -> dict[str, Any]:
+        """The params dict a round scanned, as given.
+
+        Callables (optimizers, activations, ...) are recorded by import name. They come back
+        as the same classes and functions only from modules scanlab may use: the
+        deep-learning frameworks (``keras``, ``tensorflow``, ``torch``, ``jax`` and their
+        submodules), modules you already imported (outside the standard library), and the
+        modules in ``trust``. A results folder is shared data, so nothing else is imported
+        and nothing from ``os``, ``subprocess``, ``builtins``, ... is ever returned; such a
+        callable comes back as its recorded name (``'my_activation'``), with one warning
+        saying which modules to trust.
 
         Parameters
         ----------
         number : int, optional
             The round's number; default: the latest round.
+        trust : str or iterable of str, optional
+            Modules (with their submodules) you trust to be imported to resolve callables,
+            e.g. ``['mymodels']`` for activations defined in your own ``mymodels`` package.
 
         Returns
         -------
         dict
             Ranges come back as ``(start, stop, steps)`` tuples.
+
+        Raises
+        ------
+        ResultsFormatError
+            When the round's ``manifest.json`` is missing, unreadable or has no ``params``.
+
+        Examples
+        --------
+        >>> Experiment('results/exp').params(2)                          # doctest: +SKIP
+        {'lr': [0.1, 0.01], 'optimizer': [<class 'keras...Adam'>], 'activation': ['swish2']}
+        >>> Experiment('results/exp').params(2, trust=['mymodels'])      # doctest: +SKIP
+        {'lr': [0.1, 0.01], 'optimizer': [<class 'keras...Adam'>],
+         'activation': [<function swish2 at ...>]}
         """
-        return decode_params(self.manifest(number)["params"])
+        round_dir = self._round_dir(number)
+        file = round_dir / MANIFEST_FILE
+        manifest, problem = _load_manifest(round_dir)
+        fix = (
+            "restore the file from a backup or a copy of the experiment; the round's runs "
+            "are still in its results.csv (Experiment(path).results(n))"
+        )
+        if manifest is None:
+            raise ResultsFormatError(
+                f"{str(file)!r} is {problem}, so round {_round_number(round_dir)}'s params "
+                f"are unknown. Fix: {fix}."
+            )
+        if "params" not in manifest:
+            raise ResultsFormatError(
+                f"{str(file)!r} has no 'params' entry (keys: {sorted(manifest)}), so round "
+                f"{_round_number(round_dir)}'s params are unknown. Fix: {fix}."
+            )
+        return decode_params(manifest["params"], trust, source=repr(str(file)))
 
     def results(self, number: int | None = None) -> Any:
         """Runs of one round, or of every round when ``number`` is None.

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import json
+import os
+import sys
+import warnings
+
 import keras
 import pytest
 
 from scanlab import Experiment, Scan
+from scanlab.errors import ResultsFormatError
 
 PARAMS = {
     "lr": [0.1, 0.01],
@@ -35,3 +41,69 @@ def test_experiment_lists_rounds_and_reloads_params_and_results(scan_kwargs):
 def test_missing_experiment_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="no experiment folder at"):
         Experiment(tmp_path / "nope")
+
+
+def _round_with_manifest(tmp_path, text):
+    (tmp_path / "exp" / "round-001").mkdir(parents=True)
+    (tmp_path / "exp" / "round-001" / "manifest.json").write_text(text)
+    return Experiment(tmp_path / "exp")
+
+
+def test_params_of_a_manifest_without_params_names_the_file(tmp_path):
+    exp = _round_with_manifest(tmp_path, '{"round": 1}')
+    with pytest.raises(ResultsFormatError, match=r"round-001/manifest.json' has no 'params'.*Fix"):
+        exp.params(1)
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", "{broken"])
+def test_a_manifest_that_is_not_a_json_object_is_a_clear_refusal(tmp_path, text):
+    exp = _round_with_manifest(tmp_path, text)
+    assert exp.rounds()["status"].tolist() == [None] and exp.manifest(1) == {}
+    with pytest.raises(ResultsFormatError, match=r"round-001/manifest.json' is (a JSON list|not)"):
+        exp.params(1)
+
+
+def test_params_never_imports_from_the_results_folder(tmp_path, monkeypatch):
+    marker = tmp_path / "IMPORTED"
+    (tmp_path / "payloadmod.py").write_text(
+        f"with open({str(marker)!r}, 'w') as f:\n    f.write('pwned')\ndef act(x):\n    return x\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    params = {
+        "activation": [
+            {"callable": "payloadmod:act", "label": "act"},
+            {"callable": "os:system", "label": "system"},
+            {"callable": "posix:system", "label": "system"},
+            {"callable": "builtins:eval", "label": "eval"},
+            {"callable": "subprocess:run", "label": "run"},
+            {"callable": "keras.src.utils.file_utils:os.system", "label": "s"},
+            {"callable": "keras.optimizers:Adam", "label": "Adam"},
+        ]
+    }
+    exp = _round_with_manifest(tmp_path, json.dumps({"params": params}))
+    with pytest.warns(
+        UserWarning, match=r"'subprocess:run'\].*Fix: if you.*trust=\['payloadmod'\]"
+    ):
+        decoded = exp.params(1)
+    assert decoded == {"activation": ["act", "system", "system", "eval", "run", "s", "Adam"]}
+    assert not marker.exists() and "payloadmod" not in sys.modules
+    assert os.system not in decoded["activation"]
+    with pytest.warns(UserWarning, match=r"'os:system'.*Fix: none"):  # os & co. stay refused
+        trusted = exp.params(1, trust=["payloadmod", "os", "builtins", "subprocess"])
+    assert marker.exists() and trusted["activation"][0] is sys.modules["payloadmod"].act
+    assert trusted["activation"][1:5] == ["system", "system", "eval", "run"]
+
+
+def test_params_resolves_keras_and_already_imported_callables(tmp_path):
+    params = {
+        "optimizer": [{"callable": f"{keras.optimizers.Adam.__module__}:Adam", "label": "Adam"}],
+        "act": [{"callable": f"{__name__}:_my_activation", "label": "_my_activation"}],
+    }
+    exp = _round_with_manifest(tmp_path, json.dumps({"params": params}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert exp.params(1) == {"optimizer": [keras.optimizers.Adam], "act": [_my_activation]}
+
+
+def _my_activation(x):
+    return x
