@@ -130,7 +130,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     matplotlib.use("Agg")  # no window, whatever the environment
     out = Path(args.output)
     if not out.parent.is_dir():
-        raise FileNotFoundError(f"output folder does not exist: {str(out.parent)!r}")
+        raise CommandLineError(
+            f"output folder does not exist: {str(out.parent)!r}. Fix: create it first "
+            f"(mkdir -p {str(out.parent)!r}) or pass -o with an existing folder."
+        )
     start = time.perf_counter()
     a = _analyze(args)
     path = a.report(out, metric=args.metric, k=args.top, title=args.title)

@@ -42,7 +42,8 @@ def n_samples(value: Any, name: str) -> int:
         if len(lengths) != 1:
             raise ScanArgumentError(
                 f"{name} is a list of inputs with different lengths {sorted(lengths)}; every "
-                f"input of a multi-input model needs one row per sample."
+                f"input of a multi-input model needs one row per sample. Fix: check that every "
+                f"input array of {name} covers the same samples (same len)."
             )
         return lengths.pop()
     try:
@@ -50,7 +51,8 @@ def n_samples(value: Any, name: str) -> int:
     except TypeError:
         raise ScanArgumentError(
             f"{name} must be an array-like with one row per sample (NumPy array, pandas "
-            f"object, or a list of arrays), got {type(value).__name__}."
+            f"object, or a list of arrays), got {type(value).__name__}. Fix: pass e.g. "
+            f"{name}=np.asarray(...) with one row per sample."
         ) from None
 
 
@@ -128,7 +130,8 @@ def prepare_data(
         if n_samples(y_val, "y_val") != n_val:
             raise ScanArgumentError(
                 f"x_val and y_val must have the same number of samples, got len(x_val)={n_val} "
-                f"and len(y_val)={n_samples(y_val, 'y_val')}."
+                f"and len(y_val)={n_samples(y_val, 'y_val')}. Fix: check that the validation "
+                f"labels belong to these inputs."
             )
         return TrialData(x, y, x_val, y_val)
     if (

@@ -10,8 +10,10 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from scanlab._metric_names import is_loss_like
-from scanlab.errors import ScanArgumentError, ScanArgumentTypeError
+from scanlab.errors import ScanArgumentError, ScanArgumentTypeError, rule_message
 
 __all__ = ["PerformanceTarget", "parse_deadline", "parse_performance_target", "planned_runs"]
 
@@ -73,7 +75,8 @@ def planned_runs(grid_size: int, fraction_limit: float | None, round_limit: int 
         if round_limit < 1:
             raise ScanArgumentError(
                 f"round_limit={round_limit} selects no run; it must be >= 1 (the grid has "
-                f"{grid_size:,} permutations)."
+                f"{grid_size:,} permutations). Fix: use e.g. round_limit=100, or None for "
+                f"the whole grid."
             )
         n = min(n, int(round_limit))
     return n
@@ -121,8 +124,17 @@ def parse_deadline(time_limit: Any, now: datetime | None = None) -> float | None
     if time_limit is None:
         return None
     now = now or datetime.now()
-    if isinstance(time_limit, (int, float)) and not isinstance(time_limit, bool):
+    if isinstance(time_limit, numbers.Real) and not isinstance(time_limit, bool):
         seconds = float(time_limit)
+        if not math.isfinite(seconds):
+            raise ScanArgumentError(
+                rule_message(
+                    "time_limit",
+                    "must be a finite number of seconds from now",
+                    time_limit,
+                    "pass e.g. time_limit=3600 for one hour, or time_limit=None for no limit",
+                )
+            )
         if seconds <= 0:
             raise ScanArgumentError(
                 f"time_limit={time_limit!r} seconds is not in the future; give a positive "
@@ -144,7 +156,8 @@ def parse_deadline(time_limit: Any, now: datetime | None = None) -> float | None
     else:
         raise ScanArgumentTypeError(
             f"time_limit must be a 'YYYY-MM-DD HH:MM' string, a datetime, a timedelta or "
-            f"seconds, got {type(time_limit).__name__} ({time_limit!r})."
+            f"seconds, got {type(time_limit).__name__} ({time_limit!r}). Fix: pass e.g. "
+            f"time_limit='2026-12-01 18:00' or time_limit=3600 (seconds from now)."
         )
     if deadline.tzinfo is None:
         timestamp = deadline.timestamp()  # naive = local time, as Talos reads it
@@ -225,11 +238,25 @@ def parse_performance_target(target: Any) -> PerformanceTarget | None:
     metric, value = target[0], target[1]
     if (
         not isinstance(metric, str)
+        or not metric.strip()
         or isinstance(value, bool)
         or not isinstance(value, numbers.Real)
     ):
         raise ScanArgumentError(
             f"performance_target={target!r} needs a metric name and a number. {usage}"
+        )
+    if not math.isfinite(value):
+        raise ScanArgumentError(
+            f"performance_target={target!r} needs a finite value: a run never reaches "
+            f"{value!r}. {usage}"
+        )
+    if len(target) == 3 and not (
+        isinstance(target[2], (bool, np.bool_))
+        or (isinstance(target[2], numbers.Integral) and target[2] in (0, 1))
+    ):
+        raise ScanArgumentError(
+            f"performance_target={target!r} needs True or False as its third item "
+            f"(minimize), got {target[2]!r}. {usage}"
         )
     minimize = bool(target[2]) if len(target) == 3 else is_loss_like(metric)
     return PerformanceTarget(metric, float(value), minimize)

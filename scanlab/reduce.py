@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from scanlab.errors import ParamsError
+from scanlab.errors import ParamsError, ParamsTypeError, rule_message
 from scanlab.space import ParamSpace, talos_range, value_label
 
 Params = dict[str, Any]
@@ -40,7 +40,7 @@ def values_of(params: Mapping[str, Any], name: str) -> list:
 
     Raises
     ------
-    ParamsError
+    ParamsError, ParamsTypeError
         When ``params`` is not a dict, has no ``name``, or its spec is invalid.
 
     Examples
@@ -77,6 +77,7 @@ def drop(params: Mapping[str, Any], name: str, values: Iterable | Callable[[Any]
         When a listed value is not a current one, or no value would be left.
     """
     current = values_of(params, name)
+    _check_values_argument("drop", values)
     if callable(values):
         kept = [v for v in current if not values(v)]
     else:
@@ -114,6 +115,7 @@ def keep(params: Mapping[str, Any], name: str, values: Iterable | Callable[[Any]
         When a listed value is not a current one, or no value would be kept.
     """
     current = values_of(params, name)
+    _check_values_argument("keep", values)
     if callable(values):
         kept = [v for v in current if values(v)]
     else:
@@ -121,7 +123,8 @@ def keep(params: Mapping[str, Any], name: str, values: Iterable | Callable[[Any]
         kept = [v for v in current if any(_same(v, w) for w in wanted)]
     if not kept:
         raise ParamsError(
-            f"keep() keeps no value of {name!r} (values: {_labels(current)}); choose at least one."
+            f"keep() keeps no value of {name!r} (values: {_labels(current)}): a parameter "
+            f"needs at least one value. Fix: choose at least one of them."
         )
     return {**params, name: kept}
 
@@ -205,6 +208,9 @@ def add(params: Mapping[str, Any], name: str, values: Iterable) -> Params:
     >>> add({'units': [8, 16]}, 'units', [32])
     {'units': [8, 16, 32]}
     """
+    _check_params(params, "params")
+    _check_parameter_name(name)
+    _check_values_argument("add", values, allow_callable=False)
     new_values = list(values)
     current = values_of(params, name) if name in params else []
     merged = current + new_values
@@ -234,6 +240,8 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> pd.DataFrame:
     >>> diff({'units': [8, 16, 32]}, {'units': [8, 16]})[['parameter', 'change']].to_dict('list')
     {'parameter': ['units'], 'change': ['narrowed']}
     """
+    _check_params(before, "before")
+    _check_params(after, "after")
     rows = []
     for name in sorted(set(before) | set(after)):
         old = [value_label(v) for v in values_of(before, name)] if name in before else []
@@ -267,13 +275,56 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> pd.DataFrame:
     )
 
 
-def _check_name(params: Mapping[str, Any], name: str) -> None:
+def _check_params(params: Any, argument: str) -> None:
     if not isinstance(params, Mapping):
-        raise ParamsError(f"params must be a dict, got {type(params).__name__}.")
+        raise ParamsTypeError(
+            rule_message(
+                argument,
+                "must be a params dict (parameter name -> list of values)",
+                params,
+                f"pass the params dict itself, e.g. {argument}={{'lr': [0.01, 0.001]}}",
+            )
+        )
+
+
+def _check_parameter_name(name: Any) -> None:
+    if not isinstance(name, str) or not name:
+        raise ParamsTypeError(
+            rule_message(
+                "name",
+                "must be a parameter name (a non-empty string)",
+                name,
+                "pass the key of the parameter, e.g. 'lr'",
+            )
+        )
+
+
+def _check_values_argument(function: str, values: Any, allow_callable: bool = True) -> None:
+    if allow_callable and callable(values):
+        return
+    if isinstance(values, (str, bytes)):
+        return
+    try:
+        iter(values)
+    except TypeError:
+        kinds = "a list of values or labels, or a predicate f(value) -> bool"
+        raise ParamsTypeError(
+            rule_message(
+                f"{function}() values",
+                f"must be {kinds if allow_callable else 'a list of values'}",
+                values,
+                f"wrap a single value in a list, e.g. {function}(params, name, [{values!r}])",
+            )
+        ) from None
+
+
+def _check_name(params: Mapping[str, Any], name: str) -> None:
+    _check_params(params, "params")
+    _check_parameter_name(name)
     if name not in params:
         raise ParamsError(
-            f"params has no parameter {name!r}; it has {sorted(params)}. Check the spelling, "
-            f"or use add() for a new parameter."
+            f"params has no parameter {name!r}; it has {sorted(params)}. Fix: check the "
+            f"spelling, or use add() for a new parameter."
         )
 
 
@@ -290,7 +341,10 @@ def _match(name: str, current: list, asked: Iterable) -> list:
     asked = list(asked) if not isinstance(asked, (str, bytes)) else [asked]
     unknown = [a for a in asked if not any(_same(v, a) for v in current)]
     if unknown:
-        raise ParamsError(f"{name!r} has no value(s) {unknown}; its values are {_labels(current)}.")
+        raise ParamsError(
+            f"{name!r} has no value(s) {unknown}; its values are {_labels(current)}. Fix: "
+            f"name current values or their labels (a value must be there to drop or keep it)."
+        )
     return asked
 
 

@@ -66,7 +66,9 @@ def resolve_method(random_method: str) -> str:
     """
     if not isinstance(random_method, str):
         raise ScanArgumentError(
-            f"random_method must be a string, one of {list(METHODS)}, got {random_method!r}."
+            f"random_method must be a string, one of {list(METHODS)}, got {random_method!r}. "
+            f"Fix: use e.g. random_method='uniform' (or a Talos name such as "
+            f"'uniform_mersenne')."
         )
     name = random_method.lower()
     if name in METHODS:
@@ -79,7 +81,10 @@ def resolve_method(random_method: str) -> str:
             f"Use one of {list(METHODS)} (e.g. 'uniform' or 'sobol')."
         )
     known = list(METHODS) + sorted(TALOS_ALIASES)
-    raise ScanArgumentError(f"random_method={random_method!r} is unknown. Use one of {known}.")
+    raise ScanArgumentError(
+        f"random_method={random_method!r} is unknown. Use one of {known} (Fix: check the "
+        f"spelling, e.g. random_method='uniform')."
+    )
 
 
 def sample_indices(
@@ -117,7 +122,10 @@ def sample_indices(
         return _uniform(size, seed)
     if method in ("sobol", "halton", "latin"):
         return _quasi_random(list(shape), method, seed, expected or size)
-    raise ScanArgumentError(f"sampler method {method!r} is unknown; use one of {list(METHODS)}.")
+    raise ScanArgumentError(
+        f"sampler method {method!r} is unknown; it must be one of {list(METHODS)}. Fix: map "
+        f"a Talos name first with resolve_method({method!r})."
+    )
 
 
 def _uniform(size: int, seed: int) -> Iterator[int]:

@@ -211,7 +211,10 @@ class ParamSpace:
         if index < 0:
             index += size
         if not 0 <= index < size:
-            raise IndexError(f"grid index {index} out of range for a grid of {size:,} permutations")
+            raise IndexError(
+                f"grid index {index} out of range for a grid of {size:,} permutations. Fix: "
+                f"use an index in range(-{size}, {size})."
+            )
         digits = []
         for n in self._reversed_shape:  # peel digits, last parameter fastest
             index, digit = divmod(index, n)
@@ -312,17 +315,19 @@ def _check_params_dict(params: Any) -> list[str]:
     if not isinstance(params, Mapping):
         raise ParamsTypeError(
             f"params must be a dict of parameter name -> list of values, got "
-            f"{type(params).__name__} ({_short(params)}). Example: params={{'lr': [0.01, 0.001]}}."
+            f"{type(params).__name__} ({_short(params)}). Fix: pass a dict, e.g. "
+            f"params={{'lr': [0.01, 0.001]}}."
         )
     if not params:
         raise ParamsError(
-            "params is empty: it needs at least one parameter. "
-            "Example: params={'lr': [0.01, 0.001]}."
+            "params is empty: it needs at least one parameter, got {}. "
+            "Fix: add a parameter, e.g. params={'lr': [0.01, 0.001]}."
         )
     for name in params:
         if not isinstance(name, str) or not name:
             raise ParamsTypeError(
-                f"params keys must be non-empty strings (they become column names), got {name!r}."
+                f"params keys must be non-empty strings (they become column names), got "
+                f"{name!r}. Fix: name the parameter with a string, e.g. params['units'] = [8, 16]."
             )
         if name in RESERVED_COLUMNS or name in COMMON_METRIC_NAMES:
             raise ParamsError(
@@ -349,13 +354,46 @@ def _expand(name: str, spec: Any) -> list:
             f"{_short(spec)} (of type {type(spec).__name__}). Wrap a single value in a list: "
             f"params[{name!r}] = [{spec!r}]."
         )
+    ndim = getattr(spec, "ndim", 1)
+    if isinstance(ndim, int) and ndim != 1:
+        raise ParamsTypeError(
+            f"params[{name!r}] must be a 1-D list of choices, got a {ndim}-D array of shape "
+            f"{getattr(spec, 'shape', '?')} ({_short(spec)}). Fix: pass a flat list, e.g. "
+            f"params[{name!r}] = array.ravel().tolist(), or a list of the rows you mean as "
+            f"choices."
+        )
     values = spec.tolist() if hasattr(spec, "tolist") else list(spec)
     if not values:
         raise ParamsError(
             f"params[{name!r}] is an empty list: every parameter needs at least one value. "
             f"Give it one or more values, or remove the key."
         )
+    for position, value in enumerate(values):
+        _check_choice(name, position, value)
     return values
+
+
+def _check_choice(name: str, position: int, value: Any) -> None:
+    """Refuse a choice no run can use: NaN, or an array of two or more dimensions."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        try:
+            is_nan = math.isnan(value)
+        except (TypeError, ValueError, OverflowError):
+            is_nan = False
+        if is_nan:
+            raise ParamsError(
+                f"params[{name!r}] has NaN at position {position}: NaN is no value to train "
+                f"with and never equals itself, so runs could not be told apart or resumed. "
+                f"Fix: remove it, or use None for 'not set'."
+            )
+    ndim = getattr(value, "ndim", None)
+    if isinstance(ndim, int) and ndim >= 2:
+        raise ParamsTypeError(
+            f"params[{name!r}] has a {ndim}-D array at position {position} (shape "
+            f"{getattr(value, 'shape', '?')}): a choice must be a single value, got "
+            f"{_short(value)}. Fix: pass the values themselves as a flat list, or give the "
+            f"array a name (e.g. a string key into a dict your model function reads)."
+        )
 
 
 def _expand_range(name: str, spec: tuple) -> list:

@@ -101,7 +101,7 @@ def test_report(capsys, tmp_path, write_results, close_figures):
         ),
         (
             ["report", "{csv}", "-o", "no/such/dir/r.html"],
-            r"^scanlab report: error: output folder does not exist: 'no/such/dir'$",
+            r"^scanlab report: error: output folder does not exist: 'no/such/dir'\. Fix: create it",
         ),
         (["show", "{csv}", "-n", "0"], r"^scanlab show: error: -n must be a positive number"),
     ],

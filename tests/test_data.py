@@ -134,19 +134,21 @@ A10, A9 = np.zeros(10), np.zeros(9)
         (
             dict(x=A10, y=A10, x_val=A9, y_val=np.zeros(8)),
             r"^x_val and y_val must have the same number of samples, got len\(x_val\)=9 and "
-            r"len\(y_val\)=8\.$",
+            r"len\(y_val\)=8\. Fix: check that the validation labels belong to these inputs\.$",
         ),
         (
             dict(x=5, y=A10),
             r"^x must be an array-like with one row per sample \(NumPy array, pandas object, "
-            r"or a list of arrays\), got int\.$",
+            r"or a list of arrays\), got int\. Fix: pass e\.g\. x=np\.asarray\(\.\.\.\) with one "
+            r"row per sample\.$",
         ),
-        (dict(x=A10, y=None), r"^y must be an array-like .* got NoneType\.$"),
+        (dict(x=A10, y=None), r"^y must be an array-like .* got NoneType\. Fix: pass e\.g\. y="),
         (dict(x=A10, y=A10, x_val=A9, y_val=3.0), r"^y_val must be an array-like .* got float"),
         (
             dict(x=[np.zeros((10, 2)), np.zeros((9, 1))], y=A10),
             r"^x is a list of inputs with different lengths \[9, 10\]; every input of a "
-            r"multi-input model needs one row per sample\.$",
+            r"multi-input model needs one row per sample\. Fix: check that every input array of x "
+            r"covers the same samples \(same len\)\.$",
         ),
         (
             dict(x=A10, y=A10, val_split=0.1 + 0.9),

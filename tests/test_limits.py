@@ -88,7 +88,8 @@ def test_a_numpy_float32_fraction_limit_works():
             None,
             0,
             ScanArgumentError,
-            r"^round_limit=0 selects no run; it must be >= 1 \(the grid has 8 permutations\)\.$",
+            r"^round_limit=0 selects no run; it must be >= 1 \(the grid has 8 permutations\)\. "
+            r"Fix: use e\.g\. round_limit=100, or None for the whole grid\.$",
         ),
         (None, -3, ScanArgumentError, r"^round_limit=-3 selects no run"),
     ],
@@ -197,9 +198,10 @@ def test_now_defaults_to_the_clock():
             True,
             ScanArgumentTypeError,
             r"^time_limit must be a 'YYYY-MM-DD HH:MM' string, a datetime, a timedelta or "
-            r"seconds, got bool \(True\)\.$",
+            r"seconds, got bool \(True\)\. Fix: pass e\.g\. time_limit='2026-12-01 18:00' or "
+            r"time_limit=3600 \(seconds from now\)\.$",
         ),
-        ([18, 0], ScanArgumentTypeError, r"got list \(\[18, 0\]\)\.$"),
+        ([18, 0], ScanArgumentTypeError, r"got list \(\[18, 0\]\)\. Fix: "),
         (time.localtime(), ScanArgumentTypeError, r"got struct_time"),
     ],
 )
