@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from scanlab._files import (
@@ -63,8 +64,11 @@ def load_results(path: str | os.PathLike) -> pd.DataFrame:
     """Read runs into a DataFrame: a results CSV, a round folder or an experiment folder.
 
     An experiment folder gives every round (see the ``round`` column). Talos experiment CSVs
-    (1.x and 2.x layouts) are read too and mapped onto scanlab's columns. A torn last line is
-    ignored; a corrupt line elsewhere raises :class:`~scanlab.errors.ResultsFormatError`.
+    (1.x and 2.x layouts) are read too and mapped onto scanlab's columns. A byte-order mark
+    is skipped and a torn last line ignored; a corrupt line elsewhere (binary data, too many
+    fields, a bad status, text in a metric column) raises
+    :class:`~scanlab.errors.ResultsFormatError` naming the file, the line and the fix. A run
+    recorded twice in a round is kept once (its first row), with a warning naming the lines.
     When the folder has manifests, ``attrs['params']`` and ``attrs['metrics']`` name the
     parameter and metric columns.
 
@@ -85,16 +89,17 @@ def load_results(path: str | os.PathLike) -> pd.DataFrame:
     """
     path = Path(path)
     if path.is_file():
-        frame = typed(read_csv_part(path))
+        in_round = path.resolve() in {p.resolve() for p in result_parts(path.parent)}
+        frame = typed(read_csv_part(path, _round_params(path.parent) if in_round else None))
     elif not path.is_dir():
         raise FileNotFoundError(
             f"no such results file or experiment folder: {str(path)!r}. Fix: give a results "
             f"CSV, a round folder or an experiment folder (e.g. 'results/<experiment_name>')."
         )
     elif result_parts(path):
-        frame = read_round(path)
+        frame = read_round(path, _round_params(path))
     elif round_dirs(path):
-        frames = [read_round(d) for d in round_dirs(path) if result_parts(d)]
+        frames = [read_round(d, _round_params(d)) for d in round_dirs(path) if result_parts(d)]
         frames = [f for f in frames if len(f.columns) > len(REQUIRED_COLUMNS)] or frames[:1]
         frame = pd.concat(frames, ignore_index=True, sort=False) if frames else read_round(path)
         frame = typed(frame)
@@ -118,6 +123,13 @@ def load_results(path: str | os.PathLike) -> pd.DataFrame:
             if isinstance(c, str) and c not in params and not is_reserved(c)
         )
     return frame
+
+
+def _round_params(round_dir: Path) -> list[str] | None:
+    """The parameter names in a round's manifest (its other columns are metrics), if any."""
+    manifest = read_manifest(round_dir)
+    params = manifest.get("params") if isinstance(manifest, dict) else None
+    return [str(name) for name in params] if isinstance(params, dict) else None
 
 
 def _manifests(path: Path) -> list[dict[str, Any]] | None:
@@ -265,6 +277,40 @@ def _folder_of(path: Any) -> Path | None:
     return p.parent if p.suffix.lower() == ".csv" or p.is_file() else p
 
 
+def _check_reading_arguments(minimize: Any, params: Any, metrics: Any) -> None:
+    if minimize is not None and not isinstance(minimize, (bool, np.bool_, Mapping)):
+        raise AnalysisError(
+            rule_message(
+                "minimize",
+                "must be True, False, None or a dict {metric: bool}",
+                minimize,
+                "e.g. minimize=True (lower is better) or minimize={'val_mae': True}",
+            )
+        )
+    if isinstance(minimize, Mapping):
+        bad = {k: v for k, v in minimize.items() if not isinstance(v, (bool, np.bool_))}
+        if bad:
+            raise AnalysisError(
+                rule_message("minimize", "must map metric names to True or False", bad, "use bools")
+            )
+    for name, value in (("params", params), ("metrics", metrics)):
+        if value is not None and (
+            isinstance(value, str)
+            or not isinstance(value, Sequence)
+            or not all(isinstance(c, str) for c in value)
+        ):
+            raise AnalysisError(
+                rule_message(
+                    name,
+                    "must be a list of column names",
+                    value,
+                    f"e.g. {name}=['lr', 'units']"
+                    if name == "params"
+                    else f"e.g. {name}=['val_loss']",
+                )
+            )
+
+
 def read_results(
     source: Any,
     metric: str | None = None,
@@ -306,6 +352,7 @@ def read_results(
     """
     if isinstance(getattr(source, "results", None), Results):  # an Analyze
         source = source.results
+    _check_reading_arguments(minimize, params, metrics)
     known_directions: Mapping[str, bool] = {}
     if isinstance(source, Results):
         if metric is None and minimize is None and params is None and metrics is None:

@@ -249,9 +249,24 @@ def suggest(
     if not isinstance(params, Mapping) or not params:
         raise ParamsError(
             f"params must be a non-empty dict of parameter name -> values (the params dict "
-            f"the runs scanned), got {type(params).__name__}."
+            f"the runs scanned), got {type(params).__name__}. Fix: pass the params dict of the "
+            f"scan, e.g. suggest(scan, params)."
         )
-    if not isinstance(min_runs, numbers.Integral) or min_runs < 1:
+    for name, value in (("p_threshold", p_threshold), ("max_effect", max_effect)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
+            raise AnalysisError(
+                rule_message(name, "must be a number in (0, 1)", value, "use the default")
+            )
+    if cost is not None and not isinstance(cost, Mapping):
+        raise AnalysisError(
+            rule_message(
+                "cost",
+                "must be a dict {param: 'min' | 'max' | None}",
+                cost,
+                "e.g. cost={'epochs': 'min'}",
+            )
+        )
+    if isinstance(min_runs, bool) or not isinstance(min_runs, numbers.Integral) or min_runs < 1:
         raise AnalysisError(rule_message("min_runs", "must be an int >= 1", min_runs, "use e.g. 3"))
     for name, direction in (cost or {}).items():
         if direction not in ("min", "max", None):

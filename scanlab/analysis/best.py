@@ -264,7 +264,7 @@ def best_runs(
     >>> best_runs(df, 'val_loss', k=2)[['run_id', 'val_loss']].to_dict('list')
     {'run_id': ['b', 'c'], 'val_loss': [0.1, 0.2]}
     """
-    if k < 1:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise AnalysisError(
             rule_message("k", "must be a positive number of runs", k, "use e.g. k=10")
         )
