@@ -284,7 +284,8 @@ class _Engine:
                 if result.status == "ok" and self.target and self.target.reached(result.metrics):
                     out.stop_reason = "performance_target"
                     break
-            if not done and scheduler.skipped and s.boolean_limit is not None:
+            nothing_kept = not done and scheduler.skipped and out.stop_reason == "completed"
+            if nothing_kept and s.boolean_limit is not None:
                 raise ScanArgumentError(
                     rule_message(
                         "boolean_limit",
