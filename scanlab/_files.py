@@ -2,38 +2,56 @@
 the rounds of an experiment, and Talos's CSVs mapped onto scanlab's columns.
 
 Reading never changes a file: a torn last line (a write killed midway) is skipped here and
-cut only by the writer (:class:`scanlab.log.ResultLog`) before it appends.
+cut only by the writer (:class:`scanlab.log.ResultLog`) before it appends. A UTF-8
+byte-order mark is skipped and quoted column names (a comma, a quote or a line break in a
+params key) are read back. Anything else that is wrong inside a file raises
+:class:`~scanlab.errors.ResultsFormatError` naming the file, the line and the fix (binary
+data, a line with the wrong number of fields, a bad status, text in a number column), except
+a run recorded twice in a round: its first row is kept, with a warning naming the lines.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
 import json
 import os
 import re
+import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from scanlab._schema import (
     HISTORY_FILE,
+    NUMERIC_RESERVED_COLUMNS,
     REQUIRED_COLUMNS,
     STATUSES,
     TALOS_DROPPED_COLUMNS,
     TALOS_RENAMED_COLUMNS,
+    is_numeric,
+    is_reserved,
 )
 from scanlab.errors import ResultsFormatError
 
 __all__ = [
+    "BOM",
+    "decode_text",
     "from_talos",
+    "header_end",
+    "parse_header",
     "read_csv_part",
     "read_histories",
     "read_round",
     "result_parts",
     "round_dirs",
+    "strip_bom",
     "typed",
 ]
 
+_BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
 _PART = re.compile(r"^results(?:-(\d+))?\.csv$")
 _ROUND = re.compile(r"^round-(\d+)$")
 
@@ -80,23 +98,144 @@ def round_dirs(experiment_dir: Path) -> list[Path]:
     return [path for _, path in sorted(found)]
 
 
-def _read_complete_lines(path: Path) -> bytes:
-    data = Path(path).read_bytes()
-    if data and not data.endswith(b"\n"):
-        data = data[: data.rfind(b"\n") + 1]  # drop the torn last line
-    return data
+BOM = codecs.BOM_UTF8
 
 
-def read_round(round_dir: Path) -> pd.DataFrame:
+def strip_bom(data: bytes) -> bytes:
+    """``data`` without a leading UTF-8 byte-order mark (Excel writes one when it saves CSV).
+
+    Parameters
+    ----------
+    data : bytes
+        The start of a file, or all of it.
+
+    Returns
+    -------
+    bytes
+        ``data`` without its first three bytes when they are a BOM, else ``data``.
+    """
+    return data[len(BOM) :] if data.startswith(BOM) else data
+
+
+def header_end(data: bytes) -> int | None:
+    """Where the header record of CSV ``data`` ends: just past its line end.
+
+    A column name with a comma, a quote or a line break is written quoted (by
+    :class:`csv.writer`), so the header ends at the first line end outside quotes.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes (without a BOM).
+
+    Returns
+    -------
+    int or None
+        The offset of the first byte after the header's line end; None when there is no
+        complete header (an empty file, or a header torn by a crash).
+
+    Examples
+    --------
+    >>> header_end(b'run_id,"a\\nb"\\nx,1\\n'), header_end(b'run_id,"a\\nb')
+    (13, None)
+    """
+    quotes = 0
+    start = 0
+    while True:
+        newline = data.find(b"\n", start)
+        if newline < 0:
+            return None
+        quotes += data.count(b'"', start, newline)
+        if quotes % 2 == 0:
+            return newline + 1
+        start = newline + 1
+
+
+def decode_text(path: Path, data: bytes, fix: str) -> str:
+    """UTF-8 text of ``data`` read from ``path``; binary junk raises naming the file and line.
+
+    Parameters
+    ----------
+    path : Path
+        The file, for the message.
+    data : bytes
+        Its bytes (without a BOM).
+    fix : str
+        What to do about a line that is not text, for the message.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ResultsFormatError
+        When ``data`` is not UTF-8: names the file, the line and the byte.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ResultsFormatError(
+            f"{str(path)!r} is corrupt at line {line}: byte {data[exc.start : exc.start + 1]!r} "
+            f"is not UTF-8 text, so that line holds binary data scanlab never writes. "
+            f"Fix: {fix}"
+        ) from None
+
+
+def parse_header(path: Path, data: bytes) -> list[str]:
+    """The column names of a CSV header record (``data[:header_end(data)]``).
+
+    Parameters
+    ----------
+    path : Path
+        The file, for messages.
+    data : bytes
+        The header record's bytes, line end included, without a BOM.
+
+    Returns
+    -------
+    list of str
+    """
+    text = decode_text(path, data, _CSV_FIX)
+    return next(csv.reader(io.StringIO(text, newline="")), [])
+
+
+_CSV_FIX = (
+    "delete that line or restore the file from a backup (only the last line may be torn by a "
+    "crash, and it is ignored), then read or resume again."
+)
+
+
+def _complete_records(path: Path) -> tuple[bytes, int] | None:
+    """The bytes of ``path`` that are whole records (no BOM, no torn last line).
+
+    Returns the bytes and where the header ends; None when there is no complete header.
+    """
+    data = strip_bom(Path(path).read_bytes())
+    end = header_end(data)
+    if end is None:
+        return None
+    if not data.endswith(b"\n"):
+        data = data[: max(end, data.rfind(b"\n") + 1)]  # drop the torn last line
+    return data, end
+
+
+def read_round(round_dir: Path, params: Sequence[str] | None = None) -> pd.DataFrame:
     """The rows of one scanlab round folder (every CSV part), typed.
 
     A torn last line is ignored; a corrupt line elsewhere raises
-    :class:`~scanlab.errors.ResultsFormatError` naming the file and the line.
+    :class:`~scanlab.errors.ResultsFormatError` naming the file and the line. A run recorded
+    twice (a row copied by hand, a file appended twice) is kept once, its first row, with a
+    warning naming the file and the lines.
 
     Parameters
     ----------
     round_dir : path-like
         A round folder.
+    params : sequence of str, optional
+        The round's parameter names (from its manifest); then every other column that is not
+        bookkeeping is a metric, and a metric cell that is not a number raises.
 
     Returns
     -------
@@ -104,21 +243,26 @@ def read_round(round_dir: Path) -> pd.DataFrame:
         The parts' rows concatenated (:func:`typed`); an empty table with the required
         columns when there is none.
     """
-    frames = [
-        f for f in (read_csv_part(p) for p in result_parts(Path(round_dir))) if len(f.columns)
-    ]
-    if not frames:
+    read = [(p, *_read_part(p, params)) for p in result_parts(Path(round_dir))]
+    read = [(p, frame, lines) for p, frame, lines in read if len(frame.columns)]
+    if not read:
         return typed(pd.DataFrame(columns=list(REQUIRED_COLUMNS)))
-    return typed(pd.concat(frames, ignore_index=True, sort=False))
+    frame = pd.concat([f for _, f, _ in read], ignore_index=True, sort=False)
+    return typed(_drop_repeated_runs(frame, [(p, lines) for p, _, lines in read]))
 
 
-def read_csv_part(path: Path) -> pd.DataFrame:
+def read_csv_part(path: Path, params: Sequence[str] | None = None) -> pd.DataFrame:
     """One results CSV (scanlab's or Talos's), checked but not typed.
+
+    A run recorded twice in the file is kept once (its first row), with a warning.
 
     Parameters
     ----------
     path : Path
-        The CSV file; a torn last line is ignored.
+        The CSV file; a byte-order mark is skipped, a torn last line is ignored.
+    params : sequence of str, optional
+        The parameter names, when known (a manifest): every other column that is not
+        bookkeeping is then a metric, and must hold numbers.
 
     Returns
     -------
@@ -129,20 +273,44 @@ def read_csv_part(path: Path) -> pd.DataFrame:
     Raises
     ------
     ResultsFormatError
-        When the file cannot be parsed, lacks the required columns, or has a row inside it
-        with a bad status (or, for scanlab's files, no duration).
+        When the file cannot be parsed (binary data, a line with more fields than the
+        header), lacks the required columns, has a row inside it with a bad status (or, for
+        scanlab's files, no duration), or a number column with text in it.
     """
-    data = _read_complete_lines(path)
-    if not data.strip():
-        return pd.DataFrame()
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(data),
-            dtype={"run_id": str, "error": str, "status": str},
-            keep_default_na=True,
+    frame, lines = _read_part(Path(path), params)
+    return _drop_repeated_runs(frame, [(Path(path), lines)])
+
+
+def _read_part(path: Path, params: Sequence[str] | None) -> tuple[pd.DataFrame, Sequence[int]]:
+    """One CSV part's rows, checked, and the line number of each row in the file."""
+    if not path.is_file():
+        raise ResultsFormatError(
+            f"{str(path)!r} is not a regular file, so it cannot be a results file. Fix: "
+            f"move it out of the round folder, or point to the results CSV itself."
         )
-    except pd.errors.ParserError as exc:
-        raise ResultsFormatError(f"{str(path)!r} is corrupt: {exc}") from exc
+    found = _complete_records(path)
+    if found is None:
+        return pd.DataFrame(), []
+    data, end = found
+    text = decode_text(path, data, _CSV_FIX)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text),
+                dtype={"run_id": str, "error": str, "status": str},
+                keep_default_na=True,
+                index_col=False,
+            )
+        except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+            raise ResultsFormatError(_parse_failure(path, text, exc)) from None
+    header_lines = data.count(b"\n", 0, end)
+    lines: Sequence[int] = range(header_lines + 1, header_lines + 1 + len(frame))
+    if _BLANK_LINE.search(data, end - 1):  # pandas skips blank lines: count them
+        body = data[end:].split(b"\n")[:-1]
+        lines = [header_lines + i + 1 for i, line in enumerate(body) if line.strip()]
+    if len(lines) != len(frame):  # records spanning lines (a foreign CSV): count records
+        lines = range(header_lines + 1, header_lines + 1 + len(frame))
     native = "run_id" in frame.columns
     if not native and "round_epochs" in frame.columns:
         frame = from_talos(frame)
@@ -157,13 +325,100 @@ def read_csv_part(path: Path) -> pd.DataFrame:
     if native and "duration_s" in frame.columns:
         bad |= frame["duration_s"].isna()  # a short row: every scanlab row has a duration
     if bad.any():
-        line = int(bad.to_numpy().argmax()) + 2  # +1 header, +1 one-based
+        line = lines[int(bad.to_numpy().argmax())]
         raise ResultsFormatError(
             f"{str(path)!r} is corrupt at line {line}: it does not have the file's "
             f"{len(frame.columns)} columns with a status in {list(STATUSES)}. Only the last "
-            f"line may be torn by a crash; this one is inside the file."
+            f"line may be torn by a crash; this one is inside the file. Fix: {_CSV_FIX}"
         )
-    return frame
+    if native:
+        _check_numbers(path, frame, lines, params)
+    return frame, lines
+
+
+def _parse_failure(path: Path, text: str, exc: Exception) -> str:
+    """The message for a CSV pandas cannot read: the first line with too many fields."""
+    records = csv.reader(io.StringIO(text, newline=""))
+    width = len(next(records, []))
+    for record in records:
+        if len(record) > width:
+            return (
+                f"{str(path)!r} is corrupt at line {records.line_num}: it has {len(record)} "
+                f"fields where the header has {width} columns. Fix: {_CSV_FIX}"
+            )
+    return f"{str(path)!r} is corrupt: {str(exc).strip()}. Fix: {_CSV_FIX}"
+
+
+def _check_numbers(
+    path: Path, frame: pd.DataFrame, lines: Sequence[int], params: Sequence[str] | None
+) -> None:
+    """Raise when a number column (bookkeeping, or a metric when the params are known) holds
+    text; make the column numeric otherwise."""
+    columns = [c for c in NUMERIC_RESERVED_COLUMNS if c in frame.columns]
+    if params is not None and set(params) <= set(frame.columns):
+        columns += [
+            c
+            for c in frame.columns
+            if isinstance(c, str) and c not in set(params) and not is_reserved(c)
+        ]
+    for column in columns:
+        values = frame[column]
+        if is_numeric(values) or pd.api.types.is_bool_dtype(values.dtype):
+            continue
+        numbers = pd.to_numeric(values, errors="coerce")
+        bad = values.notna() & numbers.isna()
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise ResultsFormatError(
+                f"{str(path)!r} is corrupt at line {lines[row]}, column {column!r}: "
+                f"{values.iloc[row]!r} is not a number, and {column!r} holds numbers (a metric "
+                f"or scanlab's bookkeeping; empty for a failed run). Fix: put the number back "
+                f"(a metric's per-epoch values are in history.jsonl under run_id "
+                f"{frame['run_id'].iloc[row]!r}; the column holds the last one) or empty the "
+                f"cell, then read or resume again."
+            )
+        frame[column] = numbers
+
+
+def _drop_repeated_runs(
+    frame: pd.DataFrame, parts: list[tuple[Path, Sequence[int]]]
+) -> pd.DataFrame:
+    """Keep the first row of each (round, run_id); warn once naming the repeated lines.
+
+    ``parts`` names the file and the line of each row, part after part, in frame order.
+    """
+    if "run_id" not in frame.columns or len(frame) < 2:
+        return frame
+    key = [c for c in ("round", "run_id") if c in frame.columns]
+    repeated = frame.duplicated(subset=key, keep="first") & frame["run_id"].notna()
+    if not repeated.any():
+        return frame
+    several_files = len(parts) > 1
+
+    def at(i: int) -> str:
+        for path, lines in parts:
+            if i < len(lines):
+                return f"{path.name} line {lines[i]}" if several_files else f"line {lines[i]}"
+            i -= len(lines)
+        return f"row {i}"  # not reached: every row has a line
+
+    first: dict[tuple, int] = {}
+    notes = []
+    for i, values in enumerate(frame[key].itertuples(index=False, name=None)):
+        if values not in first:
+            first[values] = i
+        elif repeated.iloc[i]:
+            notes.append(f"run_id {values[-1]!r} at {at(i)} repeats {at(first[values])}")
+    source = parts[0][0].parent if several_files else parts[0][0]
+    shown = "; ".join(notes[:10]) + (f"; and {len(notes) - 10} more" if len(notes) > 10 else "")
+    warnings.warn(
+        f"{str(source)!r} records {len(notes)} run(s) more than once: {shown}. Kept the first "
+        f"row of each run and ignored the repeats (scanlab writes each run once: a repeat is a "
+        f"row copied by hand or a file appended twice). Fix: delete the repeated lines.",
+        UserWarning,
+        stacklevel=4,
+    )
+    return frame[~repeated].reset_index(drop=True)
 
 
 def from_talos(frame: pd.DataFrame) -> pd.DataFrame:
@@ -241,8 +496,34 @@ def read_histories(path: str | os.PathLike) -> dict[str, dict[str, list[float]]]
     )
     histories: dict[str, dict[str, list[float]]] = {}
     for file in files:
-        for line in _read_complete_lines(file).decode("utf-8").splitlines():
+        data = strip_bom(file.read_bytes())
+        data = data[: data.rfind(b"\n") + 1]  # drop a torn last line
+        text = decode_text(file, data, _HISTORY_FIX)
+        for number, line in enumerate(text.split("\n"), start=1):
             if line.strip():
-                record = json.loads(line)
-                histories[record["run_id"]] = record.get("history") or {}
+                record = _history_record(file, number, line)
+                histories[str(record["run_id"])] = record.get("history") or {}
     return histories
+
+
+_HISTORY_FIX = (
+    "delete that line or restore the file from a backup (only the last line may be torn by a "
+    "crash, and it is ignored); the run's row in results.csv does not depend on it."
+)
+
+
+def _history_record(path: Path, number: int, line: str) -> dict:
+    """One line of a history sidecar: a JSON object with a run_id."""
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        raise ResultsFormatError(
+            f"{str(path)!r} is corrupt at line {number}: it is not a JSON object ({exc}). "
+            f"Fix: {_HISTORY_FIX}"
+        ) from None
+    if not isinstance(record, dict) or "run_id" not in record:
+        raise ResultsFormatError(
+            f"{str(path)!r} is corrupt at line {number}: a history record is a JSON object "
+            f"with a run_id, got {line[:80]!r}. Fix: {_HISTORY_FIX}"
+        )
+    return record

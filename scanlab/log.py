@@ -12,19 +12,23 @@ import io
 import json
 import math
 import os
+import stat
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from scanlab._files import read_round, result_parts
+from scanlab._files import header_end, parse_header, read_round, result_parts, strip_bom
 from scanlab._schema import (
     HEAD_COLUMNS,
     HISTORY_FILE,
+    RESERVED_COLUMNS,
     TAIL_COLUMNS,
     order_columns,
 )
+from scanlab.errors import ResultsFormatError
 
 __all__ = ["ResultLog", "format_cell"]
 
@@ -63,7 +67,16 @@ class ResultLog:
 
     Only the driver process writes. Each row is written whole, flushed and fsynced before
     :meth:`append` returns; on opening, a torn last line left by a killed writer is cut off
-    (it was never a finished run). Bookkeeping per row is O(1).
+    (it was never a finished run). Bookkeeping per row is O(1). The header and every row are
+    written by the same :class:`csv.writer`, so a column name with a comma, a quote or a line
+    break is quoted alike.
+
+    Opening a round with files refuses, before touching them
+    (:class:`~scanlab.errors.ResultsFormatError`): a results part or sidecar that is a
+    symbolic link or not a regular file, a last CSV part whose header is not exactly
+    ``order_columns(param_names, metrics)`` (a byte-order mark is allowed: Excel adds one),
+    and a sidecar whose first line is not a history record. Only then is a torn last line
+    cut.
 
     Parameters
     ----------
@@ -83,23 +96,86 @@ class ResultLog:
         self.columns: list[str] | None = None
         self._csv_file: io.TextIOWrapper | None = None
         self._part_number = 0
+        self._warned: set[str] = set()
         parts = result_parts(self.round_dir)
+        history_path = self.round_dir / HISTORY_FILE
+        for path in [*parts, history_path]:
+            _refuse_special_file(path)
         if parts:
             last = parts[-1]
-            _cut_torn_tail(last)
-            with open(last, encoding="utf-8", newline="") as f:
-                header = next(csv.reader(f), None)
-            self._part_number = len(parts)
-            if header:
-                self.columns = header
-                self._csv_file = open(last, "a", encoding="utf-8", newline="")  # noqa: SIM115
-            else:  # an empty file: header never written
-                self._part_number -= 1
+            self._part_number = _part_number(last)
+            # Checked as scanlab's (header) before its torn tail is cut, through one
+            # descriptor that does not follow links.
+            fd = os.open(last, os.O_RDWR | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0))
+            try:
+                header = self._check_header(last, fd)
+                if header is not None:
+                    _cut_torn_tail(fd)
+            except BaseException:
+                os.close(fd)
+                raise
+            if header is None:  # no complete header: never written whole, and no row
+                os.close(fd)
                 last.unlink()
-        history_path = self.round_dir / HISTORY_FILE
-        if history_path.exists():
-            _cut_torn_tail(history_path)
-        self._history_file = open(history_path, "a", encoding="utf-8")  # noqa: SIM115
+                self._part_number -= 1
+            else:
+                self.columns = header
+                self._csv_file = open(fd, "a", encoding="utf-8", newline="")  # noqa: SIM115
+        fd = os.open(
+            history_path, os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+        )
+        try:
+            _check_history(history_path, fd)
+            _cut_torn_tail(fd)
+        except BaseException:
+            os.close(fd)
+            if self._csv_file is not None:
+                self._csv_file.close()
+            raise
+        self._history_file = open(fd, "a", encoding="utf-8")  # noqa: SIM115
+
+    def _check_header(self, path: Path, fd: int) -> list[str] | None:
+        """The header of a CSV part this log may append to; None for a torn (or no) header.
+
+        Raises :class:`ResultsFormatError` when the file's header is not the one this writer
+        writes for this round's params: appending rows under another header would write
+        them into the wrong columns.
+        """
+        data = b""
+        end = None
+        while end is None:
+            block = _read_at(fd, 65536, len(data))
+            if not block:
+                break
+            data += block
+            end = header_end(strip_bom(data))
+        data = strip_bom(data)
+        prefix = _csv_line([*HEAD_COLUMNS, *self.param_names, ""])
+        problem: str | None
+        if end is None:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:  # a multi-byte character torn at the end?
+                torn = exc.reason == "unexpected end of data"
+                text = data[: exc.start].decode("utf-8", errors="replace") + (
+                    "" if torn else "\ufffd"
+                )
+            if prefix.startswith(text) or text.startswith(prefix):
+                return None  # a header torn by a crash: the file holds no row
+            problem = f"its first line {text[:120]!r} is no complete scanlab header"
+        else:
+            header = parse_header(path, data[:end])
+            problem = _header_problem(header, self.param_names)
+            if problem is None:
+                return header
+        expected = prefix + "<metric columns, sorted>," + ",".join(TAIL_COLUMNS)
+        raise ResultsFormatError(
+            f"{str(path)!r} cannot be resumed: its header is not the one scanlab writes for "
+            f"this round, so rows appended to it would land in the wrong columns; {problem}. "
+            f"Nothing was written and no run was trained. Fix: restore its first line to "
+            f"{expected} (e.g. from a backup), or move the file out of the round folder "
+            f"(its runs are then trained again), or pass resume=False to start a new round."
+        )
 
     def read_rows(self) -> pd.DataFrame:
         """The rows already in this round's log (empty DataFrame if none).
@@ -108,11 +184,19 @@ class ResultLog:
         -------
         DataFrame
             :func:`read_round` of the round folder; with no CSV part, an empty table with
-            the header columns.
+            the header columns. A warning about the files (a run recorded twice) is given
+            once per log, however often the rows are read.
         """
         if not result_parts(self.round_dir):
             return pd.DataFrame(columns=order_columns(self.param_names, []))
-        return read_round(self.round_dir)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            rows = read_round(self.round_dir, self.param_names)
+        for warning in caught:
+            if str(warning.message) not in self._warned:
+                self._warned.add(str(warning.message))
+                warnings.warn(warning.message, stacklevel=2)
+        return rows
 
     def append(
         self,
@@ -149,11 +233,9 @@ class ResultLog:
         if self.columns is None or any(name not in self.columns for name in metric_names):
             self._start_part(metric_names)
         assert self._csv_file is not None and self.columns is not None
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerow(
-            [format_cell(row.get(column)) for column in self.columns]
+        self._csv_file.write(
+            _csv_line([format_cell(row.get(column)) for column in self.columns]) + "\n"
         )
-        self._csv_file.write(buffer.getvalue())
         self._csv_file.flush()
         if self.fsync:
             os.fsync(self._history_file.fileno())
@@ -170,8 +252,9 @@ class ResultLog:
             self._csv_file.close()
         self._part_number += 1
         name = "results.csv" if self._part_number == 1 else f"results-{self._part_number}.csv"
-        self._csv_file = open(self.round_dir / name, "w", encoding="utf-8", newline="")  # noqa: SIM115
-        self._csv_file.write(",".join(columns) + "\n")
+        # "x": a new part never replaces a file (nor follows a link) already there.
+        self._csv_file = open(self.round_dir / name, "x", encoding="utf-8", newline="")  # noqa: SIM115
+        self._csv_file.write(_csv_line(columns) + "\n")
         self._csv_file.flush()
         if self.fsync:
             os.fsync(self._csv_file.fileno())
@@ -198,24 +281,107 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def _cut_torn_tail(path: Path) -> None:
-    """Remove an unfinished last line (no newline): a write killed midway."""
-    size = path.stat().st_size
-    if size == 0:
+def _read_at(fd: int, size: int, offset: int) -> bytes:
+    """Up to ``size`` bytes of an open file from ``offset`` (``os.pread`` is POSIX-only)."""
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, size)
+
+
+def _csv_line(fields: list[str]) -> str:
+    """One CSV record without its line end, quoted as :mod:`csv` quotes (header and rows)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(fields)
+    return buffer.getvalue()[:-1]
+
+
+def _part_number(path: Path) -> int:
+    """1 for ``results.csv``, n for ``results-n.csv``."""
+    stem = path.stem
+    return int(stem.rpartition("-")[2]) if "-" in stem else 1
+
+
+def _refuse_special_file(path: Path) -> None:
+    """Raise unless ``path`` is missing or a regular file (a link is refused, not followed)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
         return
-    with open(path, "rb+") as f:
-        f.seek(size - 1)
-        if f.read(1) == b"\n":
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISLNK(mode):
+        kind = "a symbolic link"
+        fix = (
+            f"replace the link with a copy of the file it points to (in the round folder: "
+            f'cp --remove-destination "$(readlink -f {path.name})" {path.name})'
+        )
+    else:
+        kind = "not a regular file"
+        fix = "move it out of the round folder"
+    raise ResultsFormatError(
+        f"{str(path)!r} is {kind}: scanlab appends to (and may cut the torn last line of) a "
+        f"round's own files only, never through a link into a file it did not create. Nothing "
+        f"was written and no run was trained. Fix: {fix}, or pass resume=False to start a new "
+        f"round."
+    )
+
+
+def _header_problem(header: list[str], params: list[str]) -> str | None:
+    """What makes ``header`` other than ``order_columns(params, metrics)``; None if nothing."""
+    n = len(params)
+    if header[: len(HEAD_COLUMNS)] != list(HEAD_COLUMNS):
+        return f"it starts with {header[: len(HEAD_COLUMNS)]}, not {list(HEAD_COLUMNS)}"
+    found = header[len(HEAD_COLUMNS) : len(HEAD_COLUMNS) + n]
+    if found != params:
+        return f"its parameter columns are {found}, but this round's params are {params}"
+    if header[-len(TAIL_COLUMNS) :] != list(TAIL_COLUMNS) or len(header) < len(
+        order_columns(params, [])
+    ):
+        return f"it ends with {header[-len(TAIL_COLUMNS) :]}, not {list(TAIL_COLUMNS)}"
+    metrics = header[len(HEAD_COLUMNS) + n : -len(TAIL_COLUMNS)]
+    clash = [m for m in metrics if m in RESERVED_COLUMNS or m in params]
+    if clash or metrics != sorted(set(metrics)):
+        return f"its metric columns {metrics} are not distinct, sorted history keys"
+    return None
+
+
+def _check_history(path: Path, fd: int) -> None:
+    """Raise unless the sidecar is empty or starts like scanlab's (a JSON record with run_id)."""
+    data = strip_bom(_read_at(fd, 1 << 20, 0))
+    if not data.strip():
+        return
+    newline = data.find(b"\n")
+    first = data[:newline] if newline >= 0 else data
+    start = b'{"run_id": '
+    if newline < 0 and (start.startswith(first) or first.startswith(start)):
+        return  # a first record torn by a crash
+    try:
+        record = json.loads(first)
+    except ValueError:
+        record = None
+    if isinstance(record, dict) and "run_id" in record:
+        return
+    raise ResultsFormatError(
+        f"{str(path)!r} cannot be resumed: it is not scanlab's history sidecar (its first line "
+        f"is {first[:80]!r}, not a JSON record with a run_id), so nothing is appended to it "
+        f"and no run was trained. Fix: if it is scanlab's, restore it from a backup; "
+        f"otherwise move it out of the round folder, or pass resume=False to start a new "
+        f"round."
+    )
+
+
+def _cut_torn_tail(fd: int) -> None:
+    """Remove an unfinished last line (no newline) of an open file: a write killed midway."""
+    size = os.fstat(fd).st_size
+    if size == 0 or _read_at(fd, 1, size - 1) == b"\n":
+        return
+    # Walk back to the last newline; rows are short, so read the tail in blocks.
+    end = size
+    while end > 0:
+        start = max(0, end - 65536)
+        block = _read_at(fd, end - start, start)
+        cut = block.rfind(b"\n")
+        if cut >= 0:
+            os.ftruncate(fd, start + cut + 1)
             return
-        # Walk back to the last newline; rows are short, so read the tail in blocks.
-        end = size
-        while end > 0:
-            start = max(0, end - 65536)
-            f.seek(start)
-            block = f.read(end - start)
-            cut = block.rfind(b"\n")
-            if cut >= 0:
-                f.truncate(start + cut + 1)
-                return
-            end = start
-        f.truncate(0)
+        end = start
+    os.ftruncate(fd, 0)
