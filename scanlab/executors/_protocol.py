@@ -45,8 +45,15 @@ def _read_exactly(stream: IO[bytes], n: int) -> bytes:
     return b"".join(chunks)
 
 
-def failed_result(error: str, started: float, raised: bool = True) -> TrialResult:
-    """A failed run's result, written by the driver; ``started`` is a ``time.monotonic()``."""
+def failed_result(
+    error: str, started: float, raised: bool = True, traceback: str | None = None
+) -> TrialResult:
+    """A failed run's result, written by the driver; ``started`` is a ``time.monotonic()``.
+
+    ``traceback`` says what happened (how the worker ended, the last lines of its log); it
+    is never empty, so that a message quoting it (the consecutive-failure stop) names the
+    cause: without one, it is ``error``.
+    """
     end = datetime.now(UTC)
     duration = time.monotonic() - started
     return TrialResult(
@@ -55,5 +62,6 @@ def failed_result(error: str, started: float, raised: bool = True) -> TrialResul
         end=end.isoformat(timespec="milliseconds"),
         duration_s=round(duration, 4),
         error=error,
+        traceback=traceback or error,
         raised=raised,
     )

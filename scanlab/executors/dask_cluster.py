@@ -10,6 +10,7 @@ import contextlib
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,11 @@ class DaskExecutor:
                 try:
                     result = future.result()
                 except Exception as exc:  # a lost worker is a failed run
-                    result = failed_result(f"{type(exc).__name__}: {exc}", started)
+                    result = failed_result(
+                        f"{type(exc).__name__}: {exc}",
+                        started,
+                        traceback="".join(traceback.format_exception(exc)),
+                    )
                 yield task, result
                 self._submit(pending, in_flight, finished)
         finally:

@@ -10,6 +10,7 @@ Idle CPU workers stay warm for the next scan of the session (:data:`WORKER_IDLE_
 from __future__ import annotations
 
 import atexit
+import collections
 import contextlib
 import io
 import os
@@ -62,6 +63,23 @@ def describe_exit(returncode: int | None) -> str:
     return f"exited with code {returncode}"
 
 
+MAX_START_FAILURES = 3
+"""Workers in a row (on one slot) that may die while starting before the scan gives up."""
+
+
+def log_tail(path: str | os.PathLike[str], lines: int = 15, max_bytes: int = 4096) -> str:
+    """The last ``lines`` lines of a (shared) worker log, read cheaply; '' if unreadable."""
+    try:
+        with open(path, "rb") as log:
+            log.seek(0, os.SEEK_END)
+            size = log.tell()
+            log.seek(max(0, size - max_bytes))
+            text = log.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
 WORKER_IDLE_TIMEOUT = 300.0
 """Seconds a warm CPU worker waits for the next scan before it exits (0: never keep one)."""
 
@@ -103,8 +121,13 @@ class _Worker:
             env=env,
             close_fds=True,
         )
+        assert self.proc.stdout is not None
+        # Unbuffered: a read never takes more than its frame, so select() sees what is left
+        # (the "started" frame and the result can arrive together).
+        self._out = open(self.proc.stdout.fileno(), "rb", buffering=0, closefd=False)  # noqa: SIM115
         self.slot = -1
         self.task: Task | None = None
+        self.running = False  # the worker said the task's run started
         self.started = 0.0
         self.runs = 0
         self.scans = 0
@@ -129,8 +152,7 @@ class _Worker:
     @property
     def stdout(self) -> IO[bytes]:
         """The pipe the worker answers on."""
-        assert self.proc.stdout is not None
-        return self.proc.stdout
+        return self._out
 
     @property
     def ready(self) -> bool:
@@ -139,12 +161,12 @@ class _Worker:
     def send(self, task: Task | None) -> bool:
         """Hand the worker a task (None ends the scan); False if it has gone."""
         if task is not None:  # before writing: an interrupted write leaves it busy, not ready
-            self.task, self.started = task, time.monotonic()
+            self.task, self.started, self.running = task, time.monotonic(), False
         try:
             assert self.proc.stdin is not None
             write_frame(self.proc.stdin, task)
-        except (BrokenPipeError, OSError):
-            return False  # a task stays assigned: the driver reports the run as died
+        except (OSError, ValueError):  # BrokenPipeError: it died after the liveness check
+            return False  # the frame did not reach it whole: the task never ran there
         return True
 
     def stop(self) -> None:
@@ -152,6 +174,7 @@ class _Worker:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        self._out.close()  # not the pipe itself: closefd=False
         for stream in (self.proc.stdin, self.proc.stdout):
             if stream is not None:
                 with contextlib.suppress(OSError):  # stdin flushes bytes the dead worker missed
@@ -173,7 +196,10 @@ class ProcessExecutor:
     Workers are fresh Python processes (``python -m scanlab.executors.worker``) that
     receive the model function and data once per scan, serialized with cloudpickle (so
     functions defined in a notebook cell work). A worker that dies mid-run (crash,
-    ``os._exit``, killed for memory) turns that run into a failed row and is replaced;
+    ``os._exit``, killed for memory) turns that run into a failed row and is replaced; one
+    that dies before its run starts (while starting up, or cleaning up after the previous
+    run) is replaced and the task runs on another worker, once (after
+    :data:`MAX_START_FAILURES` workers in a row die while starting, the scan stops);
     ``trial_timeout`` kills a run that hangs; ``max_runs_per_worker`` recycles workers to
     bound framework memory growth. CPU workers stay warm after the scan for the next one in
     this session (see :func:`shutdown_workers`); GPU workers exit, releasing their device
@@ -254,6 +280,8 @@ class ProcessExecutor:
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
         self._log = open(log_path, "ab")  # noqa: SIM115 - closed in close()
         self._slots: list[_Worker | None] = [None] * workers
+        self._start_failures = [0] * workers  # fresh workers in a row that died starting
+        self._undelivered: collections.deque[Task] = collections.deque()  # hand out first
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, TrialResult]]:
         """Run ``tasks`` on the workers, yielding each with its result as it finishes."""
@@ -262,10 +290,10 @@ class ProcessExecutor:
         selector = selectors.DefaultSelector()
         try:
             while True:
-                if not exhausted:
-                    exhausted = self._hand_out(pending, selector)
+                if not exhausted or self._undelivered:
+                    exhausted = self._hand_out(pending, selector, exhausted)
                 busy = [w for w in self._slots if w is not None and w.task is not None]
-                if exhausted and not busy:
+                if exhausted and not busy and not self._undelivered:
                     return
                 for worker, outcome in self._wait(selector, busy):
                     yield outcome
@@ -275,9 +303,14 @@ class ProcessExecutor:
             selector.close()
             self.close()
 
-    def _hand_out(self, pending: Iterator[Task], selector: selectors.BaseSelector) -> bool:
-        """Give a task to every idle worker (starting workers as needed); True when done."""
+    def _hand_out(
+        self, pending: Iterator[Task], selector: selectors.BaseSelector, exhausted: bool
+    ) -> bool:
+        """Give a task to every idle worker (starting workers as needed), first the tasks
+        that never reached a worker; True once ``pending`` is done."""
         for slot in range(self.workers):
+            if exhausted and not self._undelivered:
+                return True
             worker = self._slots[slot]
             if worker is None:
                 env = self._environments[slot]
@@ -287,11 +320,17 @@ class ProcessExecutor:
                 selector.register(worker.stdout, selectors.EVENT_READ, worker)
             if not worker.ready:
                 continue
-            task = next(pending, None)
-            if task is None:
-                return True
-            worker.send(task)  # if the worker has gone, the run is reported as died
-        return False
+            if self._undelivered:
+                task = self._undelivered.popleft()
+            else:
+                next_task = next(pending, None)
+                if next_task is None:
+                    return True
+                task = next_task
+            if not worker.send(task):  # it died after the liveness check: the task never
+                self._undelivered.appendleft(task)  # reached it, another worker runs it
+                self._retire(worker, selector)
+        return exhausted
 
     def _wait(
         self, selector: selectors.BaseSelector, busy: list[_Worker]
@@ -313,14 +352,23 @@ class ProcessExecutor:
                 result = read_frame(worker.stdout)
             except (EOFError, OSError):
                 worker.proc.wait()
-                result = failed_result(
+                if not worker.running:  # it died before the run started: hand the task on
+                    self._undelivered.appendleft(task)
+                    self._retire(worker, selector)
+                    continue
+                error = (
                     f"WorkerDied: the worker process "
                     f"{describe_exit(worker.proc.returncode)} during this run; "
-                    f"its output is in {self._log.name}",
-                    worker.started,
+                    f"its output is in {self._log.name}"
+                )
+                result = failed_result(
+                    error, worker.started, traceback=self._lost_run_report(worker, task, error)
                 )
                 self._retire(worker, selector)
                 yield None, (task, result)
+                continue
+            if isinstance(result, dict) and "started" in result:
+                worker.running = True
                 continue
             worker.task = None
             worker.runs += 1
@@ -331,34 +379,56 @@ class ProcessExecutor:
                 if worker.task is not None and now - worker.started > self.trial_timeout:
                     task = worker.task
                     self._retire(worker, selector)
-                    yield (
-                        None,
-                        (
-                            task,
-                            failed_result(
-                                f"TrialTimeout: the run took longer than trial_timeout="
-                                f"{self.trial_timeout:g} s and was stopped",
-                                worker.started,
-                                raised=False,
-                            ),
-                        ),
+                    error = (
+                        f"TrialTimeout: the run took longer than trial_timeout="
+                        f"{self.trial_timeout:g} s and was stopped"
                     )
+                    report = self._lost_run_report(worker, task, error)
+                    yield None, (task, failed_result(error, worker.started, False, report))
+
+    def _lost_run_report(self, worker: _Worker, task: Task, error: str) -> str:
+        """The traceback text of a run its worker could not report: what happened, to which
+        run, and the last lines of the (shared) worker log."""
+        report = f"{error}\nrun {task.run_id} {task.labels}, worker pid {worker.proc.pid}"
+        tail = log_tail(self._log.name)
+        if tail:
+            report += f"\nlast lines of {self._log.name} (all workers write there):\n{tail}"
+        return report
 
     def _acknowledge(self, worker: _Worker, selector: selectors.BaseSelector) -> None:
         """Read a worker's answer to the setup frame: ready, restart (replace it with a fresh
-        worker) or why it could not load the payload."""
+        worker) or why it could not load the payload.
+
+        Only a fresh worker that reports a setup error stops the scan (the model function
+        cannot be loaded: the user's to fix). A worker that dies while starting (killed, out
+        of memory, exited without a word) is replaced, up to :data:`MAX_START_FAILURES`
+        fresh workers in a row on one slot; a warm worker's failure just gets a fresh one.
+        """
+        slot, fresh = worker.slot, worker.scans == 1
         try:
             hello = read_frame(worker.stdout)
         except (EOFError, OSError):
             worker.proc.wait()
-            hello = {
-                "setup_error": f"the worker process {describe_exit(worker.proc.returncode)}"
-                f" while starting; its output is in {self._log.name}"
-            }
-            if worker.scans > 1:  # a warm worker that went away: start a fresh one
-                hello = {"restart": hello["setup_error"]}
+            self._retire(worker, selector)
+            if not fresh:  # a warm worker that went away (its idle timeout): a fresh one
+                return
+            self._start_failures[slot] += 1
+            if self._start_failures[slot] < MAX_START_FAILURES:
+                return  # replaced by the next hand-out
+            tail = log_tail(self._log.name)
+            raise WorkerStartError(
+                f"{self._start_failures[slot]} worker processes in a row died while starting, "
+                f"before they reported loading the model function and data; the last one "
+                f"{describe_exit(worker.proc.returncode)}. Their output is in {self._log.name}"
+                + (f"; its last lines:\n{tail}\n" if tail else ". ")
+                + "Check that this machine has the memory for this many workers (each one "
+                "imports the framework), or use fewer workers, then run the same call again "
+                "to resume."
+            ) from None
         if not isinstance(hello, dict):  # out of step with the protocol: replace it
             hello = {"restart": f"unexpected first frame {type(hello).__name__}"}
+        if "setup_error" in hello and not fresh:  # perhaps its state: try a fresh worker
+            hello = {"restart": hello["setup_error"]}
         if "restart" in hello:  # e.g. the user's code changed since the worker imported it
             self._retire(worker, selector)
             return
@@ -369,6 +439,7 @@ class ProcessExecutor:
                 f"{hello['setup_error']}\nEverything the model function uses must be "
                 f"importable in a fresh Python process or defined in the notebook/script itself."
             )
+        self._start_failures[slot] = 0
         worker.acknowledged = True
 
     def _after_result(self, worker: _Worker, selector: selectors.BaseSelector) -> None:

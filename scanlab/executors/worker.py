@@ -3,7 +3,8 @@
 The driver starts it with pipes on stdin/stdout and speaks in length-prefixed pickle frames.
 A scan begins with a setup frame (the cloudpickled model function and data, what to save,
 where to log, how often to recycle), then comes one frame per task, which the worker answers
-with its :class:`~scanlab.trial.TrialResult`, and a ``None`` frame ends the scan. The worker
+with ``{"started": run_id}`` as the run begins and its :class:`~scanlab.trial.TrialResult`
+when it ends, and a ``None`` frame ends the scan. The worker
 then drops the scan's payload and waits for the next scan's setup frame: a warm worker skips
 the framework import (seconds) in the next round. It exits when stdin closes, after
 ``idle_timeout`` seconds without a new scan, after ``max_runs`` runs in its life (recycling
@@ -130,6 +131,9 @@ def main() -> None:
                 return
             if task is None:  # end of this scan
                 break
+            # Say the run starts: a worker that dies before this frame never ran the task
+            # (e.g. it died cleaning up after the previous run), so the driver hands it on.
+            write_frame(protocol_out, {"started": task.run_id})
             result = run_trial(
                 model_fn,
                 data,

@@ -78,3 +78,53 @@ def pid_model(x_train, y_train, x_val, y_val, params):
     history, model = fake_model(x_train, y_train, x_val, y_val, params)
     history.history["pid"] = [float(os.getpid())] * len(history.history["loss"])
     return history, model
+
+
+def exiting_model(x_train, y_train, x_val, y_val, params):
+    """Says goodbye in the worker log, then its worker exits with code 3."""
+    print(f"about to exit for x={params.get('x', params.get('units'))}", flush=True)
+    os._exit(3)
+
+
+_LOADS = 0  # how many times this process unpickled a ``LoadsOnceModel``
+
+
+def _load_once_model() -> LoadsOnceModel:
+    global _LOADS
+    _LOADS += 1
+    if _LOADS > 1:
+        raise RuntimeError("planted: a warm worker cannot load this model function again")
+    return LoadsOnceModel()
+
+
+class LoadsOnceModel:
+    """A model function that a process can unpickle only once: a warm worker's setup fails
+    where a fresh worker's succeeds."""
+
+    def __reduce__(self):
+        return _load_once_model, ()
+
+    def __call__(self, x_train, y_train, x_val, y_val, params):
+        return pid_model(x_train, y_train, x_val, y_val, params)
+
+
+class _DiesWhenCollected:
+    """Part of a reference cycle: only a garbage collection frees it, and then its process
+    exits (after a pause, so that the driver has sent the next task meanwhile)."""
+
+    def __init__(self) -> None:
+        self.cycle = self
+
+    def __del__(self) -> None:
+        time.sleep(0.3)
+        os._exit(5)
+
+
+def dies_in_cleanup_model(x_train, y_train, x_val, y_val, params):
+    """Echoes, and its worker dies in the clean-up after its first run (MemoryHygiene's
+    ``gc.collect``), after reporting the result: the next task it was sent never starts."""
+    import gc
+
+    gc.disable()  # the collection happens in the clean-up, not before the result is sent
+    _DiesWhenCollected()
+    return echo_model(x_train, y_train, x_val, y_val, params)

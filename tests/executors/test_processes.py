@@ -8,13 +8,31 @@ import os
 import sys
 import time
 
+import numpy as np
 import pytest
 
 import scanlab.executors
 import scanlab.executors.processes
-from executors._models import crash_or_hang, pid_model
-from scanlab import Scan, ScanArgumentError, WorkerStartError, shutdown_workers
-from scanlab.executors import describe_exit
+from executors._models import (
+    LoadsOnceModel,
+    crash_or_hang,
+    dies_in_cleanup_model,
+    exiting_model,
+    pid_model,
+    printing_model,
+)
+from scanlab import (
+    Scan,
+    ScanArgumentError,
+    TooManyFailuresError,
+    WorkerStartError,
+    shutdown_workers,
+)
+from scanlab.executors import ProcessExecutor, Task, describe_exit
+from scanlab.executors.processes import _Worker
+from scanlab.trial import TrialData
+
+DATA = TrialData(np.arange(12.0).reshape(6, 2), np.zeros(6), np.ones((3, 2)), np.zeros(3))
 
 
 def test_describe_exit_names_signals():
@@ -247,3 +265,153 @@ def test_stopping_a_worker_whose_setup_frame_is_still_buffered_does_not_raise(tm
     worker.proc.stdin.write(b"setup" * 20)  # buffered: closing flushes it into a dead pipe
     worker.stop()
     assert worker.proc.stdin.closed and worker.proc.stdout.closed
+
+
+# -- workers that die at the worst moment (issue 10) -------------------------------------------
+
+
+def make_tasks(n: int) -> list[Task]:
+    return [Task(i, f"run-{i:03d}", {"x": i}, {"x": str(i)}) for i in range(n)]
+
+
+def process_executor(
+    model_fn, tmp_path, monkeypatch, workers=1, clear_session=False
+) -> ProcessExecutor:
+    shutdown_workers()  # fresh workers only
+    monkeypatch.setattr(scanlab.executors, "WORKER_IDLE_TIMEOUT", 0)
+    return ProcessExecutor(
+        model_fn,
+        DATA,
+        workers=workers,
+        hygiene={"clear_session": clear_session},
+        log_path=tmp_path / "workers.log",
+    )
+
+
+def kill_while_starting(monkeypatch, how_many: int | None) -> list[int]:
+    """The first ``how_many`` workers started (all if None) are SIGKILLed before their setup
+    arrives, as the OOM killer does during the framework import; returns their pids."""
+    killed: list[int] = []
+    begin = _Worker.begin
+
+    def killing_begin(self, slot, setup):
+        if how_many is None or len(killed) < how_many:
+            self.proc.kill()
+            self.proc.wait()
+            killed.append(self.proc.pid)
+        begin(self, slot, setup)
+
+    monkeypatch.setattr(_Worker, "begin", killing_begin)
+    return killed
+
+
+def test_a_worker_killed_while_starting_is_replaced_and_the_scan_goes_on(scan_kwargs, monkeypatch):
+    shutdown_workers()
+    killed = kill_while_starting(monkeypatch, how_many=2)
+    scan = Scan(**scan_kwargs, round_limit=6, workers=2)
+    assert len(killed) == 2
+    assert len(scan.data) == 6 and (scan.data["status"] == "ok").all()
+
+
+def test_workers_that_keep_dying_while_starting_stop_the_scan_naming_the_cause(
+    scan_kwargs, monkeypatch
+):
+    shutdown_workers()
+    killed = kill_while_starting(monkeypatch, how_many=None)
+    with pytest.raises(
+        WorkerStartError,
+        match=r"^3 worker processes in a row died while starting, before they reported "
+        r"loading the model function and data; the last one was killed by SIGKILL \(out of memory.*"
+        r"workers\.log.*use fewer workers",
+    ) as raised:
+        Scan(**scan_kwargs, round_limit=6, workers=2)
+    assert "importable" not in str(raised.value)  # not the user's model function
+    assert 3 <= len(killed) <= 6  # bounded
+
+
+def kill_after_the_liveness_check(monkeypatch, run_ids: set[str]) -> list[str]:
+    """The race: the worker dies after ``ready`` said it was alive, before the task frame
+    is written (once for each of ``run_ids``)."""
+    raced: list[str] = []
+    send = _Worker.send
+
+    def dying_send(self, task):
+        if task is not None and task.run_id in run_ids - set(raced):
+            raced.append(task.run_id)
+            self.proc.kill()
+            self.proc.wait()
+        return send(self, task)
+
+    monkeypatch.setattr(_Worker, "send", dying_send)
+    return raced
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_task_that_never_reached_its_dead_worker_runs_on_another_once(
+    tmp_path, monkeypatch, workers
+):
+    raced = kill_after_the_liveness_check(monkeypatch, {"run-000", "run-004"})  # first, last
+    executor = process_executor(printing_model, tmp_path, monkeypatch, workers)
+    back: dict[str, float] = {}
+    for task, result in executor.run(iter(make_tasks(5))):
+        assert task.run_id not in back, f"{task.run_id} came back twice"
+        assert result.status == "ok", result.error
+        back[task.run_id] = result.history["loss"][0]
+    assert sorted(raced) == ["run-000", "run-004"]
+    assert back == {f"run-{x:03d}": float(x) for x in range(5)}  # each ran, none lost
+    log = (tmp_path / "workers.log").read_text()
+    assert sorted(line for line in log.splitlines() if line.startswith("hello")) == [
+        f"hello from x={x}" for x in range(5)
+    ]  # and each ran exactly once
+
+
+def test_a_task_sent_to_a_worker_dying_in_its_clean_up_runs_on_another_once(tmp_path, monkeypatch):
+    """The task frame reaches the pipe, but the worker dies after the previous run's result
+    (in MemoryHygiene) without starting it: the task is handed on, not lost as failed."""
+    executor = process_executor(dies_in_cleanup_model, tmp_path, monkeypatch, clear_session=True)
+    back: dict[str, float] = {}
+    for task, result in executor.run(iter(make_tasks(3))):
+        assert task.run_id not in back, f"{task.run_id} came back twice"
+        assert result.status == "ok", result.error
+        back[task.run_id] = result.history["loss"][0]
+    assert back == {f"run-{x:03d}": float(x) for x in range(3)}
+
+
+def test_a_run_whose_worker_died_has_a_traceback_saying_what_happened(tmp_path, monkeypatch):
+    executor = process_executor(exiting_model, tmp_path, monkeypatch)
+    [(_, result)] = list(executor.run(iter(make_tasks(1))))
+    assert result.status == "failed" and result.raised
+    assert result.error.startswith("WorkerDied: the worker process exited with code 3")
+    assert result.traceback.startswith(result.error)
+    assert "run run-000 {'x': '0'}, worker pid" in result.traceback
+    assert result.traceback.rstrip().endswith("about to exit for x=0")  # the log's last line
+
+
+def test_a_hung_run_has_a_traceback_saying_what_happened(tmp_path, monkeypatch):
+    executor = process_executor(crash_or_hang, tmp_path, monkeypatch)
+    executor.trial_timeout = 0.5
+    task = Task(0, "run-000", {"units": 4, "lr": 0.01, "epochs": 2}, {})
+    [(_, result)] = list(executor.run(iter([task])))
+    assert result.status == "failed" and not result.raised
+    assert result.traceback.startswith("TrialTimeout: the run took longer than trial_timeout")
+
+
+def test_the_failure_stop_after_dead_workers_quotes_the_cause(scan_kwargs):
+    with pytest.raises(
+        TooManyFailuresError,
+        match=r"(?s)The last run raised:\nWorkerDied: the worker process exited with code 3 "
+        r"during this run.*about to exit for x=\d",
+    ):
+        Scan(**scan_kwargs | {"model": exiting_model}, workers=2, max_consecutive_failures=3)
+
+
+def test_a_warm_worker_whose_setup_fails_is_replaced_by_a_fresh_one(scan_kwargs):
+    """Only a setup that fails on a fresh worker is the user's to fix."""
+    shutdown_workers()
+    model = LoadsOnceModel()
+    first = Scan(**scan_kwargs | {"model": model, "experiment_name": "a"}, round_limit=4, workers=2)
+    second = Scan(
+        **scan_kwargs | {"model": model, "experiment_name": "b"}, round_limit=4, workers=2
+    )
+    assert (second.data["status"] == "ok").all() and not pids(second) & pids(first)
+    shutdown_workers()

@@ -95,6 +95,7 @@ class WorkerProcess:
 
     def run(self, x: int) -> TrialResult:
         write_frame(self.proc.stdin, Task(x, f"run-{x}", {"x": x}, {}))
+        assert read_frame(self.proc.stdout) == {"started": f"run-{x}"}
         return read_frame(self.proc.stdout)
 
     def end_scan(self) -> None:
@@ -192,3 +193,13 @@ def test_source_watch_ignores_installed_packages():
 
     watch.record()
     assert json.__file__ not in watch._mtimes
+
+
+def test_a_failed_result_made_by_the_driver_always_has_a_traceback():
+    """The consecutive-failure stop quotes it: never ``None`` (issue 10)."""
+    from scanlab.executors._protocol import failed_result
+
+    lost = failed_result("WorkerDied: it exited with code 3", time.monotonic())
+    assert lost.traceback == "WorkerDied: it exited with code 3"
+    told = failed_result("TrialTimeout: too long", time.monotonic(), False, "TrialTimeout: more")
+    assert (told.traceback, told.raised) == ("TrialTimeout: more", False)
