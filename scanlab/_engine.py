@@ -13,7 +13,6 @@ is not recorded, so the same call resumes the round and runs it again).
 from __future__ import annotations
 
 import contextlib
-import math
 import random
 import time
 from collections.abc import Iterator
@@ -26,33 +25,27 @@ import pandas as pd
 
 from scanlab._crash_marker import DEATHS_BEFORE_FAILING, RunMarker, process_death
 from scanlab._manifest import encode_params, write_manifest
-from scanlab._metric_names import default_metric, is_loss_like, resolve_metric
+from scanlab._metric_names import is_loss_like, resolve_metric
 from scanlab._reduction import AutoReduction
 from scanlab._schema import RESERVED_COLUMNS
 from scanlab._settings import ScanSettings
+from scanlab._tracking import BestSoFar, best_epoch, check_history_keys, choose_metric
 from scanlab.data import fingerprint_data, prepare_data
 from scanlab.errors import (
     FatalScanError,
-    ParamsError,
     ResultsWriteError,
     ScanArgumentError,
     ScanlabError,
     TooManyFailuresError,
     rule_message,
 )
-from scanlab.executors import (
-    DaskExecutor,
-    InProcessExecutor,
-    MemoryHygiene,
-    ProcessExecutor,
-    Task,
-    detect_gpus,
-)
+from scanlab.executors.choose import make_executor
+from scanlab.executors.inprocess import InProcessExecutor
 from scanlab.experiment import ExperimentFolder, fingerprint, versions
 from scanlab.limits import PerformanceTarget
 from scanlab.log import ResultLog
 from scanlab.schedulers import RunAll
-from scanlab.trial import TrialResult
+from scanlab.trial import Task, TrialResult
 
 __all__ = ["ScanOutcome", "run_scan"]
 
@@ -133,7 +126,7 @@ class _Engine:
         self.settings = settings
         self.outcome = ScanOutcome(seed=settings.seed)
         self.target: PerformanceTarget | None = settings.target
-        self.best: float | None = None
+        self.best = BestSoFar()
         self.log: ResultLog | None = None
         self.reduction: AutoReduction | None = None
         self.resumed_without_metric = False
@@ -185,31 +178,15 @@ class _Engine:
                 self.log.close()
 
     def _make_executor(self, data: Any) -> Any:
-        """In-process by default; worker processes for workers > 1, GPUs, timeouts or
-        recycling; Dask when a client is given."""
         s = self.settings
-        hygiene = {"clear_session": s.clear_session}
-        models_dir = self.outcome.round_path / "models" if s.save_models else None
-        if s.executor is not None:
-            return DaskExecutor(s.executor, s.model, data, hygiene, models_dir)
-        gpus = detect_gpus()
-        workers = s.workers or max(1, len(gpus) * s.workers_per_gpu)
-        if (
-            workers == 1
-            and len(gpus) <= 1
-            and s.workers_per_gpu == 1
-            and s.trial_timeout is None
-            and s.max_runs_per_worker is None
-        ):
-            return InProcessExecutor(s.model, data, MemoryHygiene(**hygiene), models_dir)
-        return ProcessExecutor(
+        return make_executor(
             s.model,
             data,
-            workers,
-            hygiene,
-            self.outcome.round_path / "workers.log",
-            models_dir=models_dir,
-            gpus=gpus,
+            self.outcome.round_path,
+            clear_session=s.clear_session,
+            save_models=s.save_models,
+            workers=s.workers,
+            client=s.executor,
             workers_per_gpu=s.workers_per_gpu,
             max_runs_per_worker=s.max_runs_per_worker,
             trial_timeout=s.trial_timeout,
@@ -226,7 +203,7 @@ class _Engine:
         if len(ok_existing):
             reserved = RESERVED_COLUMNS | set(s.space.names)
             self._resolve_metrics([c for c in ok_existing.columns if c not in reserved])
-            self._update_best(ok_existing[out.tracked_metric].dropna().tolist())
+            self.best.update(ok_existing[out.tracked_metric].tolist(), out.minimize)
         with _progress_bar(s, out.round, initial=len(done)) as bar:
             filters = []
             if s.boolean_limit is not None:
@@ -268,9 +245,9 @@ class _Engine:
                     raise contract_error
                 self._after_run_reduction(task, result, bar)
                 if result.status == "ok":
-                    self._update_best([result.metrics.get(out.tracked_metric or "", math.nan)])
-                    if self.best is not None:  # None while every value was NaN
-                        bar.set_postfix_str(f"best {out.tracked_metric}={self.best:.4g}")
+                    self.best.update([result.metrics.get(out.tracked_metric or "")], out.minimize)
+                    if self.best.value is not None:  # None while every value was NaN
+                        bar.set_postfix_str(f"best {out.tracked_metric}={self.best.value:.4g}")
                 failures = failures + 1 if result.raised else 0
                 if s.max_consecutive_failures and failures >= s.max_consecutive_failures:
                     raise TooManyFailuresError(
@@ -353,11 +330,8 @@ class _Engine:
     # -- rows and metrics -----------------------------------------------------------------
 
     def _row(self, task: Task, result: TrialResult) -> dict[str, Any]:
-        best_epoch = best_value = None
-        series = result.history.get(self.outcome.tracked_metric or "", [])
-        finite = [(v, i) for i, v in enumerate(series, 1) if math.isfinite(v)]
-        if finite:
-            best_value, best_epoch = (min if self.outcome.minimize else max)(finite)
+        tracked = result.history.get(self.outcome.tracked_metric or "", [])
+        best_value, best_epoch_ = best_epoch(tracked, self.outcome.minimize)
         return {
             "run_id": task.run_id,
             "round": self.outcome.round,
@@ -365,7 +339,7 @@ class _Engine:
             **task.labels,
             **result.metrics,
             "epochs_run": result.epochs_run,
-            "best_epoch": best_epoch,
+            "best_epoch": best_epoch_,
             "best_value": best_value,
             "start": result.start,
             "end": result.end,
@@ -377,44 +351,20 @@ class _Engine:
         """Check names against the first successful run's history keys."""
         s, out = self.settings, self.outcome
         available = [str(k) for k in available]
-        clash = sorted(set(s.space.names) & set(available))
-        if clash:
-            raise ParamsError(
-                f"params keys {clash} are also history keys of the model, so their results "
-                f"columns would collide. Rename the parameters (e.g. {clash[0] + '_param'!r})."
-            )
-        recorded = out.manifest.get("metric")
-        if s.metric:
-            out.tracked_metric = resolve_metric(s.metric, available, "metric")
-        elif isinstance(recorded, str) and recorded in available:
-            out.tracked_metric = recorded  # a resumed round keeps what its rows were built on
-        elif self.resumed_without_metric:
-            # rounds written before the manifest recorded the metric tracked val_loss by
-            # default: their best_epoch / best_value columns were computed on it
-            out.tracked_metric = next(
-                (m for m in ("val_loss", "loss") if m in available), default_metric(available)
-            )
-        else:
-            out.tracked_metric = default_metric(available)
+        check_history_keys(s.space.names, available)
+        out.tracked_metric = choose_metric(
+            available, s.metric, out.manifest.get("metric"), self.resumed_without_metric
+        )
         out.minimize = (
             is_loss_like(out.tracked_metric) if s.minimize_loss is None else bool(s.minimize_loss)
         )
         if self.target is not None:
             metric = resolve_metric(self.target.metric, available, "performance_target metric")
             self.target = PerformanceTarget(metric, self.target.value, self.target.minimize)
-        if (out.manifest.get("metric"), out.manifest.get("minimize")) != (
-            out.tracked_metric,
-            out.minimize,
-        ):
+        recorded = (out.manifest.get("metric"), out.manifest.get("minimize"))
+        if recorded != (out.tracked_metric, out.minimize):
             out.manifest.update({"metric": out.tracked_metric, "minimize": out.minimize})
             write_manifest(out.round_path, out.manifest)
-
-    def _update_best(self, values: list[float]) -> None:
-        values = [v for v in values if v is not None and not math.isnan(v)]
-        if self.best is not None:
-            values.append(self.best)
-        if values:
-            self.best = min(values) if self.outcome.minimize else max(values)
 
     # -- the manifest ---------------------------------------------------------------------
 
