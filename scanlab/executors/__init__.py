@@ -6,12 +6,15 @@ conformance suite (``tests/executors/test_conformance.py``)::
     inprocess.InProcessExecutor   one run at a time in this process (MemoryHygiene between)
     processes.ProcessExecutor     a pool of ``python -m scanlab.executors.worker`` processes
     dask_cluster.DaskExecutor     a dask.distributed cluster, through the user's Client
+    choose.make_executor          which of them runs a scan, from Scan's arguments
 
-They share private modules and never import each other, nor this package::
+They share private modules and never import each other (only ``choose`` imports them),
+nor this package::
 
     _protocol    Task, the pipe frames, the result of a run whose worker was lost
     _hygiene     MemoryHygiene and model_saver (in this process and in every worker)
     _placement   GPUs and CPU threads per worker
+    _pool        the worker processes of processes.py, and the warm ones kept between scans
     worker       the worker process's main loop (imports _protocol and _hygiene only)
 
 This module holds only the protocol and the public names.

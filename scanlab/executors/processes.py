@@ -1,31 +1,38 @@
 """The worker-process executor: trials run in a pool of ``python -m scanlab.executors.worker``
 processes on this machine, driven over pipes; only the driver writes the log.
 
-Idle CPU workers stay warm for the next scan of the session (:data:`WORKER_IDLE_TIMEOUT`,
-:func:`shutdown_workers`). Where each worker runs (GPU, threads) comes from
-:mod:`scanlab.executors._placement`; what goes over the pipes, from
-:mod:`scanlab.executors._protocol`.
+This module schedules tasks onto the workers (hand out, wait, replace, time out). The worker
+processes themselves, and the warm ones kept for the next scan of the session
+(:data:`WORKER_IDLE_TIMEOUT`, :func:`shutdown_workers`), are :mod:`scanlab.executors._pool`'s;
+where each worker runs (GPU, threads) comes from :mod:`scanlab.executors._placement`; what
+goes over the pipes, from :mod:`scanlab.executors._protocol`.
 """
 
 from __future__ import annotations
 
-import atexit
 import collections
 import contextlib
 import io
 import os
 import selectors
-import signal
-import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
 
 from scanlab.errors import WorkerStartError
 from scanlab.executors._placement import worker_environments
+from scanlab.executors._pool import _IDLE_WORKERS as _IDLE_WORKERS  # tests read it here
+from scanlab.executors._pool import Worker as _Worker
+from scanlab.executors._pool import (
+    claim_idle_worker,
+    describe_exit,
+    log_tail,
+    lost_run_report,
+    park_worker,
+    reap_idle_workers,
+    shutdown_workers,
+)
 from scanlab.executors._protocol import Task, failed_result, read_frame, write_frame
 from scanlab.trial import TrialData, TrialResult
 
@@ -36,158 +43,12 @@ __all__ = [
     "shutdown_workers",
 ]
 
-_WORKER_MODULE = "scanlab.executors.worker"  # each worker runs ``python -m _WORKER_MODULE``
-
-
-def describe_exit(returncode: int | None) -> str:
-    """Why a worker process ended, in words.
-
-    Examples
-    --------
-    >>> describe_exit(-9)
-    'was killed by SIGKILL (out of memory, or killed by hand)'
-    """
-    if returncode is None:
-        return "stopped answering"
-    if returncode < 0:
-        try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = f"signal {-returncode}"
-        cause = {
-            "SIGKILL": " (out of memory, or killed by hand)",
-            "SIGSEGV": " (a segmentation fault in native code)",
-            "SIGABRT": " (an abort in native code)",
-        }.get(name, "")
-        return f"was killed by {name}{cause}"
-    return f"exited with code {returncode}"
-
-
 MAX_START_FAILURES = 3
 """Workers in a row (on one slot) that may die while starting before the scan gives up."""
 
 
-def log_tail(path: str | os.PathLike[str], lines: int = 15, max_bytes: int = 4096) -> str:
-    """The last ``lines`` lines of a (shared) worker log, read cheaply; '' if unreadable."""
-    try:
-        with open(path, "rb") as log:
-            log.seek(0, os.SEEK_END)
-            size = log.tell()
-            log.seek(max(0, size - max_bytes))
-            text = log.read().decode("utf-8", errors="replace")
-    except OSError:
-        return ""
-    return "\n".join(text.splitlines()[-lines:])
-
-
 WORKER_IDLE_TIMEOUT = 300.0
 """Seconds a warm CPU worker waits for the next scan before it exits (0: never keep one)."""
-
-_IDLE_WORKERS: list[_Worker] = []  # warm workers of the last process scan, for the next one
-
-
-def shutdown_workers() -> int:
-    """Stop the warm worker processes kept for the next scan now; returns how many.
-
-    A scan with ``workers=N`` keeps its (CPU) workers for :data:`WORKER_IDLE_TIMEOUT`
-    seconds so that the next scan in the same session skips the framework import; they
-    also exit by themselves after that time, or when this process ends.
-    """
-    stopped = len(_IDLE_WORKERS)
-    _drop_idle_workers(lambda worker: True)
-    return stopped
-
-
-def _drop_idle_workers(condition: Callable[[_Worker], bool]) -> None:
-    """Stop (and reap) the parked workers for which ``condition`` holds."""
-    for worker in [w for w in _IDLE_WORKERS if condition(w)]:
-        _IDLE_WORKERS.remove(worker)
-        worker.stop()
-
-
-atexit.register(shutdown_workers)
-
-
-class _Worker:
-    """One worker process and the task it is running."""
-
-    def __init__(self, env: dict[str, str], log: IO[bytes]) -> None:
-        self.env = env
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", _WORKER_MODULE],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            env=env,
-            close_fds=True,
-        )
-        assert self.proc.stdout is not None
-        # Unbuffered: a read never takes more than its frame, so select() sees what is left
-        # (the "started" frame and the result can arrive together).
-        self._out = open(self.proc.stdout.fileno(), "rb", buffering=0, closefd=False)  # noqa: SIM115
-        self.slot = -1
-        self.task: Task | None = None
-        self.running = False  # the worker said the task's run started
-        self.started = 0.0
-        self.runs = 0
-        self.scans = 0
-        self.keep_until = 0.0  # while parked: claim it only before this (monotonic) time
-        self.acknowledged = False  # set once the worker has loaded this scan's payload
-
-    def begin(self, slot: int, setup: bytes) -> None:
-        """Start a scan on this worker: send the setup frame without blocking (it can be
-        large: it carries the data)."""
-        self.slot, self.acknowledged, self.task = slot, False, None
-        self.scans += 1
-        threading.Thread(target=self._write, args=(setup,), daemon=True).start()
-
-    def _write(self, frame: bytes) -> None:
-        try:
-            assert self.proc.stdin is not None
-            self.proc.stdin.write(frame)
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError, ValueError):
-            pass  # the worker died (or was stopped); the driver sees it on the stdout pipe
-
-    @property
-    def stdout(self) -> IO[bytes]:
-        """The pipe the worker answers on."""
-        return self._out
-
-    @property
-    def ready(self) -> bool:
-        return self.acknowledged and self.task is None and self.proc.poll() is None
-
-    def send(self, task: Task | None) -> bool:
-        """Hand the worker a task (None ends the scan); False if it has gone."""
-        if task is not None:  # before writing: an interrupted write leaves it busy, not ready
-            self.task, self.started, self.running = task, time.monotonic(), False
-        try:
-            assert self.proc.stdin is not None
-            write_frame(self.proc.stdin, task)
-        except (OSError, ValueError):  # BrokenPipeError: it died after the liveness check
-            return False  # the frame did not reach it whole: the task never ran there
-        return True
-
-    def stop(self) -> None:
-        """End the process now."""
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
-        self._out.close()  # not the pipe itself: closefd=False
-        for stream in (self.proc.stdin, self.proc.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):  # stdin flushes bytes the dead worker missed
-                    stream.close()
-
-
-def _claim_idle_worker(env: dict[str, str]) -> _Worker | None:
-    """A warm worker started with exactly ``env``, or None."""
-    for worker in _IDLE_WORKERS:
-        if worker.env == env:
-            _IDLE_WORKERS.remove(worker)
-            return worker
-    return None
 
 
 class ProcessExecutor:
@@ -271,12 +132,7 @@ class ProcessExecutor:
         ]
         # Free parked workers of a different setup first; reap those that exited or are about
         # to time out.
-        now = time.monotonic()
-        _drop_idle_workers(
-            lambda w: (
-                w.env not in self._environments or w.proc.poll() is not None or now >= w.keep_until
-            )
-        )
+        reap_idle_workers(self._environments)
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
         self._log = open(log_path, "ab")  # noqa: SIM115 - closed in close()
         self._slots: list[_Worker | None] = [None] * workers
@@ -314,7 +170,7 @@ class ProcessExecutor:
             worker = self._slots[slot]
             if worker is None:
                 env = self._environments[slot]
-                worker = _claim_idle_worker(env) or _Worker(env, self._log)
+                worker = claim_idle_worker(env) or _Worker(env, self._log)
                 worker.begin(slot, self._setup)
                 self._slots[slot] = worker
                 selector.register(worker.stdout, selectors.EVENT_READ, worker)
@@ -362,7 +218,9 @@ class ProcessExecutor:
                     f"its output is in {self._log.name}"
                 )
                 result = failed_result(
-                    error, worker.started, traceback=self._lost_run_report(worker, task, error)
+                    error,
+                    worker.started,
+                    traceback=lost_run_report(worker, task, error, self._log.name),
                 )
                 self._retire(worker, selector)
                 yield None, (task, result)
@@ -383,17 +241,8 @@ class ProcessExecutor:
                         f"TrialTimeout: the run took longer than trial_timeout="
                         f"{self.trial_timeout:g} s and was stopped"
                     )
-                    report = self._lost_run_report(worker, task, error)
+                    report = lost_run_report(worker, task, error, self._log.name)
                     yield None, (task, failed_result(error, worker.started, False, report))
-
-    def _lost_run_report(self, worker: _Worker, task: Task, error: str) -> str:
-        """The traceback text of a run its worker could not report: what happened, to which
-        run, and the last lines of the (shared) worker log."""
-        report = f"{error}\nrun {task.run_id} {task.labels}, worker pid {worker.proc.pid}"
-        tail = log_tail(self._log.name)
-        if tail:
-            report += f"\nlast lines of {self._log.name} (all workers write there):\n{tail}"
-        return report
 
     def _acknowledge(self, worker: _Worker, selector: selectors.BaseSelector) -> None:
         """Read a worker's answer to the setup frame: ready, restart (replace it with a fresh
@@ -460,10 +309,7 @@ class ProcessExecutor:
             if worker is None:
                 continue
             if self._idle_timeout > 0 and worker.ready and worker.send(None):
-                # claimable until shortly before the worker's own idle timeout ends it
-                margin = min(10.0, self._idle_timeout / 10)
-                worker.keep_until = time.monotonic() + self._idle_timeout - margin
-                _IDLE_WORKERS.append(worker)
+                park_worker(worker, self._idle_timeout)  # claimable for the next scan
             else:
                 worker.stop()
         self._slots = [None] * self.workers
