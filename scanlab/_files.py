@@ -1,19 +1,17 @@
-"""The files of a results folder, found and read: a round's CSV parts and history sidecar,
-the rounds of an experiment, and Talos's CSVs mapped onto scanlab's columns.
+"""The files of a results folder, found and read into frames: a round's CSV parts and history
+sidecar, the rounds of an experiment, and Talos's CSVs mapped onto scanlab's columns.
 
-Reading never changes a file: a torn last line (a write killed midway) is skipped here and
-cut only by the writer (:class:`scanlab.log.ResultLog`) before it appends. A UTF-8
-byte-order mark is skipped and quoted column names (a comma, a quote or a line break in a
-params key) are read back. Anything else that is wrong inside a file raises
-:class:`~scanlab.errors.ResultsFormatError` naming the file, the line and the fix (binary
-data, a line with the wrong number of fields, a bad status, text in a number column), except
-a run recorded twice in a round: its first row is kept, with a warning naming the lines.
+A file's bytes are made safe to parse by :mod:`scanlab._csv_text` (byte-order mark skipped,
+quoted column names read back, a torn last line ignored, binary data raising). Reading never
+changes a file: a torn last line is cut only by the writer (:class:`scanlab.log.ResultLog`)
+before it appends. Anything else that is wrong inside a file raises
+:class:`~scanlab.errors.ResultsFormatError` naming the file, the line and the fix (a line
+with the wrong number of fields, a bad status, text in a number column), except a run
+recorded twice in a round: its first row is kept, with a warning naming the lines.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import io
 import json
 import os
@@ -24,6 +22,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from scanlab._csv_text import (
+    CSV_FIX,
+    complete_records,
+    decode_text,
+    parse_failure,
+    row_lines,
+    strip_bom,
+)
 from scanlab._schema import (
     HISTORY_FILE,
     NUMERIC_RESERVED_COLUMNS,
@@ -37,21 +43,15 @@ from scanlab._schema import (
 from scanlab.errors import ResultsFormatError
 
 __all__ = [
-    "BOM",
-    "decode_text",
     "from_talos",
-    "header_end",
-    "parse_header",
     "read_csv_part",
     "read_histories",
     "read_round",
     "result_parts",
     "round_dirs",
-    "strip_bom",
     "typed",
 ]
 
-_BLANK_LINE = re.compile(rb"\n[ \t\r]*\n")
 _PART = re.compile(r"^results(?:-(\d+))?\.csv$")
 _ROUND = re.compile(r"^round-(\d+)$")
 
@@ -96,129 +96,6 @@ def round_dirs(experiment_dir: Path) -> list[Path]:
         if match and path.is_dir():
             found.append((int(match.group(1)), path))
     return [path for _, path in sorted(found)]
-
-
-BOM = codecs.BOM_UTF8
-
-
-def strip_bom(data: bytes) -> bytes:
-    """``data`` without a leading UTF-8 byte-order mark (Excel writes one when it saves CSV).
-
-    Parameters
-    ----------
-    data : bytes
-        The start of a file, or all of it.
-
-    Returns
-    -------
-    bytes
-        ``data`` without its first three bytes when they are a BOM, else ``data``.
-    """
-    return data[len(BOM) :] if data.startswith(BOM) else data
-
-
-def header_end(data: bytes) -> int | None:
-    """Where the header record of CSV ``data`` ends: just past its line end.
-
-    A column name with a comma, a quote or a line break is written quoted (by
-    :class:`csv.writer`), so the header ends at the first line end outside quotes.
-
-    Parameters
-    ----------
-    data : bytes
-        The file's bytes (without a BOM).
-
-    Returns
-    -------
-    int or None
-        The offset of the first byte after the header's line end; None when there is no
-        complete header (an empty file, or a header torn by a crash).
-
-    Examples
-    --------
-    >>> header_end(b'run_id,"a\\nb"\\nx,1\\n'), header_end(b'run_id,"a\\nb')
-    (13, None)
-    """
-    quotes = 0
-    start = 0
-    while True:
-        newline = data.find(b"\n", start)
-        if newline < 0:
-            return None
-        quotes += data.count(b'"', start, newline)
-        if quotes % 2 == 0:
-            return newline + 1
-        start = newline + 1
-
-
-def decode_text(path: Path, data: bytes, fix: str) -> str:
-    """UTF-8 text of ``data`` read from ``path``; binary junk raises naming the file and line.
-
-    Parameters
-    ----------
-    path : Path
-        The file, for the message.
-    data : bytes
-        Its bytes (without a BOM).
-    fix : str
-        What to do about a line that is not text, for the message.
-
-    Returns
-    -------
-    str
-
-    Raises
-    ------
-    ResultsFormatError
-        When ``data`` is not UTF-8: names the file, the line and the byte.
-    """
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ResultsFormatError(
-            f"{str(path)!r} is corrupt at line {line}: byte {data[exc.start : exc.start + 1]!r} "
-            f"is not UTF-8 text, so that line holds binary data scanlab never writes. "
-            f"Fix: {fix}"
-        ) from None
-
-
-def parse_header(path: Path, data: bytes) -> list[str]:
-    """The column names of a CSV header record (``data[:header_end(data)]``).
-
-    Parameters
-    ----------
-    path : Path
-        The file, for messages.
-    data : bytes
-        The header record's bytes, line end included, without a BOM.
-
-    Returns
-    -------
-    list of str
-    """
-    text = decode_text(path, data, _CSV_FIX)
-    return next(csv.reader(io.StringIO(text, newline="")), [])
-
-
-_CSV_FIX = (
-    "delete that line or restore the file from a backup (only the last line may be torn by a "
-    "crash, and it is ignored), then read or resume again."
-)
-
-
-def _complete_records(path: Path) -> tuple[bytes, int] | None:
-    """The bytes of ``path`` that are whole records (no BOM, no torn last line).
-
-    Returns the bytes and where the header ends; None when there is no complete header.
-    """
-    data = strip_bom(Path(path).read_bytes())
-    end = header_end(data)
-    if end is None:
-        return None
-    if not data.endswith(b"\n"):
-        data = data[: max(end, data.rfind(b"\n") + 1)]  # drop the torn last line
-    return data, end
 
 
 def read_round(round_dir: Path, params: Sequence[str] | None = None) -> pd.DataFrame:
@@ -288,11 +165,11 @@ def _read_part(path: Path, params: Sequence[str] | None) -> tuple[pd.DataFrame, 
             f"{str(path)!r} is not a regular file, so it cannot be a results file. Fix: "
             f"move it out of the round folder, or point to the results CSV itself."
         )
-    found = _complete_records(path)
+    found = complete_records(path)
     if found is None:
         return pd.DataFrame(), []
     data, end = found
-    text = decode_text(path, data, _CSV_FIX)
+    text = decode_text(path, data, CSV_FIX)
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
@@ -303,14 +180,8 @@ def _read_part(path: Path, params: Sequence[str] | None) -> tuple[pd.DataFrame, 
                 index_col=False,
             )
         except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
-            raise ResultsFormatError(_parse_failure(path, text, exc)) from None
-    header_lines = data.count(b"\n", 0, end)
-    lines: Sequence[int] = range(header_lines + 1, header_lines + 1 + len(frame))
-    if _BLANK_LINE.search(data, end - 1):  # pandas skips blank lines: count them
-        body = data[end:].split(b"\n")[:-1]
-        lines = [header_lines + i + 1 for i, line in enumerate(body) if line.strip()]
-    if len(lines) != len(frame):  # records spanning lines (a foreign CSV): count records
-        lines = range(header_lines + 1, header_lines + 1 + len(frame))
+            raise ResultsFormatError(parse_failure(path, text, exc)) from None
+    lines = row_lines(data, end, len(frame))
     native = "run_id" in frame.columns
     if not native and "round_epochs" in frame.columns:
         frame = from_talos(frame)
@@ -329,24 +200,11 @@ def _read_part(path: Path, params: Sequence[str] | None) -> tuple[pd.DataFrame, 
         raise ResultsFormatError(
             f"{str(path)!r} is corrupt at line {line}: it does not have the file's "
             f"{len(frame.columns)} columns with a status in {list(STATUSES)}. Only the last "
-            f"line may be torn by a crash; this one is inside the file. Fix: {_CSV_FIX}"
+            f"line may be torn by a crash; this one is inside the file. Fix: {CSV_FIX}"
         )
     if native:
         _check_numbers(path, frame, lines, params)
     return frame, lines
-
-
-def _parse_failure(path: Path, text: str, exc: Exception) -> str:
-    """The message for a CSV pandas cannot read: the first line with too many fields."""
-    records = csv.reader(io.StringIO(text, newline=""))
-    width = len(next(records, []))
-    for record in records:
-        if len(record) > width:
-            return (
-                f"{str(path)!r} is corrupt at line {records.line_num}: it has {len(record)} "
-                f"fields where the header has {width} columns. Fix: {_CSV_FIX}"
-            )
-    return f"{str(path)!r} is corrupt: {str(exc).strip()}. Fix: {_CSV_FIX}"
 
 
 def _check_numbers(

@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from scanlab._files import header_end, parse_header, read_round, result_parts, strip_bom
+from scanlab._csv_text import header_end, parse_header, strip_bom
+from scanlab._files import read_round, result_parts
 from scanlab._schema import (
     HEAD_COLUMNS,
     HISTORY_FILE,

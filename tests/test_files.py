@@ -1,5 +1,5 @@
 """Reading a results folder's files: byte-order marks, quoted headers, repeated runs, text in a
-number column, binary junk, torn and corrupt lines (scanlab/_files.py)."""
+number column, binary junk, torn and corrupt lines (scanlab/_files.py, scanlab/_csv_text.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from _fakes import RESULTS_TAIL, T0
 
 from scanlab import ResultsFormatError, load_results, read_histories
-from scanlab._files import header_end, read_csv_part, read_round
+from scanlab._csv_text import header_end
+from scanlab._files import read_csv_part, read_round
 from scanlab.log import ResultLog
 
 HEADER = f"run_id,round,status,lr,units,loss,val_loss,{RESULTS_TAIL}\n"
