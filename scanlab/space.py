@@ -18,9 +18,13 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from scanlab._metric_names import COMMON_METRIC_NAMES
-from scanlab._schema import RESERVED_COLUMNS
-from scanlab.errors import ParamsError, ParamsTypeError
+from scanlab._params_checks import (
+    check_choices,
+    check_distinct,
+    check_params_dict,
+    check_range,
+    is_int,
+)
 
 __all__ = ["ParamSpace", "run_id_for", "talos_range", "value_label"]
 
@@ -53,7 +57,7 @@ def talos_range(start: float, stop: float, steps: int) -> list:
     """
     step = (stop - start) / steps
     raw: list[int] | list[float]
-    if _is_int(start) and _is_int(stop):
+    if is_int(start) and is_int(stop):
         raw = [int(start + i * step) for i in range(steps)]
     else:
         raw = [float(f"{start + i * step:.12g}") for i in range(steps)]
@@ -152,11 +156,13 @@ class ParamSpace:
 
     def __init__(self, params: Mapping[str, Any]) -> None:
         self.params = params
-        self.names: list[str] = sorted(_check_params_dict(params))
+        self.names: list[str] = sorted(check_params_dict(params))
         self.values: dict[str, list] = {name: _expand(name, params[name]) for name in self.names}
         self.value_labels: dict[str, list[str]] = {}
         for name in self.names:
-            self.value_labels[name] = _check_distinct(name, self.values[name])
+            labels = [value_label(v) for v in self.values[name]]
+            check_distinct(name, self.values[name], labels)
+            self.value_labels[name] = labels
         self.shape: list[int] = [len(self.values[name]) for name in self.names]
         # strides[j]: how many grid points one step of parameter j skips (last name fastest).
         self.strides: list[int] = [math.prod(self.shape[j + 1 :]) for j in range(len(self.shape))]
@@ -307,138 +313,9 @@ class ParamSpace:
             yield self[index]
 
 
-def _is_int(x: Any) -> bool:
-    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
-
-
-def _check_params_dict(params: Any) -> list[str]:
-    if not isinstance(params, Mapping):
-        raise ParamsTypeError(
-            f"params must be a dict of parameter name -> list of values, got "
-            f"{type(params).__name__} ({_short(params)}). Fix: pass a dict, e.g. "
-            f"params={{'lr': [0.01, 0.001]}}."
-        )
-    if not params:
-        raise ParamsError(
-            "params is empty: it needs at least one parameter, got {}. "
-            "Fix: add a parameter, e.g. params={'lr': [0.01, 0.001]}."
-        )
-    for name in params:
-        if not isinstance(name, str) or not name:
-            raise ParamsTypeError(
-                f"params keys must be non-empty strings (they become column names), got "
-                f"{name!r}. Fix: name the parameter with a string, e.g. params['units'] = [8, 16]."
-            )
-        if name in RESERVED_COLUMNS or name in COMMON_METRIC_NAMES:
-            raise ParamsError(
-                f"params key {name!r} collides with the results column of the same name. "
-                f"Rename the parameter (e.g. {name + '_param'!r}) and read it under that name "
-                f"in your model function."
-            )
-    return list(params)
-
-
 def _expand(name: str, spec: Any) -> list:
+    """The values of ``params[name]``: a Talos range expanded, or the list of choices, checked."""
     if isinstance(spec, tuple):
-        return _expand_range(name, spec)
-    if isinstance(spec, (str, bytes)) or (
-        not isinstance(spec, Sequence | range) and not hasattr(spec, "tolist")
-    ):
-        if isinstance(spec, (set, frozenset)):
-            raise ParamsTypeError(
-                f"params[{name!r}] is a set ({_short(spec)}); sets have no fixed order, so "
-                f"scans would not repeat. Use a list: params[{name!r}] = {sorted(spec, key=repr)!r}."
-            )
-        raise ParamsTypeError(
-            f"params[{name!r}] must be a list of choices or a (start, stop, steps) range, got "
-            f"{_short(spec)} (of type {type(spec).__name__}). Wrap a single value in a list: "
-            f"params[{name!r}] = [{spec!r}]."
-        )
-    ndim = getattr(spec, "ndim", 1)
-    if isinstance(ndim, int) and ndim != 1:
-        raise ParamsTypeError(
-            f"params[{name!r}] must be a 1-D list of choices, got a {ndim}-D array of shape "
-            f"{getattr(spec, 'shape', '?')} ({_short(spec)}). Fix: pass a flat list, e.g. "
-            f"params[{name!r}] = array.ravel().tolist(), or a list of the rows you mean as "
-            f"choices."
-        )
-    values = spec.tolist() if hasattr(spec, "tolist") else list(spec)
-    if not values:
-        raise ParamsError(
-            f"params[{name!r}] is an empty list: every parameter needs at least one value. "
-            f"Give it one or more values, or remove the key."
-        )
-    for position, value in enumerate(values):
-        _check_choice(name, position, value)
-    return values
-
-
-def _check_choice(name: str, position: int, value: Any) -> None:
-    """Refuse a choice no run can use: NaN, or an array of two or more dimensions."""
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        try:
-            is_nan = math.isnan(value)
-        except (TypeError, ValueError, OverflowError):
-            is_nan = False
-        if is_nan:
-            raise ParamsError(
-                f"params[{name!r}] has NaN at position {position}: NaN is no value to train "
-                f"with and never equals itself, so runs could not be told apart or resumed. "
-                f"Fix: remove it, or use None for 'not set'."
-            )
-    ndim = getattr(value, "ndim", None)
-    if isinstance(ndim, int) and ndim >= 2:
-        raise ParamsTypeError(
-            f"params[{name!r}] has a {ndim}-D array at position {position} (shape "
-            f"{getattr(value, 'shape', '?')}): a choice must be a single value, got "
-            f"{_short(value)}. Fix: pass the values themselves as a flat list, or give the "
-            f"array a name (e.g. a string key into a dict your model function reads)."
-        )
-
-
-def _expand_range(name: str, spec: tuple) -> list:
-    usage = f"Write a range as (start, stop, steps), e.g. params[{name!r}] = (0, 0.5, 5)."
-    if len(spec) != 3:
-        raise ParamsError(
-            f"params[{name!r}] is a tuple of length {len(spec)} ({spec!r}); a Talos range has "
-            f"exactly 3 items. {usage} For a list of choices use a list, not a tuple."
-        )
-    start, stop, steps = spec
-    for what, x in (("start", start), ("stop", stop)):
-        if not isinstance(x, numbers.Real) or isinstance(x, bool) or not math.isfinite(x):
-            raise ParamsTypeError(
-                f"params[{name!r}] range {what} must be a finite number, got {x!r}. {usage}"
-            )
-    if not _is_int(steps) or steps < 1:
-        raise ParamsError(
-            f"params[{name!r}] range steps must be an int >= 1, got {steps!r}. {usage}"
-        )
-    if stop <= start:
-        raise ParamsError(
-            f"params[{name!r}] range needs stop > start, got start={start!r}, stop={stop!r}. "
-            f"{usage}"
-        )
-    return talos_range(start, stop, int(steps))
-
-
-def _check_distinct(name: str, values: list) -> list[str]:
-    labels = [value_label(v) for v in values]
-    seen: dict[Any, int] = {}
-    for position, (value, label) in enumerate(zip(values, labels, strict=True)):
-        is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        keys = [("label", label)] + ([("number", float(value))] if is_number else [])
-        for key in keys:
-            if key in seen:
-                first = seen[key]
-                raise ParamsError(
-                    f"params[{name!r}] has duplicate values: {values[first]!r} (position "
-                    f"{first}) and {value!r} (position {position}). Each value must appear "
-                    f"once; remove the duplicate."
-                )
-            seen[key] = position
-    return labels
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+        start, stop, steps = check_range(name, spec)
+        return talos_range(start, stop, steps)
+    return check_choices(name, spec)

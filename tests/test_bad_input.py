@@ -78,7 +78,7 @@ def _results_dir_under_a_file(kwargs, tmp_path, monkeypatch):
 
 
 def _read_only_results_dir(kwargs, tmp_path, monkeypatch):
-    monkeypatch.setattr("scanlab._settings.os.access", lambda *args, **kw: False)
+    monkeypatch.setattr("scanlab._argument_checks.os.access", lambda *args, **kw: False)
     return kwargs | {"results_dir": tmp_path / "new"}
 
 
