@@ -165,8 +165,9 @@ class _Engine:
                 executor.close()
         except BaseException as exc:
             if self.log is not None and out.manifest:
-                # a disk that failed the scan may fail this too; the error below says so
-                with contextlib.suppress(OSError):
+                # recording why the scan stopped must never hide why it stopped (a full disk
+                # or a corrupt file fails this too): the error below says it
+                with contextlib.suppress(Exception):
                     self._finish(f"{type(exc).__name__}: {exc}".splitlines()[0])
             raise
         else:
@@ -238,6 +239,7 @@ class _Engine:
                 try:
                     log.append(row, result.history, result.traceback)
                 except OSError as exc:
+                    exc.filename = exc.filename or log.current_file
                     raise ResultsWriteError.from_os_error(exc, log.round_dir, task.run_id) from None
                 scheduler.tell(task, row)
                 bar.update(1)

@@ -123,7 +123,9 @@ class ResultLog:
                 self.columns = header
                 self._csv_file = open(fd, "a", encoding="utf-8", newline="")  # noqa: SIM115
         fd = os.open(
-            history_path, os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+            history_path,
+            os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0),
+            0o666,  # like open(): the umask decides, never executable
         )
         try:
             _check_history(history_path, fd)
@@ -241,6 +243,18 @@ class ResultLog:
         if self.fsync:
             os.fsync(self._history_file.fileno())
             os.fsync(self._csv_file.fileno())
+
+    @property
+    def current_file(self) -> str:
+        """The CSV part rows are appended to (``results.csv`` before the first row).
+
+        Returns
+        -------
+        str
+        """
+        number = max(self._part_number, 1)
+        name = "results.csv" if number == 1 else f"results-{number}.csv"
+        return str(self.round_dir / name)
 
     def _start_part(self, metric_names: list[str]) -> None:
         known = [
