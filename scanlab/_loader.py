@@ -23,7 +23,7 @@ from scanlab._files import (
 )
 from scanlab._manifest import read_manifest
 from scanlab._schema import REQUIRED_COLUMNS, is_reserved
-from scanlab.errors import ResultsFormatError
+from scanlab.errors import AnalysisError, ResultsFormatError, rule_message
 
 __all__ = [
     "load_results",
@@ -58,10 +58,26 @@ def load_results(path: str | os.PathLike) -> pd.DataFrame:
     >>> df = load_results('results/breast_cancer')          # doctest: +SKIP
     >>> df.groupby('round')['val_accuracy'].max()            # doctest: +SKIP
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise AnalysisError(
+            rule_message(
+                "path",
+                "must be a results CSV, a round folder or an experiment folder (str or Path)",
+                path,
+                "e.g. load_results('results/<experiment_name>')",
+            )
+        )
     path = Path(path)
     if path.is_file():
         in_round = path.resolve() in {p.resolve() for p in result_parts(path.parent)}
         frame = typed(read_csv_part(path, _round_params(path.parent) if in_round else None))
+        if not len(frame.columns):
+            raise ResultsFormatError(
+                f"{str(path)!r} holds no complete line: it is empty, or its only line (the "
+                f"header) has no line end, as when a crash tore it. Fix: point to a results.csv "
+                f"written by scanlab.Scan or a Talos CSV; a round folder whose only file is "
+                f"torn like this is resumed by the same Scan call."
+            )
     elif not path.is_dir():
         raise FileNotFoundError(
             f"no such results file or experiment folder: {str(path)!r}. Fix: give a results "

@@ -117,7 +117,7 @@ def test_analyze_bad_inputs(tmp_path, results_csv):
         Analyze(results_csv).high("acc")
     empty = tmp_path / "empty.csv"
     empty.write_text("")
-    with pytest.raises(an.NoRunsError, match="has no runs"):
+    with pytest.raises(ResultsFormatError, match=r"empty.csv' holds no complete line.*Fix: "):
         Analyze(empty)
     header_only = tmp_path / "header.csv"
     header_only.write_text(RESULTS_CSV.splitlines()[0] + "\n")

@@ -520,3 +520,17 @@ def test_good_edge_values_are_still_accepted(scan_kwargs, tmp_path):
     )
     assert len(TRAINED) == 2 and len(scan.data) == 2
     assert math.isfinite(scan.data["val_loss"].iloc[0])
+
+
+@pytest.mark.parametrize("path", [5, None, b"results"])
+def test_load_results_refuses_what_is_not_a_path(path):
+    with pytest.raises(AnalysisError, match=rf"^path must be a results CSV.*{FIX}"):
+        scanlab.load_results(path)
+
+
+@pytest.mark.parametrize("text", ["", "run_id,round,status"])
+def test_load_results_refuses_a_file_without_a_complete_line(tmp_path, text):
+    path = tmp_path / "x.csv"
+    path.write_text(text)
+    with pytest.raises(scanlab.ResultsFormatError, match=r"x.csv' holds no complete line.*Fix: "):
+        scanlab.load_results(path)

@@ -92,7 +92,7 @@ def test_report(capsys, tmp_path, write_results, close_figures):
         ),
         (
             ["show", "{empty}"],
-            r"^scanlab show: error: .*has no runs: nothing to analyse\. Fix: let a scan record runs first",
+            r"^scanlab show: error: .*empty.csv' holds no complete line: .* Fix: point to",
         ),
         (
             ["show", "{failed}"],
