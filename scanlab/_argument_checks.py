@@ -69,6 +69,10 @@ def _experiment_name_problem(name: str) -> str | None:
     """Why ``name`` is not one safe folder name, or None when it is."""
     if not name.strip():
         return "it is empty or only spaces"
+    if name != name.strip():
+        return "it starts or ends with a space"
+    if not name.isprintable():
+        return "it holds a character that does not print (a control or formatting character)"
     if name in (".", ".."):
         return f"{name!r} names the results folder itself or its parent"
     separators = {"/", "\\", ":"} | {os.sep} | ({os.altsep} if os.altsep else set())
@@ -157,6 +161,15 @@ def check_results_dir(results_dir: Any, experiment_name: str) -> Path:
                 "must be a folder path as text, not bytes",
                 results_dir,
                 "decode it first, e.g. results_dir=os.fsdecode(path)",
+            )
+        )
+    if not text.strip():
+        raise ScanArgumentError(
+            rule_message(
+                "results_dir",
+                "must name a folder",
+                text,
+                "use results_dir='results' (the default), or '.' for the current folder",
             )
         )
     if "\x00" in text:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import random
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ from scanlab._tracking import BestSoFar, best_epoch, check_history_keys, choose_
 from scanlab.data import fingerprint_data, prepare_data
 from scanlab.errors import (
     FatalScanError,
+    ResultsFormatError,
     ResultsWriteError,
     ScanArgumentError,
     ScanlabError,
@@ -143,7 +145,7 @@ class _Engine:
                 info.manifest is not None and "metric" not in info.manifest
             )
             if out.seed is None:
-                previous = (info.manifest or {}).get("seed")
+                previous = _recorded_seed(info.manifest, out.round_path)
                 out.seed = (
                     previous if previous is not None else random.SystemRandom().randrange(2**32)
                 )
@@ -230,11 +232,12 @@ class _Engine:
                         f"in {str(log.round_dir)!r}. Its traceback:\n{result.traceback}"
                     )
                 contract_error = None
-                if result.status == "ok" and out.tracked_metric is None:
-                    try:
+                try:  # every run: a history key named like a column would overwrite it
+                    check_history_keys(s.space.names, result.history)
+                    if result.status == "ok" and out.tracked_metric is None:
                         self._resolve_metrics(result.history)  # fails after run 1, not 500
-                    except ScanlabError as exc:
-                        contract_error = exc
+                except ScanlabError as exc:
+                    contract_error = exc
                 row = self._row(task, result)
                 try:
                     log.append(row, result.history, result.traceback)
@@ -298,6 +301,14 @@ class _Engine:
             )
             result = process_death(died["deaths"])
             self.log.append(self._row(task, result), {}, result.traceback)
+            warnings.warn(
+                f"run {task.run_id} {task.labels} is recorded as failed: the scan process "
+                f"ended {died['deaths']} times in a row while it trained. If something outside "
+                f"killed it (a pre-empted job), run it again in a new round (resume=False) with "
+                f"a params dict holding only those values.",
+                RuntimeWarning,
+                stacklevel=4,
+            )
             done.add(task.run_id)
             self.marker.clear()
 
@@ -335,11 +346,11 @@ class _Engine:
         tracked = result.history.get(self.outcome.tracked_metric or "", [])
         best_value, best_epoch_ = best_epoch(tracked, self.outcome.minimize)
         return {
+            **result.metrics,  # first: a metric never overwrites a label or a bookkeeping cell
             "run_id": task.run_id,
             "round": self.outcome.round,
             "status": result.status,
             **task.labels,
-            **result.metrics,
             "epochs_run": result.epochs_run,
             "best_epoch": best_epoch_,
             "best_value": best_value,
@@ -353,7 +364,6 @@ class _Engine:
         """Check names against the first successful run's history keys."""
         s, out = self.settings, self.outcome
         available = [str(k) for k in available]
-        check_history_keys(s.space.names, available)
         out.tracked_metric = choose_metric(
             available, s.metric, out.manifest.get("metric"), self.resumed_without_metric
         )
@@ -410,6 +420,18 @@ class _Engine:
         )
         out.manifest["sessions"][-1]["ended"] = _now()
         write_manifest(out.round_path, out.manifest)
+
+
+def _recorded_seed(manifest: dict | None, round_dir: Path) -> int | None:
+    """The seed a resumed round recorded; a damaged one is refused, never guessed."""
+    seed = (manifest or {}).get("seed")
+    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0):
+        return seed
+    raise ResultsFormatError(
+        f"{str(round_dir / 'manifest.json')!r} records seed={seed!r}, which is not a "
+        f"non-negative int, so the round's sample cannot be drawn again. Fix: restore the "
+        f"manifest, pass the round's seed to Scan(seed=...), or pass resume=False."
+    )
 
 
 def _progress_bar(settings: ScanSettings, round_number: int, initial: int) -> Any:

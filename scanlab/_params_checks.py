@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -51,6 +52,13 @@ def check_params_dict(params: Any) -> list[str]:
             raise ParamsTypeError(
                 f"params keys must be non-empty strings (they become column names), got "
                 f"{name!r}. Fix: name the parameter with a string, e.g. params['units'] = [8, 16]."
+            )
+        control = [c for c in name if unicodedata.category(c) == "Cc" and c not in "\n\t"]
+        if control:
+            raise ParamsError(
+                f"params key {name!r} holds the control character {control[0]!r}, which a CSV "
+                f"reader takes for a line end or drops. Fix: rename the parameter without it "
+                f"(e.g. {''.join(c for c in name if c not in control) or 'param'!r})."
             )
         if name in RESERVED_COLUMNS or name in COMMON_METRIC_NAMES:
             raise ParamsError(

@@ -12,13 +12,15 @@ import math
 from collections.abc import Iterable, Sequence
 
 from scanlab._metric_names import default_metric, resolve_metric
-from scanlab.errors import ParamsError
+from scanlab._schema import RESERVED_COLUMNS
+from scanlab.errors import ContractError, ParamsError
 
 __all__ = ["BestSoFar", "best_epoch", "check_history_keys", "choose_metric"]
 
 
 def check_history_keys(param_names: Iterable[str], available: Iterable[str]) -> None:
-    """Refuse params keys that are also history keys: their results columns would collide.
+    """Refuse history keys that are also params keys or bookkeeping columns (``run_id``,
+    ``status``, ...): their results columns would collide.
 
     Parameters
     ----------
@@ -30,11 +32,19 @@ def check_history_keys(param_names: Iterable[str], available: Iterable[str]) -> 
     ParamsError
         Naming the keys and how to rename them.
     """
-    clash = sorted(set(param_names) & set(available))
+    keys = {str(k) for k in available}
+    clash = sorted(set(param_names) & keys)
     if clash:
         raise ParamsError(
             f"params keys {clash} are also history keys of the model, so their results "
             f"columns would collide. Rename the parameters (e.g. {clash[0] + '_param'!r})."
+        )
+    reserved = sorted(RESERVED_COLUMNS & keys)
+    if reserved:
+        raise ContractError(
+            f"the model's history has keys {reserved}, which are scanlab's own results "
+            f"columns. Fix: rename those metrics (e.g. {reserved[0] + '_metric'!r}), for "
+            f"example with model.compile(metrics=[...name=...]) or a callback's name."
         )
 
 

@@ -190,7 +190,7 @@ def run_trial(
                 save_model(returned[1])
             del returned
         except KeyboardInterrupt as exc:
-            if ctrl_c.pressed:  # the user's Ctrl-C: stop the scan, this run is not recorded
+            if ctrl_c.pressed or not ctrl_c.active:  # the user's Ctrl-C (or can't tell): stop
                 raise
             return _failed(start_wall, start, history, exc, "the model function raised it itself")
         except SystemExit as exc:
@@ -226,6 +226,7 @@ class _WatchCtrlC:
 
     def __init__(self) -> None:
         self.pressed = False
+        self.active = False  # True when a Ctrl-C can be told from a model's own interrupt
         self._previous: Any = None
 
     def __enter__(self) -> _WatchCtrlC:
@@ -234,6 +235,7 @@ class _WatchCtrlC:
             and signal.getsignal(signal.SIGINT) is signal.default_int_handler
         ):
             self._previous = signal.signal(signal.SIGINT, self._pressed)
+            self.active = True
         return self
 
     def _pressed(self, signum: int, frame: Any) -> None:

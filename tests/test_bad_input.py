@@ -534,3 +534,20 @@ def test_load_results_refuses_a_file_without_a_complete_line(tmp_path, text):
     path.write_text(text)
     with pytest.raises(scanlab.ResultsFormatError, match=r"x.csv' holds no complete line.*Fix: "):
         scanlab.load_results(path)
+
+
+@pytest.mark.parametrize("key", ["a\rb", "nul\x00", "bell\x07"])
+def test_params_keys_with_control_characters_are_refused_before_training(scan_kwargs, key):
+    with pytest.raises(ParamsError, match=r"holds the control character .* Fix: rename"):
+        scanlab.Scan(**scan_kwargs | {"params": {key: [1, 2], "lr": [0.1]}})
+
+
+@pytest.mark.parametrize("name", [" lead", "trail ", "ok\u202e", "tab\tname"])
+def test_experiment_names_that_would_confuse_a_user_are_refused(scan_kwargs, name):
+    with pytest.raises(ScanArgumentError, match=r"^experiment_name must be a non-empty folder"):
+        scanlab.Scan(**scan_kwargs | {"experiment_name": name})
+
+
+def test_an_empty_results_dir_is_refused(scan_kwargs):
+    with pytest.raises(ScanArgumentError, match=r"^results_dir must name a folder, got ''"):
+        scanlab.Scan(**scan_kwargs | {"results_dir": ""})

@@ -138,3 +138,40 @@ def test_too_many_failures_quotes_the_cause_when_there_is_no_traceback(scan_kwar
     monkeypatch.setattr("scanlab.executors.inprocess.run_trial", no_traceback)
     with pytest.raises(TooManyFailuresError, match=r"The last run raised:\nWorkerDied: signal 9$"):
         Scan(**scan_kwargs)
+
+
+@pytest.mark.parametrize(
+    ("key", "error", "match"),
+    [
+        ("lr", "ParamsError", r"params keys \['lr'\] are also history keys"),
+        ("status", "ContractError", r"history has keys \['status'\], which are scanlab's own"),
+        ("run_id", "ContractError", r"history has keys \['run_id'\]"),
+    ],
+)
+def test_a_history_key_named_like_a_column_never_overwrites_it(scan_kwargs, key, error, match):
+    def logs_a_column(x_train, y_train, x_val, y_val, params):
+        history, model = fake_model(x_train, y_train, x_val, y_val, params)
+        history.history[key] = [1.0] * len(history.history["loss"])
+        return history, model
+
+    kwargs = scan_kwargs | {"model": logs_a_column}
+    for _ in range(2):  # the first call and its resume both stop at once, saying why
+        with pytest.raises(Exception, match=match) as info:
+            Scan(**kwargs)
+        assert type(info.value).__name__ == error
+    rows = load_results(scan_kwargs["results_dir"] / "exp")
+    assert len(rows) == 2 and rows["run_id"].is_unique and (rows["status"] == "ok").all()
+    assert set(rows["lr"]) <= {0.1, 0.01, 0.001}  # the labels, never the metric's 1.0
+
+
+def test_a_damaged_seed_in_the_manifest_is_refused_not_guessed(scan_kwargs):
+    import json
+
+    kwargs = scan_kwargs | {"seed": None}
+    first = Scan(**kwargs, round_limit=3)
+    manifest = read_manifest(first.round_path)
+    manifest["seed"] = "x"
+    (first.round_path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(Exception, match=r"manifest.json' records seed='x'.*Fix: restore"):
+        Scan(**kwargs, round_limit=3)
+    assert len(load_results(first.round_path)) == 3
