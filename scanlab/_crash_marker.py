@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,7 @@ class RunMarker:
             ``{'index', 'run_id', 'deaths'}``, ``deaths`` counting this death.
         """
         try:
-            record = json.loads(self.path.read_text(encoding="utf-8"))
+            record = json.loads(_read_regular(self.path))
             index, run_id = int(record["index"]), str(record["run_id"])
             deaths = int(record.get("deaths", 0)) + 1
         except (OSError, ValueError, KeyError, TypeError):
@@ -91,7 +92,7 @@ class RunMarker:
         record = {"index": index, "run_id": run_id, "deaths": self._deaths.get(run_id, 0)}
         data = json.dumps(record).encode()
         if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            self._fd = _open_regular(self.path)
         os.pwrite(self._fd, data, 0)
         os.ftruncate(self._fd, len(data))
 
@@ -102,6 +103,43 @@ class RunMarker:
             self._fd = None
         self.path.unlink(missing_ok=True)
         self._deaths = {}
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _read_regular(path: Path) -> str:
+    """The text of ``path`` if it is a regular file; OSError for a link, FIFO, folder, ..."""
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{str(path)!r} is not a regular file")
+        with os.fdopen(os.dup(fd), "rb") as file:
+            return file.read().decode("utf-8")
+    finally:
+        os.close(fd)
+
+
+def _open_regular(path: Path) -> int:
+    """``path`` opened for writing as a regular file; a link or other thing there is removed.
+
+    ``.running`` is scanlab's own name, so whatever else holds it (a planted symlink) is
+    unlinked, never written through: removing a link leaves its target alone.
+    """
+    try:
+        found = os.lstat(path)
+    except FileNotFoundError:
+        pass
+    else:
+        if stat.S_ISDIR(found.st_mode):
+            os.rmdir(path)
+        elif not stat.S_ISREG(found.st_mode):
+            os.unlink(path)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o666)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{str(path)!r} is not a regular file")
+    return fd
 
 
 def process_death(deaths: int) -> TrialResult:

@@ -8,10 +8,13 @@ the automatic reductions made. Params dicts are encoded here and decoded back.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import json
 import os
 import sys
+import sysconfig
+import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -79,6 +82,51 @@ def _within(module: str, names: Iterable[str]) -> bool:
     return any(module == n or module.startswith(n + ".") for n in names)
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _installed(top: str, folder: Path | None = None) -> bool:
+    """Whether importing the top-level module ``top`` would load an *installed* copy.
+
+    ``importlib.util.find_spec`` locates it without running it. It counts as installed only
+    when every location it would load from is inside a ``site-packages``/``dist-packages``
+    folder or the standard library of ``sys.base_prefix``, and none is directly in the
+    current directory, in a ``''``/current-directory entry of ``sys.path``, or inside the
+    results ``folder``: a ``torch.py`` shipped with a results folder must never run.
+    """
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError, AttributeError):
+        return False
+    if spec is None:
+        return False
+    places = [spec.origin] if spec.origin and spec.has_location else []
+    places += list(spec.submodule_search_locations or ())
+    if not places:  # built-in, frozen or a loader with no file: not a framework install
+        return False
+    cwd = Path.cwd().resolve()  # where a '' or '.' entry of sys.path (Jupyter) looks
+    stdlib = {
+        Path(p).resolve()
+        for p in (sysconfig.get_path("stdlib"), sysconfig.get_path("platstdlib"))
+        if p and _inside(Path(p).resolve(), Path(sys.base_prefix).resolve())
+    }
+    results = Path(folder).resolve() if folder is not None else None
+    for place in places:
+        try:
+            where = Path(place).resolve()
+        except (OSError, RuntimeError):
+            return False
+        # the folder it was found in: a package's parent, or a module file's folder
+        found_in = where.parent.parent if where.name == "__init__.py" else where.parent
+        if found_in == cwd or (results is not None and _inside(where, results)):
+            return False
+        in_packages = any(p in ("site-packages", "dist-packages") for p in where.parts[:-1])
+        if not (in_packages or any(_inside(where, s) for s in stdlib)):
+            return False
+    return True
+
+
 class _Resolver:
     """Resolves ``{"callable": "module:qualname"}`` entries, only from allowed modules.
 
@@ -88,10 +136,13 @@ class _Resolver:
     ones recorded. Anything else comes back as its recorded label, listed in ``refused``.
     """
 
-    def __init__(self, trust: Iterable[str] | str | None = None) -> None:
+    def __init__(
+        self, trust: Iterable[str] | str | None = None, folder: Path | None = None
+    ) -> None:
         if isinstance(trust, str):
             trust = [trust]
         self.trust = [str(t) for t in trust or ()]
+        self.folder = folder
         self.refused: list[str] = []
 
     def resolve(self, value: Mapping[str, Any]) -> Any:
@@ -122,15 +173,19 @@ class _Resolver:
             return None
         explicit = _within(module_name, (*TRUSTED_MODULES, *self.trust))
         module = sys.modules.get(module_name)
+        top = module_name.partition(".")[0]
         if module is None and explicit:
+            framework = _within(module_name, TRUSTED_MODULES) and not _within(
+                module_name, self.trust
+            )
+            if framework and top not in sys.modules and not _installed(top, self.folder):
+                return None  # not installed: a file of that name must not stand in for it
             try:
                 module = importlib.import_module(module_name)
             except Exception:  # not installed or broken: keep the label
                 return None
-        elif module is not None and not explicit:
-            top = module_name.partition(".")[0]
-            if top in sys.stdlib_module_names:  # only the user's own, already-imported code
-                return None
+        elif module is not None and not explicit and top in sys.stdlib_module_names:
+            return None  # only the user's own, already-imported code
         if module is None:
             return None
         obj: Any = module
@@ -170,12 +225,16 @@ class _Resolver:
         )
 
 
-def decode_value(value: Any, trust: Iterable[str] | str | None = None) -> Any:
+def decode_value(
+    value: Any, trust: Iterable[str] | str | None = None, folder: Path | None = None
+) -> Any:
     """Inverse of :func:`encode_value`; callables are resolved only from allowed modules.
 
     A ``{"callable": "module:qualname"}`` entry becomes that class or function only when
     ``module`` is a deep-learning framework (:data:`TRUSTED_MODULES`: ``keras``,
-    ``tensorflow``, ``torch``, ``jax`` and their submodules), a module in ``trust``, or a
+    ``tensorflow``, ``torch``, ``jax`` and their submodules; imported only from an installed
+    copy in ``site-packages``, never from a same-named file in the results folder or the
+    current directory), a module in ``trust``, or a
     module already imported (outside the standard library), and the object found has the
     recorded ``__module__`` and ``__qualname__``. Nothing else is imported: a manifest is
     shared data and must not run code. Modules in :data:`NEVER_TRUSTED` (``os``,
@@ -188,6 +247,10 @@ def decode_value(value: Any, trust: Iterable[str] | str | None = None) -> Any:
         A value as written by :func:`encode_value`.
     trust : str or iterable of str, optional
         More modules (with their submodules) that may be imported to resolve callables.
+    folder : path-like, optional
+        The results folder the value was read from: a framework module is imported only
+        from an installed copy (``site-packages``), never from this folder or the current
+        directory.
 
     Returns
     -------
@@ -202,7 +265,7 @@ def decode_value(value: Any, trust: Iterable[str] | str | None = None) -> Any:
     >>> decode_value({"callable": "mymodels:swish2"}, trust=["mymodels"])  # doctest: +SKIP
     <function swish2 at ...>
     """
-    resolver = _Resolver(trust)
+    resolver = _Resolver(trust, folder)
     out = _decode(value, resolver)
     resolver.warn()
     return out
@@ -244,6 +307,7 @@ def decode_params(
     encoded: Mapping[str, Any],
     trust: Iterable[str] | str | None = None,
     source: str = "the manifest",
+    folder: Path | None = None,
 ) -> dict[str, Any]:
     """Rebuild a params dict from :func:`encode_params` output.
 
@@ -257,6 +321,8 @@ def decode_params(
         More modules that may be imported to resolve callables (see :func:`decode_value`).
     source : str, optional
         What ``encoded`` was read from, for the messages (e.g. the manifest's path).
+    folder : path-like, optional
+        The results folder ``encoded`` was read from (see :func:`decode_value`).
 
     Returns
     -------
@@ -274,7 +340,7 @@ def decode_params(
             f"{type(encoded).__name__}. Fix: restore the manifest from a backup, or pass the "
             f"params dict again yourself."
         )
-    resolver = _Resolver(trust)
+    resolver = _Resolver(trust, folder)
     out: dict[str, Any] = {}
     for name, spec in encoded.items():
         if isinstance(spec, dict) and isinstance(spec.get("range"), list):
@@ -312,6 +378,18 @@ def read_manifest(round_dir: Path) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else None
 
 
+def _umask() -> int:
+    """The process's umask (read once: setting it back and forth is not thread-safe)."""
+    global _UMASK
+    if _UMASK is None:
+        _UMASK = os.umask(0o022)
+        os.umask(_UMASK)
+    return _UMASK
+
+
+_UMASK: int | None = None
+
+
 def write_manifest(round_dir: Path, manifest: Mapping[str, Any]) -> None:
     """Write a manifest atomically (a crash leaves the old or the new one, never half).
 
@@ -324,6 +402,15 @@ def write_manifest(round_dir: Path, manifest: Mapping[str, Any]) -> None:
     """
     round_dir = Path(round_dir)
     round_dir.mkdir(parents=True, exist_ok=True)
-    tmp = round_dir / (MANIFEST_FILE + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, round_dir / MANIFEST_FILE)
+    text = json.dumps(manifest, indent=2, default=str) + "\n"
+    # a fresh name made with O_EXCL: never writes through a file or link planted in the way
+    fd, tmp = tempfile.mkstemp(dir=round_dir, prefix=".manifest-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a manifest is shared
+        os.replace(tmp, round_dir / MANIFEST_FILE)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

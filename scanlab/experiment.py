@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import numbers
 import os
 import platform
 import sys
@@ -25,7 +26,12 @@ from scanlab._manifest import (
     read_manifest,
 )
 from scanlab._schema import HISTORY_FILE, MANIFEST_FILE
-from scanlab.errors import AnalysisError, ExperimentLockedError, ResultsFormatError
+from scanlab.errors import (
+    AnalysisError,
+    ExperimentLockedError,
+    ResultsFormatError,
+    rule_message,
+)
 from scanlab.results import load_results
 from scanlab.space import ParamSpace
 
@@ -122,6 +128,24 @@ class ExperimentFolder:
                 f"(its lock file {str(self.path / '.lock')!r} is held). Wait for that scan to "
                 f"finish, stop it, or use another experiment_name."
             ) from None
+        except OSError as exc:
+            lock = self.path / ".lock"
+            link = lock.is_symlink()
+            problem = (
+                "is a symbolic link, which scanlab never follows"
+                if link
+                else f"could not be opened: {exc.strerror or exc}"
+            )
+            fix = (
+                f"remove the link ({str(lock)!r}; its target is not touched), then run again"
+                if link
+                else "check the folder's permissions (scanlab must be able to create and "
+                "write this file) and that it is not a folder, then run again"
+            )
+            raise ResultsFormatError(
+                f"could not take the lock of experiment {str(self.path)!r}: its lock file "
+                f"{str(lock)!r} {problem}. Fix: {fix}."
+            ) from exc
 
     def release(self) -> None:
         """Release the lock (also released by the OS if the process dies)."""
@@ -293,6 +317,18 @@ class Experiment:
 
     def _round_dir(self, number: int | None) -> Path:
         rounds = round_dirs(self.path)
+        if number is not None and (
+            not isinstance(number, numbers.Integral) or isinstance(number, bool)
+        ):
+            raise AnalysisError(
+                rule_message(
+                    "number",
+                    "must be an int (a round number) or None (the latest round)",
+                    number,
+                    f"pass one of the rounds {[_round_number(r) for r in rounds]}, e.g. "
+                    f"Experiment(path).params(1)",
+                )
+            )
         if not rounds:
             raise FileNotFoundError(f"experiment {str(self.path)!r} has no rounds yet.")
         if number is None:
@@ -384,7 +420,7 @@ class Experiment:
                 f"{str(file)!r} has no 'params' entry (keys: {sorted(manifest)}), so round "
                 f"{_round_number(round_dir)}'s params are unknown. Fix: {fix}."
             )
-        return decode_params(manifest["params"], trust, source=repr(str(file)))
+        return decode_params(manifest["params"], trust, source=repr(str(file)), folder=self.path)
 
     def results(self, number: int | None = None) -> Any:
         """Runs of one round, or of every round when ``number`` is None.

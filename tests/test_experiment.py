@@ -9,7 +9,7 @@ import keras
 import pytest
 
 from scanlab import Experiment, Scan
-from scanlab.errors import ResultsFormatError
+from scanlab.errors import AnalysisError, ResultsFormatError
 
 PARAMS = {
     "lr": [0.1, 0.01],
@@ -107,3 +107,13 @@ def test_params_resolves_keras_and_already_imported_callables(tmp_path):
 
 def _my_activation(x):
     return x
+
+
+@pytest.mark.parametrize("number", ["1", True, 1.0, [1]])
+def test_a_round_number_that_is_not_an_int_is_refused_with_a_fix(tmp_path, number):
+    exp = _round_with_manifest(tmp_path, json.dumps({"params": {"lr": [0.1]}}))
+    match = r"number must be an int \(a round number\) or None.*got .*Fix: pass .*\[1\]"
+    for ask in (exp.params, exp.manifest, exp.results):
+        with pytest.raises(AnalysisError, match=match):
+            ask(number)
+    assert exp.params(1) == {"lr": [0.1]}

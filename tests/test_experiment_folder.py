@@ -64,3 +64,33 @@ def test_resolve_round_without_rounds_and_with_a_matching_one(tmp_path):
     assert folder.resolve_round("abc", True).manifest == {"fingerprint": "abc"}
     assert folder.resolve_round("abc", False).number == 5
     assert folder.resolve_round("xyz", True).number == 5
+
+
+def test_a_lock_file_that_is_a_link_is_a_clear_refusal(tmp_path):
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me\n")
+    (tmp_path / "exp").mkdir()
+    (tmp_path / "exp" / ".lock").symlink_to(target)
+    folder = ExperimentFolder(tmp_path / "exp")
+    match = (
+        r"could not take the lock of experiment .*exp'.*lock file '.*exp/\.lock'.*"
+        r"symbolic link.*Fix: .*remove .*\.lock"
+    )
+    with pytest.raises(ResultsFormatError, match=match) as raised:
+        folder.acquire()
+    assert raised.value.__cause__ is not None and target.read_text() == "keep me\n"
+    (tmp_path / "exp" / ".lock").unlink()
+    folder.acquire()  # the fix works
+    folder.release()
+
+
+def test_a_lock_file_that_cannot_be_opened_names_the_file_and_the_fix(tmp_path, monkeypatch):
+    folder = ExperimentFolder(tmp_path / "exp")
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "exp" / ".lock"))
+
+    monkeypatch.setattr(folder._lock, "acquire", denied)
+    match = r"lock file '.*exp/\.lock'.*Permission denied.*Fix: .*permissions"
+    with pytest.raises(ResultsFormatError, match=match):
+        folder.acquire()
