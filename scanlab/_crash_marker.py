@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import os
 import stat
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scanlab.trial import TrialResult
+from scanlab.trial import Task, TrialResult
 
 __all__ = ["DEATHS_BEFORE_FAILING", "MARKER_FILE", "RunMarker", "process_death"]
 
@@ -142,13 +143,15 @@ def _open_regular(path: Path) -> int:
     return fd
 
 
-def process_death(deaths: int) -> TrialResult:
+def process_death(deaths: int, task: Task) -> TrialResult:
     """The failed result recorded for a run the scan process died in ``deaths`` times.
 
     Parameters
     ----------
     deaths : int
         How many times in a row the process ended during the run.
+    task : Task
+        The run (named in a warning: an outside kill would call for running it again).
 
     Returns
     -------
@@ -160,5 +163,13 @@ def process_death(deaths: int) -> TrialResult:
         f"ProcessDied: the scan process ended {deaths} times in a row while this run was "
         f"training (os._exit, a crash in the framework, or a kill); recorded as failed so "
         f"that the scan moves on"
+    )
+    warnings.warn(
+        f"run {task.run_id} {task.labels} is recorded as failed: the scan process ended "
+        f"{deaths} times in a row while it trained. If something outside killed it (a "
+        f"pre-empted job), run it again in a new round (resume=False) with a params dict "
+        f"holding only those values.",
+        RuntimeWarning,
+        stacklevel=5,
     )
     return TrialResult("failed", now, now, 0.0, error=error, traceback=error, raised=True)

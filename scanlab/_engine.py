@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import random
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from scanlab._crash_marker import DEATHS_BEFORE_FAILING, RunMarker, process_death
-from scanlab._manifest import encode_params, write_manifest
+from scanlab._manifest import encode_params, recorded_seed, write_manifest
 from scanlab._metric_names import is_loss_like, resolve_metric
 from scanlab._reduction import AutoReduction
 from scanlab._schema import RESERVED_COLUMNS
@@ -34,7 +33,6 @@ from scanlab._tracking import BestSoFar, best_epoch, check_history_keys, choose_
 from scanlab.data import fingerprint_data, prepare_data
 from scanlab.errors import (
     FatalScanError,
-    ResultsFormatError,
     ResultsWriteError,
     ScanArgumentError,
     ScanlabError,
@@ -145,7 +143,7 @@ class _Engine:
                 info.manifest is not None and "metric" not in info.manifest
             )
             if out.seed is None:
-                previous = _recorded_seed(info.manifest, out.round_path)
+                previous = recorded_seed(info.manifest, out.round_path)
                 out.seed = (
                     previous if previous is not None else random.SystemRandom().randrange(2**32)
                 )
@@ -299,16 +297,8 @@ class _Engine:
             task = Task(
                 died["index"], died["run_id"], *self.settings.space.decode(died["index"])[:2]
             )
-            result = process_death(died["deaths"])
+            result = process_death(died["deaths"], task)
             self.log.append(self._row(task, result), {}, result.traceback)
-            warnings.warn(
-                f"run {task.run_id} {task.labels} is recorded as failed: the scan process "
-                f"ended {died['deaths']} times in a row while it trained. If something outside "
-                f"killed it (a pre-empted job), run it again in a new round (resume=False) with "
-                f"a params dict holding only those values.",
-                RuntimeWarning,
-                stacklevel=4,
-            )
             done.add(task.run_id)
             self.marker.clear()
 
@@ -420,18 +410,6 @@ class _Engine:
         )
         out.manifest["sessions"][-1]["ended"] = _now()
         write_manifest(out.round_path, out.manifest)
-
-
-def _recorded_seed(manifest: dict | None, round_dir: Path) -> int | None:
-    """The seed a resumed round recorded; a damaged one is refused, never guessed."""
-    seed = (manifest or {}).get("seed")
-    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0):
-        return seed
-    raise ResultsFormatError(
-        f"{str(round_dir / 'manifest.json')!r} records seed={seed!r}, which is not a "
-        f"non-negative int, so the round's sample cannot be drawn again. Fix: restore the "
-        f"manifest, pass the round's seed to Scan(seed=...), or pass resume=False."
-    )
 
 
 def _progress_bar(settings: ScanSettings, round_number: int, initial: int) -> Any:

@@ -33,6 +33,7 @@ __all__ = [
     "encode_params",
     "encode_value",
     "read_manifest",
+    "recorded_seed",
     "write_manifest",
 ]
 
@@ -414,3 +415,27 @@ def write_manifest(round_dir: Path, manifest: Mapping[str, Any]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def recorded_seed(manifest: dict | None, round_dir: Path) -> int | None:
+    """The seed a resumed round recorded; a damaged one is refused, never guessed.
+
+    Parameters
+    ----------
+    manifest : dict or None
+        The round's manifest.
+    round_dir : Path
+        The round folder, for the message.
+
+    Returns
+    -------
+    int or None
+    """
+    seed = (manifest or {}).get("seed")
+    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0):
+        return seed
+    raise ResultsFormatError(
+        f"{str(round_dir / 'manifest.json')!r} records seed={seed!r}, which is not a "
+        f"non-negative int, so the round's sample cannot be drawn again. Fix: restore the "
+        f"manifest, pass the round's seed to Scan(seed=...), or pass resume=False."
+    )
