@@ -488,18 +488,29 @@ def test_experiment_name_cannot_leave_results_dir(scan_kwargs, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes to read-only folders"
-)
 def test_read_only_results_dir_is_refused(scan_kwargs, tmp_path):
+    """A really read-only folder: without write permission, or, for root (who writes through
+    permissions), a read-only tmpfs mounted for the test."""
+    import subprocess
+
     locked = tmp_path / "locked"
     locked.mkdir()
-    locked.chmod(0o500)
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if as_root:
+        mount = ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(locked)]
+        assert subprocess.run(mount, capture_output=True).returncode == 0, "cannot mount tmpfs"
+    else:
+        locked.chmod(0o500)
     try:
+        TRAINED.clear()
         with pytest.raises(ScanArgumentError, match=r"^results_dir must be writable"):
-            scanlab.Scan(**scan_kwargs | {"results_dir": locked / "results"})
+            scanlab.Scan(**scan_kwargs | {"model": recording_model, "results_dir": locked / "r"})
+        assert TRAINED == []
     finally:
-        locked.chmod(0o700)
+        if as_root:
+            subprocess.run(["umount", str(locked)], check=True)
+        else:
+            locked.chmod(0o700)
 
 
 def test_good_edge_values_are_still_accepted(scan_kwargs, tmp_path):

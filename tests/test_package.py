@@ -30,7 +30,6 @@ PACKAGE_DIR = Path(importlib.util.find_spec(PACKAGE).origin).resolve().parent
 
 # Third-party packages a module may need only for an optional feature (README: Dask runs,
 # ``pip install -e ".[dask]"``): its checks are skipped when they are missing, and fail otherwise.
-OPTIONAL_DEPENDENCIES = {"dask", "distributed"}
 
 # ``python -m scanlab`` runs the command line when imported: it is a script, not a namespace,
 # so it is parsed but never imported here, and it alone may import the package root.
@@ -239,14 +238,9 @@ MODULES = SOURCE.modules
 IMPORTABLE = sorted(name for name in MODULES if name not in SCRIPT_MODULES)
 
 
-def _import_or_skip(name: str):
-    """Import a package module; skip only when an optional dependency is missing."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.split(".")[0] in OPTIONAL_DEPENDENCIES:
-            pytest.skip(f"{name} needs the optional dependency {exc.name!r}")
-        raise
+def _import(name: str):
+    """Import a package module (dask, its one optional dependency, is a test extra)."""
+    return importlib.import_module(name)
 
 
 def test_module_list_is_complete():
@@ -264,7 +258,7 @@ def test_module_list_is_complete():
 
 @pytest.mark.parametrize("name", IMPORTABLE)
 def test_doctests(name, tmp_path, monkeypatch):
-    module = _import_or_skip(name)
+    module = _import(name)
     monkeypatch.chdir(tmp_path)  # an example that writes results/ writes it here
     finder = doctest.DocTestFinder(exclude_empty=True)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
@@ -538,7 +532,7 @@ def test_public_api_is_the_decided_list():
 
 @pytest.mark.parametrize("name", IMPORTABLE)
 def test_module_declares_a_sorted_all_of_names_it_has(name):
-    module = _import_or_skip(name)
+    module = _import(name)
     assert hasattr(module, "__all__"), (
         f"{name} has no __all__: declare the names other modules may import from it "
         f"(__all__ = [] for a module that exports nothing)"

@@ -11,7 +11,8 @@ from scanlab.executors import shutdown_workers
 @pytest.fixture(scope="session")
 def dask_client():
     """A Client of a two-process LocalCluster, started once (about a second)."""
-    distributed = pytest.importorskip("distributed")
+    import distributed  # a test extra: missing it is an install error, not a skip
+
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
