@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from scanlab import analysis as an
 from scanlab._analyze_stats import AnalyzeStatistics
 from scanlab.errors import rule_message
@@ -22,13 +20,7 @@ __all__ = ["AnalyzePlots"]
 
 
 class AnalyzePlots(AnalyzeStatistics):
-    """Mixed into :class:`scanlab.Analyze`; draws what its statistics methods compute."""
-
-    if TYPE_CHECKING:  # what Analyze provides besides its statistics methods
-
-        def correlate(
-            self, metric: str | None = None, exclude: Iterable[str] = (), method: str = "spearman"
-        ) -> pd.DataFrame: ...
+    """The plot methods of :class:`scanlab.Analyze`; they draw what its statistics compute."""
 
     def plot_line(self, metric: str | None = None) -> Axes:
         """The metric of every run in recorded order, with the running best.

@@ -8,30 +8,18 @@ function of :mod:`scanlab.analysis`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from scanlab import analysis as an
-from scanlab._schema import ResultColumns
-from scanlab.results import Results
+from scanlab._analyze_base import AnalyzeBase
 
 __all__ = ["AnalyzeStatistics"]
 
 
-class AnalyzeStatistics:
-    """Mixed into :class:`scanlab.Analyze`; reads what its constructor set."""
-
-    if TYPE_CHECKING:  # what Analyze provides
-        data: pd.DataFrame
-        columns: ResultColumns
-        results: Results
-
-        @property
-        def metrics(self) -> tuple[str, ...]: ...
-        def _metric(self, metric: str | None) -> str: ...
-        def _params(self, exclude: Iterable[str] = ()) -> list[str]: ...
-        def minimize(self, metric: str | None = None, minimize: bool | None = None) -> bool: ...
+class AnalyzeStatistics(AnalyzeBase):
+    """The statistics methods of :class:`scanlab.Analyze` beyond Talos's."""
 
     def summary(self, metric: str | None = None, minimize: bool | None = None) -> an.Summary:
         """Runs ok / failed, rounds, metric, direction and best value.

@@ -16,16 +16,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from scanlab import analysis as an
 from scanlab._analyze_plots import AnalyzePlots
-from scanlab._metric_names import direction_words
-from scanlab._schema import ResultColumns
-from scanlab.results import Results, read_results
 
 __all__ = ["Analyze"]
 
@@ -90,77 +86,6 @@ class Analyze(AnalyzePlots):
     array([[0.01, 'Adam'],
            [0.1, 'Adam']], dtype=object)
     """
-
-    def __init__(
-        self,
-        source: Any,
-        metric: str | None = None,
-        minimize: bool | Mapping[str, bool] | None = None,
-        *,
-        params: Sequence[str] | None = None,
-        metrics: Sequence[str] | None = None,
-        histories: Histories | None = None,
-    ) -> None:
-        self.results: Results = read_results(
-            source, metric, minimize, params=params, metrics=metrics, histories=histories
-        )
-        self.data: pd.DataFrame = self.results.data
-        self.source: str = self.results.source
-        self.columns = ResultColumns(self.results.params, self.results.metrics)
-        self.metric: str = self.results.metric
-
-    # ---- bookkeeping ------------------------------------------------------------------------
-
-    @property
-    def params(self) -> tuple[str, ...]:
-        """Parameter columns, sorted by name."""
-        return self.columns.params
-
-    @property
-    def metrics(self) -> tuple[str, ...]:
-        """Metric columns, sorted by name."""
-        return self.columns.metrics
-
-    def _metric(self, metric: str | None) -> str:
-        return self.results.resolve(metric)
-
-    def minimize(self, metric: str | None = None, minimize: bool | None = None) -> bool:
-        """Whether lower values of ``metric`` are better (per-call > constructor > name).
-
-        Parameters
-        ----------
-        metric : str, optional
-            The metric (Talos aliases accepted); default: :attr:`metric`.
-        minimize : bool, optional
-            The answer for this call, overriding the constructor's and the name's.
-
-        Returns
-        -------
-        bool
-
-        Examples
-        --------
-        >>> Analyze(pd.DataFrame({'status': ['ok'], 'mae': [1.0]})).minimize('mae')
-        True
-        """
-        return self.results.minimize(metric, minimize)
-
-    def _params(self, exclude: Iterable[str] = ()) -> list[str]:
-        exclude = {exclude} if isinstance(exclude, str) else set(exclude)
-        return [p for p in self.columns.params if p not in exclude]
-
-    @property
-    def ok(self) -> pd.DataFrame:
-        """The successful runs."""
-        return an.ok_runs(self.data)
-
-    def __repr__(self) -> str:
-        n_ok = int(an.ok_mask(self.data).sum())
-        return (
-            f"Analyze({self.source}: {len(self.data):,} runs, {n_ok:,} ok, "
-            f"{len(self.data) - n_ok:,} failed; metric {self.metric!r}, "
-            f"{direction_words(self.minimize())})"
-        )
 
     # ---- Talos's methods --------------------------------------------------------------------
 
@@ -335,40 +260,6 @@ class Analyze(AnalyzePlots):
         if ascending is None and (sort_by is None or sort_by == first):
             ascending = self.minimize(first)
         return an.table(self.data, metrics, self.columns, exclude, sort_by, ascending)
-
-    def correlate(
-        self,
-        metric: str | None = None,
-        exclude: Iterable[str] = (),
-        method: str = "spearman",
-    ) -> pd.DataFrame:
-        """Rank correlation (numeric) or Kruskal-Wallis effect (categorical) of every
-        parameter with ``metric``: see :func:`scanlab.analysis.correlations`.
-
-        Talos returns Pearson correlations of the numeric columns only (a Series); here
-        every parameter gets a row with its test, p-value and number of runs.
-
-        Parameters
-        ----------
-        metric : str, optional
-            Default: the default metric (:attr:`metric`).
-        exclude : iterable of str, default ()
-            Parameters to leave out (a single name is accepted).
-        method : {'spearman', 'kendall'}
-            Rank correlation for numeric parameters.
-
-        Returns
-        -------
-        DataFrame
-            One row per parameter, strongest first.
-
-        Examples
-        --------
-        >>> df = pd.DataFrame({'status': 'ok', 'lr': [1, 2, 3], 'acc': [0.1, 0.5, 0.9]})
-        >>> Analyze(df).correlate()[['param', 'correlation']].to_dict('list')
-        {'param': ['lr'], 'correlation': [1.0]}
-        """
-        return an.correlations(self.data, self._metric(metric), self._params(exclude), method)
 
     # ---- report -----------------------------------------------------------------------------
 
