@@ -5,7 +5,6 @@ summaries, and the correlation matrix of parameters and metrics.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,119 +12,21 @@ import numpy as np
 import pandas as pd
 
 from scanlab.analysis._helpers import is_numeric, resolve_minimize
+from scanlab.analysis._ranks import (
+    average_ranks,
+    check_method,
+    code_rank_corr,
+    corr_pvalue,
+    factorize,
+    kendall,
+    kruskal,
+    sortable,
+)
 from scanlab.analysis.best import top_mask
 from scanlab.analysis.distributions import as_levels
 from scanlab.analysis.runs import metric_ok, metric_values, require_ok
-from scanlab.errors import AnalysisError, rule_message
 
 __all__ = ["corr_matrix", "correlations", "value_correlations", "value_summary"]
-
-
-def _average_ranks(values: np.ndarray) -> tuple[np.ndarray, float]:
-    """1-based average ranks of finite numeric values and the tie term sum(t**3 - t)."""
-    values = np.asarray(values, dtype=float)
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    first = np.r_[True, ordered[1:] != ordered[:-1]] if len(values) else np.array([], bool)
-    group = np.cumsum(first) - 1
-    counts = np.bincount(group).astype(float) if len(values) else np.array([])
-    avg = np.cumsum(counts) - (counts - 1) / 2
-    ranks = np.empty(len(values))
-    ranks[order] = avg[group]
-    return ranks, float(np.sum(counts**3 - counts))
-
-
-def _code_rank_corr(codes: np.ndarray, k: int, y_ranks: np.ndarray) -> float:
-    """Pearson correlation of the average ranks of coded values with ``y_ranks``.
-
-    The x ranks take one value per code, so the sums run over the k groups (one pass
-    over the runs instead of four full-length array operations).
-    """
-    counts = np.bincount(codes, minlength=k).astype(float)
-    x_rank = np.cumsum(counts) - (counts - 1) / 2
-    sums = np.bincount(codes, weights=y_ranks, minlength=k)
-    n = len(codes)
-    x_mean = float(np.dot(counts, x_rank)) / n
-    y_mean = float(y_ranks.mean())
-    dx = x_rank - x_mean
-    cov = float(np.dot(dx, sums - counts * y_mean))
-    var_x = float(np.dot(counts, dx * dx))
-    yc = y_ranks - y_mean
-    var_y = float(np.dot(yc, yc))
-    if var_x <= 0 or var_y <= 0:
-        return math.nan
-    return max(-1.0, min(1.0, cov / math.sqrt(var_x * var_y)))
-
-
-def _factorize(col: pd.Series) -> tuple[np.ndarray, Any]:
-    """Codes into the sorted distinct values (-1 for missing); mixed types sort as text."""
-    try:
-        return pd.factorize(col, sort=True)
-    except TypeError:
-        return pd.factorize(_sortable(col), sort=True)
-
-
-def _sortable(col: pd.Series) -> pd.Series:
-    """The column, or its values as strings when they mix types that cannot be sorted."""
-    if col.dtype != object:
-        return col
-    kinds = {type(v) for v in col.dropna()}
-    if len(kinds) <= 1 or all(issubclass(k, (int, float, np.number)) for k in kinds):
-        return col
-    return col.astype(str).where(col.notna())
-
-
-def _corr_pvalue(r: float, n: int) -> float:
-    """Two-sided p-value of a (rank) correlation by the t approximation (as scipy.spearmanr)."""
-    from scipy import stats  # scipy.stats costs 0.4 s to import: only when used
-
-    if n < 3 or math.isnan(r):
-        return math.nan
-    if abs(r) >= 1:
-        return 0.0
-    t = r * math.sqrt((n - 2) / ((1 - r) * (1 + r)))
-    return float(2 * stats.t.sf(abs(t), n - 2))
-
-
-def _kendall(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    from scipy import stats  # scipy.stats costs 0.4 s to import: only when used
-
-    if len(x) < 2:
-        return math.nan, math.nan
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = stats.kendalltau(x, y)
-    return float(res.statistic), float(res.pvalue)
-
-
-def _kruskal(codes: np.ndarray, ranks: np.ndarray, ties: float) -> tuple[float, float, int]:
-    """Kruskal-Wallis H (tie-corrected), its p-value and the number of groups."""
-    from scipy import stats  # scipy.stats costs 0.4 s to import: only when used
-
-    n = len(ranks)
-    sizes = np.bincount(codes)
-    sums = np.bincount(codes, weights=ranks)
-    present = sizes > 0
-    k = int(present.sum())
-    correction = 1 - ties / (n**3 - n) if n > 1 else 0.0
-    if k < 2 or correction <= 0:
-        return math.nan, math.nan, k
-    h = 12.0 / (n * (n + 1)) * float(np.sum(sums[present] ** 2 / sizes[present])) - 3 * (n + 1)
-    h = max(h / correction, 0.0)
-    return h, float(stats.chi2.sf(h, k - 1)), k
-
-
-def _check_method(method: str, allowed: tuple[str, ...] = ("spearman", "kendall")) -> str:
-    if method not in allowed:
-        raise AnalysisError(
-            rule_message(
-                "method",
-                f"must be one of {list(allowed)}",
-                method,
-                "use 'spearman' (rank correlation, the default) or 'kendall'",
-            )
-        )
-    return method
 
 
 _CORR_COLUMNS = [
@@ -190,13 +91,13 @@ def correlations(
     >>> c[['param', 'test', 'strength']].round(3).to_dict('list')
     {'param': ['lr', 'opt'], 'test': ['spearman', 'kruskal'], 'strength': [1.0, 0.894]}
     """
-    _check_method(method)
+    check_method(method)
     ok, y = metric_ok(data, metric, list(params))
-    y_ranks, y_ties = _average_ranks(y)
+    y_ranks, y_ties = average_ranks(y)
     rows = []
     for name in params:
         col = ok[name]
-        codes, uniques = _factorize(col)
+        codes, uniques = factorize(col)
         valid = codes >= 0
         all_valid = bool(valid.all())
         if not all_valid:
@@ -210,18 +111,18 @@ def correlations(
             row["kind"] = "numeric"
             row["test"] = method
             if method == "spearman":
-                yr = y_ranks if all_valid else _average_ranks(y[valid])[0]
-                r = _code_rank_corr(codes, len(uniques), yr)
-                p = _corr_pvalue(r, n)
+                yr = y_ranks if all_valid else average_ranks(y[valid])[0]
+                r = code_rank_corr(codes, len(uniques), yr)
+                p = corr_pvalue(r, n)
             else:
                 xv = col.to_numpy(dtype=float, na_value=np.nan)
-                r, p = _kendall(xv[valid], y[valid])
+                r, p = kendall(xv[valid], y[valid])
             row.update(correlation=r, statistic=r, p_value=p, strength=abs(r))
         else:
             row["kind"] = "categorical"
             row["test"] = "kruskal"
-            yr, ties = (y_ranks, y_ties) if all_valid else _average_ranks(y[valid])
-            h, p, _ = _kruskal(codes, yr, ties)
+            yr, ties = (y_ranks, y_ties) if all_valid else average_ranks(y[valid])
+            h, p, _ = kruskal(codes, yr, ties)
             eps2 = min(h / (n - 1), 1.0) if n > 1 and not math.isnan(h) else math.nan
             row.update(
                 statistic=h,
@@ -278,12 +179,12 @@ def value_correlations(
     >>> value_correlations(df, 'acc', ['opt'])[['value', 'correlation']].round(3).to_dict('list')
     {'value': ['a', 'b'], 'correlation': [-0.894, 0.894]}
     """
-    _check_method(method, ("spearman", "kendall", "pearson"))
+    check_method(method, ("spearman", "kendall", "pearson"))
     ok, y = metric_ok(data, metric, list(params))
-    y_ranks = _average_ranks(y)[0] if method == "spearman" else y
+    y_ranks = average_ranks(y)[0] if method == "spearman" else y
     rows = []
     for name in sorted(params):
-        codes, uniques = _factorize(ok[name])
+        codes, uniques = factorize(ok[name])
         valid = codes >= 0
         codes = codes[valid]
         k = len(uniques)
@@ -294,7 +195,7 @@ def value_correlations(
             if valid.all():
                 yr = y_ranks
             else:
-                yr = _average_ranks(y[valid])[0] if method == "spearman" else y[valid]
+                yr = average_ranks(y[valid])[0] if method == "spearman" else y[valid]
             sizes = np.bincount(codes, minlength=k).astype(float)
             sums = np.bincount(codes, weights=yr, minlength=k)
             share = sizes / n
@@ -305,12 +206,12 @@ def value_correlations(
             r = np.clip(r, -1.0, 1.0)
             for j in range(k):
                 rj = float(r[j]) if var_y > 0 else math.nan
-                rows.append((name, uniques[j], int(sizes[j]), rj, _corr_pvalue(rj, n)))
+                rows.append((name, uniques[j], int(sizes[j]), rj, corr_pvalue(rj, n)))
         else:
             yv = y if valid.all() else y[valid]
             for j in range(k):
                 ind = (codes == j).astype(float)
-                r, p = _kendall(ind, yv)
+                r, p = kendall(ind, yv)
                 rows.append((name, uniques[j], int(ind.sum()), r, p))
     out = pd.DataFrame(rows, columns=["param", "value", "n", "correlation", "p_value"])
     out["value"] = out["value"].astype(object)
@@ -362,7 +263,7 @@ def value_summary(
     n_top = max(int(top.sum()), 1)
     frames = []
     for name in sorted(params):
-        frame = pd.DataFrame({"value": _sortable(ok[name]).to_numpy(), "y": y, "top": top})
+        frame = pd.DataFrame({"value": sortable(ok[name]).to_numpy(), "y": y, "top": top})
         g = frame.groupby("value", sort=True, dropna=False)
         part = g["y"].agg(["count", "mean", "median", "std"])
         tops = g["top"].sum()
@@ -434,7 +335,7 @@ def corr_matrix(
     >>> corr_matrix(df, ['lr', 'opt'], ['acc']).columns.tolist()
     ['lr', 'opt=a', 'opt=b', 'acc']
     """
-    _check_method(method)
+    check_method(method)
     ok = require_ok(data)
     frame = _encode_params(ok, columns, max_levels)
     for m in metrics:

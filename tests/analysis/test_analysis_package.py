@@ -18,7 +18,7 @@ from scanlab.errors import ScanlabError
 
 # Modules of the package; the names of all but the private helpers are re-exported.
 MODULES = sorted(m.name for m in pkgutil.iter_modules(an.__path__))
-NOT_REEXPORTED = {"_helpers"}
+NOT_REEXPORTED = {"_helpers", "_ranks"}
 ERRORS = ["AnalysisError", "NoRunsError"]
 
 
