@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from scanlab._crash_marker import DEATHS_BEFORE_FAILING, RunMarker, process_death
+from scanlab._experiment_folder import ExperimentFolder, fingerprint, versions
 from scanlab._manifest import encode_params, recorded_seed, write_manifest
 from scanlab._metric_names import is_loss_like, resolve_metric
 from scanlab._reduction import AutoReduction
@@ -41,7 +42,6 @@ from scanlab.errors import (
 )
 from scanlab.executors.choose import make_executor
 from scanlab.executors.inprocess import InProcessExecutor
-from scanlab.experiment import ExperimentFolder, fingerprint, versions
 from scanlab.limits import PerformanceTarget
 from scanlab.log import ResultLog
 from scanlab.schedulers import RunAll
