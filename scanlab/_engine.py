@@ -30,7 +30,14 @@ from scanlab._metric_names import is_loss_like, resolve_metric
 from scanlab._reduction import AutoReduction
 from scanlab._schema import RESERVED_COLUMNS
 from scanlab._settings import ScanSettings
-from scanlab._tracking import BestSoFar, best_epoch, check_history_keys, choose_metric
+from scanlab._tracking import (
+    BestSoFar,
+    best_epoch,
+    check_history_keys,
+    choose_metric,
+    progress_bar,
+    shrink,
+)
 from scanlab.data import fingerprint_data, prepare_data
 from scanlab.errors import (
     FatalScanError,
@@ -205,7 +212,7 @@ class _Engine:
             reserved = RESERVED_COLUMNS | set(s.space.names)
             self._resolve_metrics([c for c in ok_existing.columns if c not in reserved])
             self.best.update(ok_existing[out.tracked_metric].tolist(), out.minimize)
-        with _progress_bar(s, out.round, initial=len(done)) as bar:
+        with progress_bar(s, out.round, initial=len(done)) as bar:
             filters = []
             if s.boolean_limit is not None:
                 filters.append(self._boolean_limit)
@@ -218,7 +225,7 @@ class _Engine:
                 filters.append(self.reduction.keep)
             assert out.seed is not None
             scheduler = RunAll(
-                s.space, s.random_method, out.seed, s.planned, done, filters, lambda: _shrink(bar)
+                s.space, s.random_method, out.seed, s.planned, done, filters, lambda: shrink(bar)
             )
             failures = 0
             for task, result in executor.run(self._hand_out(scheduler.ask(), bar)):
@@ -410,27 +417,6 @@ class _Engine:
         )
         out.manifest["sessions"][-1]["ended"] = _now()
         write_manifest(out.round_path, out.manifest)
-
-
-def _progress_bar(settings: ScanSettings, round_number: int, initial: int) -> Any:
-    from tqdm.auto import tqdm
-
-    total = settings.planned if settings.planned < 10**15 else None
-    return tqdm(
-        total=total,
-        initial=initial,
-        disable=settings.disable_progress_bar,
-        unit="run",
-        desc=f"{settings.experiment_name} round {round_number}",
-        dynamic_ncols=True,
-    )
-
-
-def _shrink(bar: Any) -> None:
-    """One planned run will not happen (filtered out): shorten the progress bar."""
-    if bar.total is not None:
-        bar.total -= 1
-        bar.refresh()
 
 
 def _now() -> str:

@@ -1,4 +1,5 @@
-"""The metric a scan tracks: which one, its best value so far, and each run's best epoch.
+"""The metric a scan tracks: which one, its best value so far, each run's best epoch, and
+the progress bar that shows it.
 
 The rules for names, directions and the default come from :mod:`scanlab._metric_names`; this
 module applies them to a scan: the metric named by the user, else the one a resumed round
@@ -10,12 +11,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from scanlab._metric_names import default_metric, resolve_metric
 from scanlab._schema import RESERVED_COLUMNS
 from scanlab.errors import ContractError, ParamsError
 
-__all__ = ["BestSoFar", "best_epoch", "check_history_keys", "choose_metric"]
+__all__ = [
+    "BestSoFar",
+    "best_epoch",
+    "check_history_keys",
+    "choose_metric",
+    "progress_bar",
+    "shrink",
+]
 
 
 def check_history_keys(param_names: Iterable[str], available: Iterable[str]) -> None:
@@ -140,3 +149,39 @@ class BestSoFar:
             finite.append(self.value)
         if finite:
             self.value = min(finite) if minimize else max(finite)
+
+
+def progress_bar(settings: Any, round_number: int, initial: int) -> Any:
+    """The scan's progress bar (tqdm: terminal or Jupyter), disabled when asked.
+
+    Parameters
+    ----------
+    settings : ScanSettings
+        Its ``planned`` runs, ``experiment_name`` and ``disable_progress_bar``.
+    round_number : int
+        The round, shown in the bar's title.
+    initial : int
+        Runs already done (a resume).
+
+    Returns
+    -------
+    tqdm
+    """
+    from tqdm.auto import tqdm
+
+    total = settings.planned if settings.planned < 10**15 else None
+    return tqdm(
+        total=total,
+        initial=initial,
+        disable=settings.disable_progress_bar,
+        unit="run",
+        desc=f"{settings.experiment_name} round {round_number}",
+        dynamic_ncols=True,
+    )
+
+
+def shrink(bar: Any) -> None:
+    """One planned run will not happen (filtered out): shorten the progress bar."""
+    if bar.total is not None:
+        bar.total -= 1
+        bar.refresh()
