@@ -93,8 +93,10 @@ class ResultLog:
         self.round_dir = Path(round_dir)
         self.round_dir.mkdir(parents=True, exist_ok=True)
         self.param_names = sorted(param_names)
+        self._not_metrics = set(HEAD_COLUMNS) | set(TAIL_COLUMNS) | set(self.param_names)
         self.fsync = fsync
         self.columns: list[str] | None = None
+        self._column_set: set[str] = set()
         self._csv_file: io.TextIOWrapper | None = None
         self._part_number = 0
         self._warned: set[str] = set()
@@ -121,6 +123,7 @@ class ResultLog:
                 self._part_number -= 1
             else:
                 self.columns = header
+                self._column_set = set(header)
                 self._csv_file = open(fd, "a", encoding="utf-8", newline="")  # noqa: SIM115
         fd = os.open(
             history_path,
@@ -228,12 +231,8 @@ class ResultLog:
         }
         self._history_file.write(json.dumps(record, default=_json_default) + "\n")
         self._history_file.flush()
-        metric_names = [
-            k
-            for k in row
-            if k not in HEAD_COLUMNS and k not in TAIL_COLUMNS and k not in self.param_names
-        ]
-        if self.columns is None or any(name not in self.columns for name in metric_names):
+        metric_names = [k for k in row if k not in self._not_metrics]  # O(1) per key
+        if self.columns is None or not self._column_set.issuperset(metric_names):
             self._start_part(metric_names)
         assert self._csv_file is not None and self.columns is not None
         self._csv_file.write(
@@ -274,6 +273,7 @@ class ResultLog:
         if self.fsync:
             os.fsync(self._csv_file.fileno())
         self.columns = columns
+        self._column_set = set(columns)
 
     def close(self) -> None:
         """Close the files (rows are already on disk)."""
