@@ -8,6 +8,8 @@ settings; nothing here trains, writes or keeps state.
 
 from __future__ import annotations
 
+import warnings
+
 import inspect
 import math
 import os
@@ -354,7 +356,7 @@ def check_parallel_arguments(
 
 
 def check_reduction_arguments(method: Any, interval: Any, window: Any, threshold: Any) -> None:
-    """Automatic reduction: a known method, then interval, window (>= 3) and threshold;
+    """Automatic reduction: a known method, then interval, window (>= 2) and threshold;
     nothing is checked when ``method`` is None (reduction off)."""
     if method is None:
         return
@@ -374,10 +376,18 @@ def check_reduction_arguments(method: Any, interval: Any, window: Any, threshold
                     name, "must be an int >= 1 (runs)", value, f"use e.g. {name}={example}"
                 )
             )
-    if window < 3:
+    if window < 2:
         raise ScanArgumentError(
-            f"reduction_window={window} is too small to judge a value: it must be at least 3 "
-            f"runs. Fix: use reduction_window=20 (Talos's default) or more."
+            f"reduction_window={window} is too small to judge a value: a correlation needs at "
+            f"least 2 runs. Fix: use reduction_window=20 (Talos's default) or more."
+        )
+    if window < 5:
+        warnings.warn(
+            f"reduction_window={window}: every correlation over {window} runs is close to "
+            f"+1 or -1, so each reduction acts on noise. Use reduction_window=20 (Talos's "
+            f"default) or more.",
+            UserWarning,
+            stacklevel=4,
         )
     if (
         isinstance(threshold, bool)

@@ -78,13 +78,13 @@ def value_to_drop(
             f"reduction_method must be one of {list(REDUCTION_METHODS)}, got {method!r}."
         )
     protected = dict(protected or {})
-    if len(window) < 3 or metric not in window.columns:
+    if len(window) < 2 or metric not in window.columns:
         return None
     y = pd.to_numeric(window[metric], errors="coerce")
     usable = y.notna()
     window = window[usable].astype(dict.fromkeys(params, str))
     y = y[usable]
-    if len(window) < 3 or y.nunique() < 2:
+    if len(window) < 2 or y.nunique() < 2:
         return None
     candidates = [p for p in params if window[p].nunique() > 1 and protected.get(p, 2) > 1]
     if not candidates:

@@ -46,7 +46,7 @@ class ReductionSettings:
     interval : int
         Reduce every ``interval`` runs.
     window : int
-        Over the latest ``window`` successful runs (at least 3).
+        Over the latest ``window`` successful runs (at least 2).
     threshold : float
         Minimum association to act on, in [0, 1).
     """

@@ -20,7 +20,7 @@ from scanlab.errors import ScanArgumentError
 
 __all__ = ["METHODS", "TALOS_ALIASES", "UNSUPPORTED", "resolve_method", "sample_indices"]
 
-METHODS = ("uniform", "sobol", "halton", "latin", "grid")
+METHODS = ("uniform", "sobol", "halton", "latin", "korobov", "grid")
 
 # Talos's random_method names, mapped to the scanlab sampler that means the same thing.
 TALOS_ALIASES = {
@@ -29,12 +29,12 @@ TALOS_ALIASES = {
     "latin_matrix": "latin",
     "latin_sudoku": "latin",
     "latin_improved": "latin",
+    "korobov_matrix": "korobov",
 }
 # Talos methods that scanlab does not offer, with the advice given instead.
 UNSUPPORTED = {
     "quantum": "it draws from a web service, and scans here must repeat from a seed",
     "ambience": "it draws from a web service, and scans here must repeat from a seed",
-    "korobov_matrix": "it walks the flattened grid in one fixed order",
 }
 
 # Largest batch a quasi-random engine draws at once (bounds memory for huge scans).
@@ -97,7 +97,7 @@ def sample_indices(
     shape : sequence of int
         Number of values of each parameter, in the grid's parameter order.
     method : str
-        One of ``uniform``, ``sobol``, ``halton``, ``latin``, ``grid``.
+        One of ``uniform``, ``sobol``, ``halton``, ``latin``, ``korobov``, ``grid``.
     seed : int
         The sequence is a function of (shape, method, seed, expected).
     expected : int, optional
@@ -120,6 +120,8 @@ def sample_indices(
         return iter(range(size))
     if method == "uniform":
         return _uniform(size, seed)
+    if method == "korobov":
+        return _korobov(size)
     if method in ("sobol", "halton", "latin"):
         return _quasi_random(list(shape), method, seed, expected or size)
     raise ScanArgumentError(
@@ -140,6 +142,20 @@ def _uniform(size: int, seed: int) -> Iterator[int]:
         else:
             moved.pop(i, None)
         yield value_j
+
+
+def _korobov(size: int) -> Iterator[int]:
+    """A rank-1 (Korobov) lattice over the flattened grid: ``i * g mod size``, O(1) per index.
+
+    The generator ``g`` is the first integer from ``size`` times the golden ratio's fractional
+    part (0.618...) that is coprime with ``size``, so the walk visits every index once and
+    consecutive runs land far apart in the grid. It does not depend on the seed (Talos's
+    ``korobov_matrix``).
+    """
+    g = max(1, int(size * 0.6180339887498949))
+    while math.gcd(g, size) != 1:
+        g += 1
+    return (i * g % size for i in range(size))
 
 
 def _quasi_random(shape: list[int], method: str, seed: int, expected: int) -> Iterator[int]:

@@ -27,7 +27,7 @@ def test_seeded_sequences_repeat_and_seeds_differ(method):
     c = list(islice(sample_indices(shape, method, seed=6, expected=50), 50))
     assert a == b
     assert len(set(a)) == 50
-    if method != "grid":
+    if method not in ("grid", "korobov"):  # the two fixed walks ignore the seed
         assert a != c
 
 
@@ -66,6 +66,7 @@ def test_latin_hypercube_covers_each_value_of_each_parameter_evenly():
         ("SOBOL", "sobol"),
         ("halton", "halton"),
         ("grid", "grid"),
+        ("korobov_matrix", "korobov"),
     ],
 )
 def test_talos_method_names_map_onto_samplers(given, expected):
@@ -76,7 +77,7 @@ def test_talos_method_names_map_onto_samplers(given, expected):
     ("given", "match"),
     [
         ("quantum", r"random_method='quantum' is not supported: it draws from a web service"),
-        ("korobov_matrix", r"not supported: it walks the flattened grid"),
+        ("ambience", r"random_method='ambience' is not supported: it draws from a web service"),
         ("randomish", r"random_method='randomish' is unknown. Use one of \['uniform'"),
         (3, r"random_method must be a string"),
     ],
@@ -84,3 +85,9 @@ def test_talos_method_names_map_onto_samplers(given, expected):
 def test_unknown_methods_are_refused(given, match):
     with pytest.raises(ScanArgumentError, match=match):
         resolve_method(given)
+
+
+def test_korobov_walks_the_grid_in_talos_lattice_order():
+    # size 10: g = int(10 * 0.618...) = 6, not coprime with 10 -> 7; indices i * 7 mod 10
+    assert list(sample_indices([10], "korobov")) == [0, 7, 4, 1, 8, 5, 2, 9, 6, 3]
+    assert list(sample_indices([5, 2], "korobov", seed=1)) == list(sample_indices([10], "korobov"))

@@ -395,8 +395,8 @@ def test_reduction_survives_a_resume(scan_kwargs, tmp_path):
             r"reduction_interval must be an int >= 1",
         ),
         (
-            {"reduction_method": "correlation", "reduction_window": 2},
-            r"reduction_window=2 is too small",
+            {"reduction_method": "correlation", "reduction_window": 1},
+            r"reduction_window=1 is too small to judge a value: a correlation needs at least 2",
         ),
         (
             {"reduction_method": "correlation", "reduction_threshold": 1.5},
