@@ -40,7 +40,9 @@ def test_importance_uses_analyze_importance_and_drops_the_worst_mean():
 def test_nothing_is_dropped_without_evidence_or_values_to_spare():
     flat = WINDOW.assign(val_loss=0.5)
     assert value_to_drop(flat, ["opt", "units"], "val_loss", True) is None
-    assert value_to_drop(WINDOW.head(2), ["opt"], "val_loss", True) is None
+    assert value_to_drop(WINDOW.head(1), ["opt"], "val_loss", True) is None
+    # Two runs are Talos's smallest window (reduction_window=2): the worse value goes.
+    assert value_to_drop(WINDOW.head(2), ["opt"], "val_loss", True)["value"] == "sgd"
     assert value_to_drop(WINDOW, ["opt"], "val_loss", True, threshold=0.999) is None
     assert (
         value_to_drop(WINDOW, ["opt", "units"], "val_loss", True, protected={"opt": 1})["param"]
