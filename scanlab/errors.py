@@ -43,6 +43,7 @@ __all__ = [
     "ScanArgumentError",
     "ScanArgumentTypeError",
     "ScanlabError",
+    "TalosAlreadyInstalledError",
     "TooManyFailuresError",
     "WorkerStartError",
     "rule_message",
@@ -204,3 +205,7 @@ class AnalysisError(ScanlabError, ValueError):
 
 class NoRunsError(AnalysisError):
     """There are no runs, or no successful runs, to compute a statistic from."""
+
+
+class TalosAlreadyInstalledError(ScanlabError, ImportError):
+    """``scanlab.talos.install_as_talos()`` was called where the real Talos is importable."""
