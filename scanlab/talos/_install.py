@@ -100,9 +100,11 @@ def install_as_talos() -> None:
     real = current is not None
     if not real:
         try:
-            real = importlib.util.find_spec("talos") is not None
+            spec = importlib.util.find_spec("talos")
         except (ImportError, ValueError):
-            real = False
+            spec = None
+        # a folder named talos without __init__.py (a namespace package) is not Talos
+        real = spec is not None and spec.origin not in (None, "namespace")
     if real:
         where = getattr(current, "__file__", None) or importlib.util.find_spec("talos")
         raise TalosAlreadyInstalledError(
