@@ -28,9 +28,6 @@ from scanlab.talos._analyze_plots import TalosPlots
 
 __all__ = ["Analyze", "Reporting"]
 
-_TALOS_BOOKKEEPING = ("start", "end", "duration", "execution_time", "round_epochs", "_warnings")
-
-
 class Analyze(TalosPlots):
     """Analyse a scan the Talos way.
 
@@ -54,10 +51,10 @@ class Analyze(TalosPlots):
     --------
     >>> df = pd.DataFrame({'lr': [0.1, 0.01, 0.001], 'val_acc': [0.5, 0.9, 0.7]})
     >>> a = Analyze(df)
-    >>> a.high('val_acc'), a.rounds(), a.rounds2high('val_acc')
+    >>> float(a.high('val_acc')), a.rounds(), int(a.rounds2high('val_acc'))
     (0.9, 3, 1)
     >>> a.best_params('val_acc', ['val_acc'], n=2).tolist()
-    [[0.01, 0], [0.001, 1]]
+    [[0.01, 0.0], [0.001, 1.0]]
     """
 
     def __init__(self, source: Any = None) -> None:

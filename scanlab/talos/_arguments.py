@@ -87,7 +87,7 @@ def check_options(options: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
     Examples
     --------
     >>> check_options({'experiment_dir': 'runs', 'workers': 2})
-    ({'results_dir': 'runs', 'workers': 2}, False)
+    ({'workers': 2, 'results_dir': 'runs'}, False)
     """
     out = dict(options)
     minimize = False

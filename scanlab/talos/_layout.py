@@ -14,7 +14,7 @@ import pandas as pd
 from scanlab._schema import RESERVED_COLUMNS
 from scanlab.space import ParamSpace
 
-__all__ = ["TALOS_HEAD", "SavedModels", "learning_entropy", "talos_frame"]
+__all__ = ["SavedModels", "TALOS_HEAD", "learning_entropy", "talos_frame"]
 
 #: Talos's first columns: when the run started and ended, its seconds, its epochs.
 TALOS_HEAD = ("start", "end", "duration", "round_epochs")
