@@ -11,21 +11,19 @@ it (an archive is shared data):
 - Talos 1.x's (``<name>_model.json`` + ``<name>_model.h5`` weights, ``_results.csv``,
   ``_details.txt``, ``_x.csv``, ``_y.csv``; ``_params.npy`` is a pickle and is refused).
 
+The members are read by :mod:`scanlab.talos._archive_members`; Talos's two formats by
+:mod:`scanlab.talos._legacy_archive`.
+
 Models load with Keras's ``safe_mode=True``; a Talos archive that asks to import modules to
 rebuild custom layers is refused unless you pass those layers in ``custom_objects``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import os
-import shutil
-import tempfile
 import warnings
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,16 +31,14 @@ import pandas as pd
 
 from scanlab._metric_names import is_loss_like, resolve_metric
 from scanlab.errors import AnalysisError, ResultsFormatError, rule_message
+from scanlab.talos._archive_members import ArchiveMembers
 from scanlab.talos._evaluate import kfold, score
+from scanlab.talos._legacy_archive import read_talos1, read_talos2
 from scanlab.talos._predict import refuse_model_factory
 
 __all__ = ["Restore", "recover_best_model"]
 
 _SCANLAB_FORMAT = "scanlab.talos.deploy"
-# Tables, samples and JSON are read into memory: a member larger than this is refused.
-_MAX_MEMBER = 1 << 30
-_COLUMNS = " (the params of each run are columns of .results)"
-_PICKLED = "a numpy object array, which only unpickling can read, and unpickling an archive can run any code"
 
 
 class Restore:
@@ -111,17 +107,19 @@ class Restore:
                 f"Deploy wrote."
             ) from exc
         with archive:
-            self._names = self._check_members(archive)
-            self._archive = archive
-            if "manifest.json" in self._names:
-                self.manifest = self._json("manifest.json")
+            members = ArchiveMembers(archive, self.path)
+            self.unreadable = members.unreadable
+            if "manifest.json" in members.names:
+                self.manifest = members.read_json("manifest.json")
                 if "talos_archive_version" in self.manifest:
-                    self._talos2()
+                    found = read_talos2(members, self.manifest, self.custom_objects)
+                    for attr, value in found.items():
+                        setattr(self, attr, value)
                 else:
-                    self._scanlab(trust)
+                    self._scanlab(members, trust)
             else:
-                self._talos1()
-            del self._archive
+                for attr, value in read_talos1(members, self.custom_objects).items():
+                    setattr(self, attr, value)
         self.data = self.results
         if self.unreadable:
             warnings.warn(
@@ -132,84 +130,7 @@ class Restore:
                 stacklevel=2,
             )
 
-    # ---- members ------------------------------------------------------------------------
-
-    def _check_members(self, archive: zipfile.ZipFile) -> list[str]:
-        names = []
-        for info in archive.infolist():
-            path = PurePosixPath(info.filename)
-            mode = info.external_attr >> 16
-            if (
-                path.is_absolute()
-                or ".." in path.parts
-                or "\\" in info.filename
-                or (mode and (mode & 0o170000) == 0o120000)
-            ):
-                raise ResultsFormatError(
-                    f"{self.path!r}: member {info.filename!r} is an absolute path, leaves the "
-                    f"archive's folder or is a link. Fix: use an archive written by Deploy."
-                )
-            if info.file_size > _MAX_MEMBER and not info.filename.endswith((".keras", ".h5")):
-                raise ResultsFormatError(
-                    f"{self.path!r}: member {info.filename!r} unpacks to {info.file_size:,} "
-                    f"bytes, more than a deploy archive's tables and samples ever need "
-                    f"({_MAX_MEMBER:,}). Fix: use an archive written by Deploy."
-                )
-            if not info.is_dir():
-                names.append(info.filename)
-        return names
-
-    def _bytes(self, name: str) -> bytes:
-        return self._archive.read(name)
-
-    def _json(self, name: str) -> Any:
-        try:
-            return json.loads(self._bytes(name))
-        except ValueError as exc:
-            raise ResultsFormatError(
-                f"{self.path!r}: member {name!r} is not JSON ({exc}). "
-                f"Fix: use an archive written by Deploy."
-            ) from exc
-
-    def _csv(self, name: str, **options: Any) -> pd.DataFrame:
-        data = self._bytes(name)
-        return pd.read_csv(io.BytesIO(data), **options) if data.strip() else pd.DataFrame()
-
-    def _npy(self, name: str, attribute: str) -> Any:
-        try:
-            return np.load(io.BytesIO(self._bytes(name)), allow_pickle=False)
-        except ValueError:
-            self.unreadable[attribute] = f"member {name!r} is {_PICKLED}"
-            return None
-
-    def _check_sha(self, name: str, expected: str | None) -> None:
-        if expected and hashlib.sha256(self._bytes(name)).hexdigest() != expected:
-            raise ResultsFormatError(
-                f"{self.path!r}: member {name!r} does not match the SHA-256 in manifest.json "
-                f"(the archive was changed or damaged). Fix: deploy the model again."
-            )
-
-    def _load_keras(self, name: str, custom_objects: dict[str, Any] | None) -> Any:
-        import keras
-
-        with tempfile.TemporaryDirectory(prefix="scanlab-restore-") as tmp:
-            target = Path(tmp) / "model.keras"
-            with self._archive.open(name) as source, open(target, "wb") as out:
-                shutil.copyfileobj(source, out)
-            try:
-                return keras.saving.load_model(
-                    target, custom_objects=custom_objects, compile=False, safe_mode=True
-                )
-            except Exception as exc:
-                raise ResultsFormatError(
-                    f"{self.path!r}: member {name!r} could not be loaded by Keras in safe mode "
-                    f"({type(exc).__name__}: {exc}). Fix: pass custom_objects={{'Name': class}} "
-                    f"for custom layers; a Lambda layer's code is never run from an archive."
-                ) from exc
-
-    # ---- formats ------------------------------------------------------------------------
-
-    def _scanlab(self, trust: Any) -> None:
+    def _scanlab(self, members: ArchiveMembers, trust: Any) -> None:
         from scanlab._manifest import decode_params
 
         manifest = self.manifest
@@ -225,108 +146,25 @@ class Restore:
             )
         self.format = "scanlab"
         for name, digest in manifest.get("sha256", {}).items():
-            self._check_sha(name, digest)
-        self.model = self._load_keras(manifest.get("model", "model.keras"), self.custom_objects)
-        encoded = self._json("params.json")
+            members.check_sha(name, digest)
+        self.model = members.load_keras(manifest.get("model", "model.keras"), self.custom_objects)
+        encoded = members.read_json("params.json")
         self.params = (
             None
             if encoded is None
             else decode_params(encoded, trust, source=f"{self.path!r} params.json")
         )
-        self.results = self._csv("results.csv")
-        self.details = pd.Series(self._json("details.json"), dtype=object)
-        if "history.json" in self._names:
-            self.round_history = self._json("history.json")
+        self.results = members.read_csv("results.csv")
+        self.details = pd.Series(members.read_json("details.json"), dtype=object)
+        if "history.json" in members.names:
+            self.round_history = members.read_json("history.json")
         for attr in ("x", "y"):
-            parts = [self._sample(name, attr) for name in manifest.get(attr, [])]
+            parts = [
+                members.read_npy(name, attr) if name.endswith(".npy") else members.read_csv(name)
+                for name in manifest.get(attr, [])
+            ]
             value = parts[0] if len(parts) == 1 else (parts or None)
             setattr(self, attr, value)
-
-    def _sample(self, name: str, attribute: str) -> Any:
-        if name.endswith(".npy"):
-            return self._npy(name, attribute)
-        return self._csv(name)
-
-    def _talos2(self) -> None:
-        manifest = self.manifest
-        if manifest["talos_archive_version"] != 2:
-            raise ResultsFormatError(
-                f"{self.path!r} is a Talos archive of version "
-                f"{manifest['talos_archive_version']!r}; scanlab reads version 2 and Talos 1.x "
-                f"packages. Fix: deploy the model again with scanlab.talos.Deploy."
-            )
-        self.format = "talos2"
-        artifact = manifest.get("artifact", {})
-        member = str(artifact.get("path", "model.keras"))
-        if (
-            artifact.get("backend") not in ("keras", "tensorflow")
-            or artifact.get("format") != "keras"
-        ):
-            raise ResultsFormatError(
-                f"{self.path!r}: member {member!r} is a {artifact.get('backend')!r} model in "
-                f"format {artifact.get('format')!r}; scanlab.talos restores Keras models only "
-                f"(a PyTorch state_dict needs Talos's model factory, which runs code). Fix: "
-                f"restore it with Talos in an environment you trust."
-            )
-        named = artifact.get("custom_objects", {})
-        missing = sorted(set(named) - set(self.custom_objects or {}))
-        if missing:
-            raise ResultsFormatError(
-                f"{self.path!r}: manifest.json asks to import {[named[n] for n in missing]} to "
-                f"rebuild {member!r}; scanlab never imports code an archive names. Fix: "
-                f"import those classes yourself and pass custom_objects={{"
-                + ", ".join(f"'{n}': {n}" for n in missing)
-                + "}."
-            )
-        self._check_sha(member, artifact.get("sha256"))
-        self.model = self._load_keras(member, self.custom_objects)
-        self.results = self._csv("results.csv")
-        self.details = pd.Series(self._json("details.json"), dtype=object)
-        if "history.json" in self._names:
-            self.round_history = self._json("history.json")
-        self.parameter_columns = manifest.get("parameter_columns", {})
-        self.params = None  # Talos always pickles the params dict: not even opened
-        if "params.npy" in self._names:
-            self.unreadable["params"] = f"member 'params.npy' is {_PICKLED}{_COLUMNS}"
-        for attr in ("x", "y"):
-            name = f"{attr}.npy"
-            setattr(self, attr, self._npy(name, attr) if name in self._names else None)
-
-    def _talos1(self) -> None:
-        models = [n for n in self._names if n.endswith("_model.json")]
-        if len(models) != 1:
-            raise ResultsFormatError(
-                f"{self.path!r} has no manifest.json and {len(models)} '*_model.json' members "
-                f"(members: {self._names[:10]}), so it is neither a scanlab, a Talos 2.x nor a "
-                f"Talos 1.x archive. Fix: pass an archive written by Deploy."
-            )
-        self.format = "talos1"
-        prefix = models[0][: -len("_model.json")]
-        weights = prefix + "_model.h5"
-        if weights not in self._names:
-            raise ResultsFormatError(
-                f"{self.path!r}: {models[0]!r} has no weights member "
-                f"{weights!r}. Fix: use the complete Deploy archive."
-            )
-        self.model = _load_legacy_model(
-            self._bytes(models[0]).decode(),
-            self._bytes(weights),
-            self.custom_objects,
-            f"{self.path!r}: members {models[0]!r} and {weights!r}",
-        )
-        results = self._csv(prefix + "_results.csv")
-        self.results = results.loc[:, ~results.columns.astype(str).str.startswith("Unnamed:")]
-        name = prefix + "_details.txt"
-        self.details = self._csv(name, header=None) if name in self._names else pd.DataFrame()
-        for attr in ("x", "y"):
-            name = f"{prefix}_{attr}.csv"
-            setattr(self, attr, self._csv(name, header=None) if name in self._names else None)
-        self.params = None
-        if prefix + "_params.npy" in self._names:
-            self.unreadable["params"] = (
-                f"member '{prefix}_params.npy' is a pickled dict, which only unpickling can "
-                f"read, and unpickling an archive can run any code{_COLUMNS}"
-            )
 
     def __getattribute__(self, name: str) -> Any:
         if name in ("params", "x", "y"):
@@ -339,52 +177,6 @@ class Restore:
                     f"with Talos yourself only if you trust who made the archive."
                 )
         return object.__getattribute__(self, name)
-
-
-def _legacy_config(text: str) -> str:
-    """A Keras 2 Sequential config Keras 3 can rebuild: a list of layers becomes
-    ``{'layers': [...]}`` and a first layer's ``batch_input_shape`` becomes an InputLayer."""
-    config = json.loads(text)
-    if config.get("class_name") != "Sequential":
-        return text
-    inner = config.get("config")
-    if isinstance(inner, list):
-        inner = config["config"] = {"name": "sequential", "layers": inner}
-    layers = inner.get("layers") if isinstance(inner, dict) else None
-    if layers and layers[0].get("class_name") != "InputLayer":
-        shape = layers[0].get("config", {}).pop("batch_input_shape", None)
-        if shape is not None:
-            layers.insert(0, {"class_name": "InputLayer", "config": {"batch_shape": shape}})
-    return json.dumps(config)
-
-
-def _load_legacy_model(
-    config: str, weights: bytes, custom_objects: dict[str, Any] | None, where: str
-) -> Any:
-    """A Keras 2 ``model.to_json()`` + ``save_weights`` H5 pair, loaded in safe mode."""
-    import h5py
-    import keras
-
-    with tempfile.TemporaryDirectory(prefix="scanlab-restore-") as tmp:
-        combined, source = Path(tmp) / "legacy.h5", Path(tmp) / "weights.h5"
-        source.write_bytes(weights)
-        try:
-            with h5py.File(source, "r") as src, h5py.File(combined, "w") as out:
-                out.attrs["model_config"] = _legacy_config(config)
-                group = out.create_group("model_weights")
-                for key, value in src.attrs.items():
-                    group.attrs[key] = value
-                for key in src:
-                    src.copy(key, group)
-            return keras.models.load_model(
-                combined, custom_objects=custom_objects, compile=False, safe_mode=True
-            )
-        except Exception as exc:
-            raise ResultsFormatError(
-                f"{where} could not be loaded by Keras in safe mode ({type(exc).__name__}: "
-                f"{exc}). Fix: pass custom_objects={{'Name': class}} for custom layers; a "
-                f"Lambda layer's code is never run from an archive."
-            ) from exc
 
 
 def recover_best_model(

@@ -155,9 +155,9 @@ def test_members_outside_the_archive_and_junk_files_are_refused(tmp_path):
 
 
 def test_an_oversized_member_is_refused_before_reading(monkeypatch):
-    from scanlab.talos import _restore
+    from scanlab.talos import _archive_members
 
-    monkeypatch.setattr(_restore, "_MAX_MEMBER", 100)
+    monkeypatch.setattr(_archive_members, "_MAX_MEMBER", 100)
     with pytest.raises(ResultsFormatError, match=r"member 'results.csv' unpacks to 747 bytes"):
         Restore(DATA / "talos2_archive.zip")
 
