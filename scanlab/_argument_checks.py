@@ -8,12 +8,11 @@ settings; nothing here trains, writes or keeps state.
 
 from __future__ import annotations
 
-import warnings
-
 import inspect
 import math
 import os
 import unicodedata
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any

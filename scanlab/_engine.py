@@ -1,33 +1,46 @@
 """The scan loop: scheduler -> executor -> rows -> log, with stop reasons and failure policy.
 
 :func:`run_scan` takes checked :class:`~scanlab._settings.ScanSettings` and the data, takes
-the experiment's lock, picks the round (resume or next), and then repeats: ask the scheduler
-for the next task, let the executor run it, build the row, append it to the log (flushed and
-fsynced), tell the scheduler. Only this process writes. It stops when the scheduler has
-nothing left (``completed``), at the deadline (``time_limit``), when a run reaches the
-performance target (``performance_target``), or on a fatal error (the error is raised and
-recorded as the manifest's status; a run that raised :class:`~scanlab.errors.FatalScanError`
-is not recorded, so the same call resumes the round and runs it again).
+the experiment's lock, picks the round (resume, an earlier round the call matches, or next),
+and then repeats: ask the scheduler for the next task, let the executor run it, build the
+row, append it to the log (flushed and fsynced), tell the scheduler. Only this process
+writes. A resumed round trains its failed runs again (``retry_failed``); a permutation with
+an ok row in another round of the same data and model is reused, not trained
+(:mod:`scanlab._reuse`); with nothing left to run no executor is started. It stops when the
+scheduler has nothing left (``completed``), at the deadline (``time_limit``), when a run
+reaches the performance target (``performance_target``), or on a fatal error (the error is
+raised and recorded as the manifest's status; a run that raised
+:class:`~scanlab.errors.FatalScanError` is not recorded, so the same call resumes the round
+and runs it again). A round that ends without an ok run raises
+:class:`~scanlab.errors.TooManyFailuresError`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import random
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pandas as pd
 
 from scanlab._crash_marker import DEATHS_BEFORE_FAILING, RunMarker, process_death
-from scanlab._experiment_folder import ExperimentFolder, fingerprint, versions
-from scanlab._manifest import encode_params, recorded_seed, write_manifest
+from scanlab._experiment_folder import ExperimentFolder, fingerprint
+from scanlab._manifest import recorded_seed, write_manifest
 from scanlab._metric_names import is_loss_like, resolve_metric
 from scanlab._reduction import AutoReduction
+from scanlab._reuse import RoundReuse, model_identity, reused_ids, round_view
+from scanlab._round_notes import (
+    RETRY_FIX,
+    all_failed_message,
+    complete_note,
+    resume_note,
+    reuse_note,
+    say,
+)
+from scanlab._round_state import ScanOutcome, finish_manifest, start_manifest
 from scanlab._schema import RESERVED_COLUMNS
 from scanlab._settings import ScanSettings
 from scanlab._tracking import (
@@ -47,51 +60,13 @@ from scanlab.errors import (
     TooManyFailuresError,
     rule_message,
 )
-from scanlab.executors.choose import make_executor
-from scanlab.executors.inprocess import InProcessExecutor
+from scanlab.executors.choose import make_executor, runs_in_process
 from scanlab.limits import PerformanceTarget
 from scanlab.log import ResultLog
 from scanlab.schedulers import RunAll
 from scanlab.trial import Task, TrialResult
 
 __all__ = ["ScanOutcome", "run_scan"]
-
-
-@dataclass
-class ScanOutcome:
-    """What a finished (or stopped) scan leaves for the ``Scan`` object to show.
-
-    Filled in by the engine as the round goes; the defaults are those of a round not yet
-    started.
-
-    Parameters
-    ----------
-    round : int, default 0
-        The round's number.
-    round_path : Path
-        The round folder.
-    seed : int, optional
-        The seed used (given, recorded by the round being resumed, or drawn).
-    data : DataFrame
-        The round's rows as on disk.
-    tracked_metric : str, optional
-        The metric tracked (best value, ``best_epoch`` / ``best_value``).
-    minimize : bool, optional
-        Whether lower values of it are better.
-    stop_reason : str, default 'completed'
-        ``completed``, ``time_limit`` or ``performance_target`` (a fatal error raises).
-    manifest : dict
-        The round's manifest as last written.
-    """
-
-    round: int = 0
-    round_path: Path = Path()
-    seed: int | None = None
-    data: pd.DataFrame = field(default_factory=pd.DataFrame)
-    tracked_metric: str | None = None
-    minimize: bool | None = None
-    stop_reason: str = "completed"
-    manifest: dict[str, Any] = field(default_factory=dict)
 
 
 def run_scan(settings: ScanSettings, inputs: tuple[Any, Any, Any, Any, float]) -> ScanOutcome:
@@ -112,7 +87,8 @@ def run_scan(settings: ScanSettings, inputs: tuple[Any, Any, Any, Any, float]) -
     Raises
     ------
     TooManyFailuresError
-        After ``max_consecutive_failures`` runs in a row raised.
+        After ``max_consecutive_failures`` runs in a row raised, or when the round ends
+        without a successful run (its failed rows are on disk; the same call retries them).
     FatalScanError
         When a model function raised it (the run is recorded first).
     """
@@ -138,6 +114,9 @@ class _Engine:
         self.reduction: AutoReduction | None = None
         self.resumed_without_metric = False
         self.marker: RunMarker | None = None
+        self.latest = 0
+        self.reuse: RoundReuse | None = None
+        self.first_failure: tuple[str, Any, str | None] | None = None
 
     # -- the round ------------------------------------------------------------------------
 
@@ -145,7 +124,7 @@ class _Engine:
         s, out = self.settings, self.outcome
         try:
             info = folder.resolve_round(fingerprint(s.space, s.fingerprint_settings()), s.resume)
-            out.round, out.round_path = info.number, info.path
+            out.round, out.round_path, self.latest = info.number, info.path, info.latest
             self.resumed_without_metric = (
                 info.manifest is not None and "metric" not in info.manifest
             )
@@ -155,30 +134,33 @@ class _Engine:
                     previous if previous is not None else random.SystemRandom().randrange(2**32)
                 )
             data = prepare_data(*inputs, seed=out.seed)
+            data_fingerprint, model = fingerprint_data(data), model_identity(s.model)
             try:
                 self.log = ResultLog(out.round_path, s.space.names)
-                out.manifest = self._start_manifest(info.manifest, fingerprint_data(data))
+                out.manifest = start_manifest(s, out, info.manifest, data_fingerprint, model)
                 write_manifest(out.round_path, out.manifest)
             except OSError as exc:
                 raise ResultsWriteError.from_os_error(exc, out.round_path) from None
-            existing = self.log.read_rows()
-            executor = self._make_executor(data)
-            self.marker = (
-                RunMarker(out.round_path) if executor.__class__ is InProcessExecutor else None
+            existing = self._rows()
+            self.reuse = RoundReuse(
+                s.experiment_path, out, data_fingerprint, model, s.save_models, s.resume
             )
-            try:
-                self._loop(executor, existing)
-            finally:
-                executor.close()
+            in_process = runs_in_process(
+                s.workers, s.executor, s.workers_per_gpu, s.max_runs_per_worker, s.trial_timeout
+            )
+            self.marker = RunMarker(out.round_path) if in_process else None
+            self._loop(lambda: self._make_executor(data), existing)
         except BaseException as exc:
             if self.log is not None and out.manifest:
                 # recording why the scan stopped must never hide why it stopped (a full disk
                 # or a corrupt file fails this too): the error below says it
                 with contextlib.suppress(Exception):
-                    self._finish(f"{type(exc).__name__}: {exc}".splitlines()[0])
+                    finish_manifest(
+                        out, self._rows(), f"{type(exc).__name__}: {exc}".splitlines()[0]
+                    )
             raise
         else:
-            self._finish(out.stop_reason)
+            finish_manifest(out, self._rows(), out.stop_reason)
         finally:
             if self.marker is not None:  # a Python-level end: no run is in progress
                 self.marker.clear()
@@ -202,23 +184,33 @@ class _Engine:
 
     # -- the loop -------------------------------------------------------------------------
 
-    def _loop(self, executor: Any, existing: pd.DataFrame) -> None:
+    def _loop(self, make: Callable[[], Any], existing: pd.DataFrame) -> None:
         s, out, log = self.settings, self.outcome, self.log
         assert log is not None
-        done = set(existing["run_id"].dropna().astype(str)) if len(existing) else set()
+        ids = existing["run_id"].astype(str) if len(existing) else pd.Series([], dtype=str)
+        failed: set[str] = set()
+        if len(existing) and s.retry_failed:
+            # a run that killed the scan process twice (ProcessDied) would kill it again
+            error = existing["error"].astype(str) if "error" in existing else ids.map(str)
+            failed = set(ids[(existing["status"] != "ok") & ~error.str.startswith("ProcessDied")])
+        done = set(ids) - failed
         self._record_a_run_that_killed_the_process(done)
-        ok_existing = existing[existing["status"] == "ok"] if len(existing) else existing
+        kept = existing[ids.isin(done)] if len(existing) else existing
+        ok_existing = kept[kept["status"] == "ok"] if len(kept) else kept
         if len(ok_existing):
             reserved = RESERVED_COLUMNS | set(s.space.names)
             self._resolve_metrics([c for c in ok_existing.columns if c not in reserved])
             self.best.update(ok_existing[out.tracked_metric].tolist(), out.minimize)
+        note = resume_note(out.round, self.latest, len(kept), len(failed))
+        if note and len(done | failed):
+            say(s.disable_progress_bar, note)
         with progress_bar(s, out.round, initial=len(done)) as bar:
             filters = []
             if s.boolean_limit is not None:
                 filters.append(self._boolean_limit)
             if s.reduction is not None:
                 self.reduction = AutoReduction(
-                    s.reduction, s.space, out.manifest.setdefault("reductions", []), len(existing)
+                    s.reduction, s.space, out.manifest.setdefault("reductions", []), len(kept)
                 )
                 if len(ok_existing) and out.tracked_metric:
                     self.reduction.restore_window(ok_existing, out.tracked_metric)
@@ -227,61 +219,120 @@ class _Engine:
             scheduler = RunAll(
                 s.space, s.random_method, out.seed, s.planned, done, filters, lambda: shrink(bar)
             )
-            failures = 0
-            for task, result in executor.run(self._hand_out(scheduler.ask(), bar)):
-                if result.fatal:  # the model function stopped the scan: this run did not finish
-                    raise FatalScanError(
-                        f"the model function stopped the scan at run {task.run_id} "
-                        f"{task.labels}: {result.error}. That run is not recorded and runs "
-                        f"again when the same call resumes the round; the runs before it are "
-                        f"in {str(log.round_dir)!r}. Its traceback:\n{result.traceback}"
-                    )
-                contract_error = None
-                try:  # every run: a history key named like a column would overwrite it
-                    check_history_keys(s.space.names, result.history)
-                    if result.status == "ok" and out.tracked_metric is None:
-                        self._resolve_metrics(result.history)  # fails after run 1, not 500
-                except ScanlabError as exc:
-                    contract_error = exc
-                row = self._row(task, result)
-                try:
-                    log.append(row, result.history, result.traceback)
-                except OSError as exc:
-                    exc.filename = exc.filename or log.current_file
-                    raise ResultsWriteError.from_os_error(exc, log.round_dir, task.run_id) from None
-                scheduler.tell(task, row)
-                bar.update(1)
-                if contract_error is not None:
-                    raise contract_error
-                self._after_run_reduction(task, result, bar)
-                if result.status == "ok":
-                    self.best.update([result.metrics.get(out.tracked_metric or "")], out.minimize)
-                    if self.best.value is not None:  # None while every value was NaN
-                        bar.set_postfix_str(f"best {out.tracked_metric}={self.best.value:.4g}")
-                failures = failures + 1 if result.raised else 0
-                if s.max_consecutive_failures and failures >= s.max_consecutive_failures:
-                    raise TooManyFailuresError(
-                        f"stopped after {failures} runs in a row raised an error; every run "
-                        f"is recorded in {str(log.round_dir)!r}. When every run fails, the "
-                        f"model function usually breaks the contract model(x_train, y_train, "
-                        f"x_val, y_val, params) -> (history, model). Fix it and run the same "
-                        f"call again to resume. The last run raised:\n"
-                        f"{result.traceback or result.error}"
-                    )
-                if result.status == "ok" and self.target and self.target.reached(result.metrics):
-                    out.stop_reason = "performance_target"
-                    break
-            nothing_kept = not done and scheduler.skipped and out.stop_reason == "completed"
-            if nothing_kept and s.boolean_limit is not None:
-                raise ScanArgumentError(
-                    rule_message(
-                        "boolean_limit",
-                        f"kept none of the {scheduler.skipped:,} sampled permutations",
-                        s.boolean_limit,
-                        "loosen the condition, or check it on one permutation of the grid "
-                        "(e.g. scanlab.ParamSpace(params)[0]); nothing was trained",
-                    )
+            tasks = self._hand_out(self._reuse(scheduler, bar, failed), bar)
+            first = next(tasks, None)  # nothing left to run: no executor, no worker started
+            executor = make() if first is not None else None
+            try:
+                if executor is not None and first is not None:
+                    self._run(executor, itertools.chain([first], tasks), scheduler, bar)
+            finally:
+                if executor is not None:
+                    executor.close()
+        self._check_round(scheduler, done, failed, first is None)
+
+    def _run(self, executor: Any, tasks: Iterator[Task], scheduler: RunAll, bar: Any) -> None:
+        s, out, log = self.settings, self.outcome, self.log
+        assert log is not None
+        failures = 0
+        for task, result in executor.run(tasks):
+            if result.fatal:  # the model function stopped the scan: this run did not finish
+                raise FatalScanError(
+                    f"the model function stopped the scan at run {task.run_id} "
+                    f"{task.labels}: {result.error}. That run is not recorded and runs "
+                    f"again when the same call resumes the round; the runs before it are "
+                    f"in {str(log.round_dir)!r}. Its traceback:\n{result.traceback}"
                 )
+            contract_error = None
+            try:  # every run: a history key named like a column would overwrite it
+                check_history_keys(s.space.names, result.history)
+                if result.status == "ok" and out.tracked_metric is None:
+                    self._resolve_metrics(result.history)  # fails after run 1, not 500
+            except ScanlabError as exc:
+                contract_error = exc
+            row = self._row(task, result)
+            try:
+                log.append(row, result.history, result.traceback)
+            except OSError as exc:
+                exc.filename = exc.filename or log.current_file
+                raise ResultsWriteError.from_os_error(exc, log.round_dir, task.run_id) from None
+            out.trained += 1
+            scheduler.tell(task, row)
+            bar.update(1)
+            if contract_error is not None:
+                raise contract_error
+            self._after_run_reduction(task, result.metrics, result.status, bar)
+            if result.status == "ok":
+                self._track(result.metrics, bar)
+            elif self.first_failure is None:
+                self.first_failure = (task.run_id, task.labels, result.traceback or result.error)
+            failures = failures + 1 if result.raised else 0
+            if s.max_consecutive_failures and failures >= s.max_consecutive_failures:
+                raise TooManyFailuresError(
+                    f"stopped after {failures} runs in a row raised an error; every run "
+                    f"is recorded in {str(log.round_dir)!r}. When every run fails, the "
+                    f"model function usually breaks the contract model(x_train, y_train, "
+                    f"x_val, y_val, params) -> (history, model). To go on, {RETRY_FIX}. "
+                    f"The last run raised:\n{result.traceback or result.error}"
+                )
+            if result.status == "ok" and self.target and self.target.reached(result.metrics):
+                out.stop_reason = "performance_target"
+                break
+
+    def _track(self, metrics: dict[str, Any], bar: Any) -> None:
+        out = self.outcome
+        self.best.update([metrics.get(out.tracked_metric or "")], out.minimize)
+        if self.best.value is not None:  # None while every value was NaN
+            bar.set_postfix_str(f"best {out.tracked_metric}={self.best.value:.4g}")
+
+    def _check_round(self, scheduler: RunAll, done: set[str], failed: set[str], idle: bool) -> None:
+        """Raise when the round ends with no ok run; say when there was nothing to train."""
+        s, out = self.settings, self.outcome
+        assert self.log is not None
+        nothing_kept = not done and scheduler.skipped and out.stop_reason == "completed"
+        if nothing_kept and s.boolean_limit is not None and not out.trained:
+            raise ScanArgumentError(
+                rule_message(
+                    "boolean_limit",
+                    f"kept none of the {scheduler.skipped:,} sampled permutations",
+                    s.boolean_limit,
+                    "loosen the condition, or check it on one permutation of the grid "
+                    "(e.g. scanlab.ParamSpace(params)[0]); nothing was trained",
+                )
+            )
+        assert self.reuse is not None
+        self.reuse.flush()
+        rows = self._rows()
+        if len(rows) and not (rows["status"] == "ok").any():
+            raise TooManyFailuresError(
+                all_failed_message(out.round, out.round_path, rows, self.first_failure)
+            )
+        if out.reused:
+            by_round = {n: len(ids) for n, ids in reused_ids(out.manifest).items()}
+            say(s.disable_progress_bar, reuse_note(out.round, by_round))
+        if idle and out.stop_reason == "completed" and (done or failed) and not out.reused:
+            say(
+                s.disable_progress_bar,
+                complete_note(out.round, self.latest, out.round_path, rows, s.retry_failed),
+            )
+
+    def _reuse(self, scheduler: RunAll, bar: Any, failed: set[str]) -> Iterator[Task]:
+        """The scheduler's tasks, less those whose ok row another round already holds."""
+        assert self.reuse is not None
+        for task in scheduler.ask():
+            row = self.reuse.take(task.run_id)
+            if row is None:
+                self.reuse.flush()
+                self.outcome.retried += task.run_id in failed
+                yield task
+                continue
+            self.outcome.reused += 1
+            scheduler.tell(task, row)
+            bar.update(1)
+            if self.outcome.tracked_metric is None:
+                reserved = RESERVED_COLUMNS | set(self.settings.space.names)
+                self._resolve_metrics([k for k, v in row.items() if k not in reserved])
+            self._after_run_reduction(task, row, "ok", bar)
+            self._track(row, bar)
 
     def _hand_out(self, tasks: Iterator[Task], bar: Any) -> Iterator[Task]:
         """The scheduler's tasks until the deadline; each one's params printed if asked."""
@@ -319,15 +370,13 @@ class _Engine:
                 f"{params}. It must accept every permutation dict and return True or False."
             ) from exc
 
-    def _after_run_reduction(self, task: Task, result: TrialResult, bar: Any) -> None:
+    def _after_run_reduction(
+        self, task: Task, metrics: dict[str, Any], status: str, bar: Any
+    ) -> None:
         out = self.outcome
         if self.reduction is None:
             return
-        value = (
-            result.metrics.get(out.tracked_metric)
-            if result.status == "ok" and out.tracked_metric
-            else None
-        )
+        value = metrics.get(out.tracked_metric) if status == "ok" and out.tracked_metric else None
         record = self.reduction.observe(task.labels, value, out.tracked_metric, out.minimize)
         if record is None:
             return
@@ -338,6 +387,11 @@ class _Engine:
         )
 
     # -- rows and metrics -----------------------------------------------------------------
+
+    def _rows(self) -> pd.DataFrame:
+        """The round's rows as the scan shows them: its own and those it reused."""
+        assert self.log is not None
+        return round_view(self.outcome.round_path, self.log.read_rows(), self.outcome.manifest)
 
     def _row(self, task: Task, result: TrialResult) -> dict[str, Any]:
         tracked = result.history.get(self.outcome.tracked_metric or "", [])
@@ -374,50 +428,3 @@ class _Engine:
         if recorded != (out.tracked_metric, out.minimize):
             out.manifest.update({"metric": out.tracked_metric, "minimize": out.minimize})
             write_manifest(out.round_path, out.manifest)
-
-    # -- the manifest ---------------------------------------------------------------------
-
-    def _start_manifest(self, previous: dict | None, data_fingerprint: str) -> dict[str, Any]:
-        s, out = self.settings, self.outcome
-        manifest = dict(previous or {})
-        manifest.update(
-            {
-                "experiment": s.experiment_name,
-                "round": out.round,
-                "fingerprint": fingerprint(s.space, s.fingerprint_settings()),
-                "params": encode_params(s.params),
-                "grid_size": str(s.space.size),
-                "planned_runs": str(s.planned),
-                "random_method": s.random_method,
-                "seed": out.seed,
-                "fraction_limit": s.fraction_limit,
-                "round_limit": s.round_limit,
-                "data_fingerprint": data_fingerprint,
-                "versions": versions(),
-                "status": "running",
-            }
-        )
-        manifest.setdefault("reductions", [])
-        manifest.setdefault("started", _now())
-        manifest.setdefault("sessions", []).append({"started": _now()})
-        return manifest
-
-    def _finish(self, status: str) -> None:
-        out = self.outcome
-        assert self.log is not None
-        out.data = self.log.read_rows()
-        counts = out.data["status"].value_counts().to_dict() if len(out.data) else {}
-        out.manifest.update(
-            {
-                "status": status,
-                "ended": _now(),
-                "runs_ok": int(counts.get("ok", 0)),
-                "runs_failed": int(counts.get("failed", 0)),
-            }
-        )
-        out.manifest["sessions"][-1]["ended"] = _now()
-        write_manifest(out.round_path, out.manifest)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -2,8 +2,9 @@
 damaged metadata next to runs), the lock that keeps one writer per experiment, and what a
 round's fingerprint and recorded versions are.
 
-``results/<experiment_name>/round-NNN/`` holds one round. A Scan whose settings match the
-latest round's manifest resumes that round; any other Scan starts the next round.
+``results/<experiment_name>/round-NNN/`` holds one round. A Scan whose settings match a
+round's manifest (the latest one, or an earlier one: running round 1's call again after
+round 4 resumes round 1) resumes that round; any other Scan starts the next round.
 """
 
 from __future__ import annotations
@@ -95,11 +96,14 @@ class RoundInfo:
         Its folder, ``round-NNN``.
     manifest : dict or None
         The manifest of the round being resumed; None for a new round.
+    latest : int, default 0
+        The experiment's latest round number before this Scan (0: none).
     """
 
     number: int
     path: Path
     manifest: dict[str, Any] | None
+    latest: int = 0
 
 
 class ExperimentFolder:
@@ -173,7 +177,8 @@ class ExperimentFolder:
         -------
         RoundInfo
             The latest round, with its manifest, when ``resume`` is true and its manifest's
-            fingerprint matches; the latest round, without a manifest, when it holds no run
+            fingerprint matches; else the newest earlier round whose manifest matches (the
+            same call run again after later rounds); the latest round, without a manifest, when it holds no run
             and no usable manifest (a scan that died before its first run); else the next
             round number, not yet created.
 
@@ -195,15 +200,18 @@ class ExperimentFolder:
         if problem is None:
             assert manifest is not None
             if resume and manifest["fingerprint"] == fingerprint_:
-                return RoundInfo(number, latest, manifest)
-            return RoundInfo(number + 1, self.path / f"round-{number + 1:03d}", None)
+                return RoundInfo(number, latest, manifest, number)
+            earlier = self._earlier_match(rounds[:-1], fingerprint_) if resume else None
+            if earlier is not None:
+                return RoundInfo(*earlier, number)
+            return RoundInfo(number + 1, self.path / f"round-{number + 1:03d}", None, number)
         runs = _runs_on_disk(latest)
         if runs == 0:  # a round that died before its first run: write it, don't skip it
             for part in result_parts(latest):  # header-only parts would impose their columns
                 part.unlink()
-            return RoundInfo(number, latest, None)
+            return RoundInfo(number, latest, None, number)
         if not resume:
-            return RoundInfo(number + 1, self.path / f"round-{number + 1:03d}", None)
+            return RoundInfo(number + 1, self.path / f"round-{number + 1:03d}", None, number)
         file = latest / MANIFEST_FILE
         held = "an unknown number of runs" if runs < 0 else f"{runs} run(s)"
         raise ResultsFormatError(
@@ -214,6 +222,17 @@ class ExperimentFolder:
             f"round (round-{number + 1:03d}) next to it, or delete the folder "
             f"{str(latest)!r} to run its runs again."
         )
+
+    @staticmethod
+    def _earlier_match(
+        rounds: list[Path], fingerprint_: str
+    ) -> tuple[int, Path, dict[str, Any]] | None:
+        """The newest of ``rounds`` whose readable manifest has this fingerprint."""
+        for folder in reversed(rounds):
+            manifest, problem = load_manifest(folder)
+            if problem is None and manifest and manifest.get("fingerprint") == fingerprint_:
+                return round_number(folder), folder, manifest
+        return None
 
 
 def load_manifest(round_dir: Path) -> tuple[dict[str, Any] | None, str | None]:

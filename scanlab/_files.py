@@ -44,6 +44,7 @@ from scanlab.errors import ResultsFormatError
 
 __all__ = [
     "from_talos",
+    "newest_attempts",
     "read_csv_part",
     "read_histories",
     "read_round",
@@ -98,13 +99,16 @@ def round_dirs(experiment_dir: Path) -> list[Path]:
     return [path for _, path in sorted(found)]
 
 
-def read_round(round_dir: Path, params: Sequence[str] | None = None) -> pd.DataFrame:
+def read_round(
+    round_dir: Path, params: Sequence[str] | None = None, attempts: bool = False
+) -> pd.DataFrame:
     """The rows of one scanlab round folder (every CSV part), typed.
 
     A torn last line is ignored; a corrupt line elsewhere raises
-    :class:`~scanlab.errors.ResultsFormatError` naming the file and the line. A run recorded
-    twice (a row copied by hand, a file appended twice) is kept once, its first row, with a
-    warning naming the file and the lines.
+    :class:`~scanlab.errors.ResultsFormatError` naming the file and the line. A row copied
+    by hand (an exact copy of an earlier row, or any row after the run's ``ok`` row) is
+    ignored, with a warning naming the file and the lines. A failed run retried on resume
+    has a row per attempt: the newest one is kept unless ``attempts`` is true.
 
     Parameters
     ----------
@@ -113,6 +117,8 @@ def read_round(round_dir: Path, params: Sequence[str] | None = None) -> pd.DataF
     params : sequence of str, optional
         The round's parameter names (from its manifest); then every other column that is not
         bookkeeping is a metric, and a metric cell that is not a number raises.
+    attempts : bool, default False
+        Keep every attempt of a retried run (in file order), not only the newest.
 
     Returns
     -------
@@ -125,13 +131,17 @@ def read_round(round_dir: Path, params: Sequence[str] | None = None) -> pd.DataF
     if not read:
         return typed(pd.DataFrame(columns=list(REQUIRED_COLUMNS)))
     frame = pd.concat([f for _, f, _ in read], ignore_index=True, sort=False)
-    return typed(_drop_repeated_runs(frame, [(p, lines) for p, _, lines in read]))
+    frame = _drop_repeated_runs(frame, [(p, lines) for p, _, lines in read])
+    return typed(frame if attempts else newest_attempts(frame))
 
 
-def read_csv_part(path: Path, params: Sequence[str] | None = None) -> pd.DataFrame:
+def read_csv_part(
+    path: Path, params: Sequence[str] | None = None, attempts: bool = False
+) -> pd.DataFrame:
     """One results CSV (scanlab's or Talos's), checked but not typed.
 
-    A run recorded twice in the file is kept once (its first row), with a warning.
+    A row copied by hand is ignored, with a warning; of a retried run's attempts the newest
+    row is kept (every attempt when ``attempts`` is true).
 
     Parameters
     ----------
@@ -140,6 +150,8 @@ def read_csv_part(path: Path, params: Sequence[str] | None = None) -> pd.DataFra
     params : sequence of str, optional
         The parameter names, when known (a manifest): every other column that is not
         bookkeeping is then a metric, and must hold numbers.
+    attempts : bool, default False
+        Keep every attempt of a retried run.
 
     Returns
     -------
@@ -155,7 +167,8 @@ def read_csv_part(path: Path, params: Sequence[str] | None = None) -> pd.DataFra
         scanlab's files, no duration), or a number column with text in it.
     """
     frame, lines = _read_part(Path(path), params)
-    return _drop_repeated_runs(frame, [(Path(path), lines)])
+    frame = _drop_repeated_runs(frame, [(Path(path), lines)])
+    return frame if attempts else newest_attempts(frame)
 
 
 def _read_part(path: Path, params: Sequence[str] | None) -> tuple[pd.DataFrame, Sequence[int]]:
@@ -241,14 +254,20 @@ def _check_numbers(
 def _drop_repeated_runs(
     frame: pd.DataFrame, parts: list[tuple[Path, Sequence[int]]]
 ) -> pd.DataFrame:
-    """Keep the first row of each (round, run_id); warn once naming the repeated lines.
+    """Drop the rows of a (round, run_id) that scanlab never writes; warn naming their lines.
 
-    ``parts`` names the file and the line of each row, part after part, in frame order.
+    scanlab writes a run again only to retry a failed attempt, so a row that repeats an
+    earlier row exactly, or comes after the run's ``ok`` row, was copied by hand (or a file
+    was appended twice). ``parts`` names the file and the line of each row, part after part,
+    in frame order.
     """
     if "run_id" not in frame.columns or len(frame) < 2:
         return frame
     key = [c for c in ("round", "run_id") if c in frame.columns]
-    repeated = frame.duplicated(subset=key, keep="first") & frame["run_id"].notna()
+    status = frame["status"] if "status" in frame.columns else pd.Series("", index=frame.index)
+    ok = (status == "ok").astype(int)
+    oks_before = ok.groupby([frame[c] for c in key], dropna=False).cumsum() - ok
+    repeated = (frame.duplicated(keep="first") | (oks_before > 0)) & frame["run_id"].notna()
     if not repeated.any():
         return frame
     several_files = len(parts) > 1
@@ -270,13 +289,40 @@ def _drop_repeated_runs(
     source = parts[0][0].parent if several_files else parts[0][0]
     shown = "; ".join(notes[:10]) + (f"; and {len(notes) - 10} more" if len(notes) > 10 else "")
     warnings.warn(
-        f"{str(source)!r} records {len(notes)} run(s) more than once: {shown}. Kept the first "
-        f"row of each run and ignored the repeats (scanlab writes each run once: a repeat is a "
+        f"{str(source)!r} records {len(notes)} run(s) more than once: {shown}. Kept the "
+        f"first row of each run and ignored the repeats (scanlab writes a run again only to "
+        f"retry a failed attempt, never after its ok row nor as an exact copy: a repeat is a "
         f"row copied by hand or a file appended twice). Fix: delete the repeated lines.",
         UserWarning,
         stacklevel=4,
     )
     return frame[~repeated].reset_index(drop=True)
+
+
+def newest_attempts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep the newest row of each (round, run_id): a retried run's latest attempt.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows in file order (every attempt).
+
+    Returns
+    -------
+    DataFrame
+        ``frame`` without the earlier attempts (``frame`` itself when there are none).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({'run_id': ['a', 'b', 'a'], 'status': ['failed', 'ok', 'ok']})
+    >>> newest_attempts(rows)['status'].tolist()
+    ['ok', 'ok']
+    """
+    if "run_id" not in frame.columns or len(frame) < 2:
+        return frame
+    key = [c for c in ("round", "run_id") if c in frame.columns]
+    earlier = frame.duplicated(subset=key, keep="last") & frame["run_id"].notna()
+    return frame[~earlier].reset_index(drop=True) if earlier.any() else frame
 
 
 def from_talos(frame: pd.DataFrame) -> pd.DataFrame:

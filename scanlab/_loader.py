@@ -22,6 +22,7 @@ from scanlab._files import (
     typed,
 )
 from scanlab._manifest import read_manifest
+from scanlab._reuse import round_view
 from scanlab._schema import REQUIRED_COLUMNS, is_reserved
 from scanlab.errors import AnalysisError, ResultsFormatError, rule_message
 
@@ -31,22 +32,29 @@ __all__ = [
 ]
 
 
-def load_results(path: str | os.PathLike) -> pd.DataFrame:
+def load_results(path: str | os.PathLike, attempts: bool = False) -> pd.DataFrame:
     """Read runs into a DataFrame: a results CSV, a round folder or an experiment folder.
 
     An experiment folder gives every round (see the ``round`` column). Talos experiment CSVs
     (1.x and 2.x layouts) are read too and mapped onto scanlab's columns. A byte-order mark
     is skipped and a torn last line ignored; a corrupt line elsewhere (binary data, too many
     fields, a bad status, text in a metric column) raises
-    :class:`~scanlab.errors.ResultsFormatError` naming the file, the line and the fix. A run
-    recorded twice in a round is kept once (its first row), with a warning naming the lines.
-    When the folder has manifests, ``attrs['params']`` and ``attrs['metrics']`` name the
-    parameter and metric columns.
+    :class:`~scanlab.errors.ResultsFormatError` naming the file, the line and the fix. A row
+    copied by hand is ignored, with a warning naming the lines. When the folder has
+    manifests, ``attrs['params']`` and ``attrs['metrics']`` name the parameter and metric
+    columns.
+
+    A failed run retried on resume has one row per attempt on disk: the newest one is
+    returned (``attempts=True`` returns every attempt). A round folder also shows the runs
+    the round reused from earlier rounds (their ``round`` column names the round that
+    trained them); an experiment folder shows each row once, in the round that wrote it.
 
     Parameters
     ----------
     path : str or path-like
         ``results/<experiment>``, ``results/<experiment>/round-NNN`` or a CSV file.
+    attempts : bool, default False
+        Return every attempt of a retried run, not only the newest one.
 
     Returns
     -------
@@ -70,7 +78,8 @@ def load_results(path: str | os.PathLike) -> pd.DataFrame:
     path = Path(path)
     if path.is_file():
         in_round = path.resolve() in {p.resolve() for p in result_parts(path.parent)}
-        frame = typed(read_csv_part(path, _round_params(path.parent) if in_round else None))
+        params = _round_params(path.parent) if in_round else None
+        frame = typed(read_csv_part(path, params, attempts))
         if not len(frame.columns):
             raise ResultsFormatError(
                 f"{str(path)!r} holds no complete line: it is empty, or its only line (the "
@@ -84,9 +93,12 @@ def load_results(path: str | os.PathLike) -> pd.DataFrame:
             f"CSV, a round folder or an experiment folder (e.g. 'results/<experiment_name>')."
         )
     elif result_parts(path):
-        frame = read_round(path, _round_params(path))
+        frame = read_round(path, _round_params(path), attempts)
+        if not attempts:
+            frame = typed(round_view(path, frame, read_manifest(path)))
     elif round_dirs(path):
-        frames = [read_round(d, _round_params(d)) for d in round_dirs(path) if result_parts(d)]
+        dirs = [d for d in round_dirs(path) if result_parts(d)]
+        frames = [read_round(d, _round_params(d), attempts) for d in dirs]
         frames = [f for f in frames if len(f.columns) > len(REQUIRED_COLUMNS)] or frames[:1]
         frame = pd.concat(frames, ignore_index=True, sort=False) if frames else read_round(path)
         frame = typed(frame)

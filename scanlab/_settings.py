@@ -116,6 +116,8 @@ class ScanSettings:
         Whether lower values of the tracked metric are better; None: from its name.
     disable_progress_bar, print_params, clear_session, save_models, resume : bool
         As the Scan arguments.
+    retry_failed : bool
+        Whether a resumed round trains its failed runs again (default True).
     max_consecutive_failures : int or None
         Stop after this many runs in a row raise (a NaN loss or FailedRunError does not
         count); None: never.
@@ -158,6 +160,7 @@ class ScanSettings:
     workers_per_gpu: int
     max_runs_per_worker: int | None
     trial_timeout: float | None
+    retry_failed: bool = True
 
     def fingerprint_settings(self) -> dict[str, Any]:
         """What decides a round's set of runs besides the grid (part of its fingerprint).
@@ -208,6 +211,7 @@ def check_scan_arguments(
     workers_per_gpu: Any,
     max_runs_per_worker: Any,
     trial_timeout: Any,
+    retry_failed: Any = True,
 ) -> ScanSettings:
     """Check every Scan argument (no training, no files) and return the frozen settings.
 
@@ -223,6 +227,8 @@ def check_scan_arguments(
         The tracked metric and its direction, unchecked.
     disable_progress_bar, print_params, clear_session, save_models, resume : object
         Flags; each must be a bool.
+    retry_failed : object
+        Flag (a bool): retry failed runs on resume.
     max_consecutive_failures, workers, executor, workers_per_gpu : object
         Failure limit and parallelism, unchecked.
     max_runs_per_worker, trial_timeout : object
@@ -254,6 +260,7 @@ def check_scan_arguments(
             "clear_session": clear_session,
             "save_models": save_models,
             "resume": resume,
+            "retry_failed": retry_failed,
         }
     )
     check_parallel_arguments(workers, executor, workers_per_gpu, max_runs_per_worker, trial_timeout)
@@ -298,4 +305,5 @@ def check_scan_arguments(
         workers_per_gpu=workers_per_gpu,
         max_runs_per_worker=max_runs_per_worker,
         trial_timeout=trial_timeout,
+        retry_failed=bool(retry_failed),
     )

@@ -2,7 +2,7 @@
 
 ::
 
-    scanlab demo      [--runs 20] [--workers N]
+    scanlab demo      [--runs 20] [--workers N] [--verbose]
     scanlab report    <csv-or-experiment> [--metric M] [-o FILE]
     scanlab show      <csv-or-experiment> [--metric M] [-n 10]
     scanlab correlate <csv-or-experiment> [--metric M] [--method spearman|kendall]
@@ -215,10 +215,20 @@ def _add_demo_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers", type=int, default=None, help="run this many trials at once in worker processes"
     )
     parser.add_argument("--seed", type=int, default=7, help="sampling seed (default: 7)")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show the frameworks' start-up notes and warnings (TensorFlow's oneDNN, CUDA "
+        "and CPU-feature lines), hidden by default",
+    )
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up notes quiet
+    if not args.verbose:  # TensorFlow's start-up notes would land in the progress bar
+        from scanlab._quiet import quiet_frameworks
+
+        quiet_frameworks()
     from scanlab.demo import run_demo
 
     if args.runs < 1:
@@ -234,10 +244,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         seed=args.seed,
         workers=args.workers,
     )
-    print(
-        f"\nnext: `scanlab show {scan.experiment_path}` or "
-        f"`scanlab report {scan.experiment_path} -o report.html`"
-    )
+    print("\nnext, to see the results (one command per line):")
+    print(f"  scanlab show {scan.experiment_path}")
+    print(f"  scanlab report {scan.experiment_path} -o report.html")
     return 0
 
 

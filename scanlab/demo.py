@@ -115,6 +115,13 @@ def run_demo(
         workers=workers,
     )
     ok = scan.data[scan.data["status"] == "ok"]
+    if not scan.details["runs_trained"] and not scan.details["runs_reused"]:
+        print(
+            f"\nround {scan.round} of {experiment_name!r} is already complete "
+            f"({len(scan.data)} runs): nothing new was trained. To scan another sample, start "
+            f"a new round: scanlab demo --seed {seed + 1} (or --runs {round_limit * 2}; runs "
+            f"already trained are reused)."
+        )
     print(f"\n{len(ok)} runs ok, {len(scan.data) - len(ok)} failed; results in {scan.round_path}")
     if ok.empty:
         print(f"every run failed; the first error: {scan.data['error'].iloc[0]}")

@@ -65,7 +65,8 @@ class Experiment:
         Returns
         -------
         DataFrame
-            ``round``, ``status``, ``runs_ok``, ``runs_failed``, ``planned_runs``,
+            ``round``, ``status``, ``runs_ok``, ``runs_failed``, ``runs_reused`` (of the ok
+            runs, those taken from earlier rounds, not trained again), ``planned_runs``,
             ``grid_size``, ``random_method``, ``seed``, ``started``, ``ended`` (None where a
             round has no manifest).
         """
@@ -80,6 +81,7 @@ class Experiment:
                     "status": manifest.get("status"),
                     "runs_ok": manifest.get("runs_ok"),
                     "runs_failed": manifest.get("runs_failed"),
+                    "runs_reused": manifest.get("runs_reused", 0 if manifest else None),
                     "planned_runs": manifest.get("planned_runs"),
                     "grid_size": manifest.get("grid_size"),
                     "random_method": manifest.get("random_method"),

@@ -21,13 +21,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scanlab._files import read_histories
 from scanlab._loader import load_results, manifest_metric
 from scanlab._metric_names import (
     default_metric,
     is_loss_like,
     resolve_metric,
 )
+from scanlab._reuse import histories as read_histories
 from scanlab._schema import (
     NUMERIC_RESERVED_COLUMNS,
     check_results,
@@ -138,6 +138,22 @@ class Results:
             return bool(minimize)
         metric = self.resolve(metric)
         return self.directions.get(metric, is_loss_like(metric))
+
+    def attempts(self) -> pd.DataFrame:
+        """Every attempt of every run: the failed rows of retried runs too.
+
+        :attr:`data` holds the newest row of each run (a failed run retried on resume has
+        a row per attempt on disk); this reads them all again from :attr:`folder`.
+
+        Returns
+        -------
+        DataFrame
+            :func:`load_results` of the folder with ``attempts=True``; :attr:`data` itself
+            when the runs did not come from a folder.
+        """
+        if self.folder is None or not self.folder.is_dir():
+            return self.data
+        return load_results(self.folder, attempts=True)
 
     def histories(self) -> dict[str, Any]:
         """Per-epoch histories of these runs by ``run_id`` (read once from the sidecars).

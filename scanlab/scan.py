@@ -13,8 +13,9 @@ from typing import Any
 import pandas as pd
 
 from scanlab._engine import run_scan
-from scanlab._files import read_histories
+from scanlab._files import read_round
 from scanlab._metric_names import is_loss_like, resolve_metric
+from scanlab._reuse import histories as read_histories
 from scanlab._settings import ScanSettings, check_scan_arguments
 from scanlab.errors import ScanArgumentError
 
@@ -26,8 +27,11 @@ class Scan:
 
     Talos's arguments keep Talos's meaning. A *run* is one permutation trained once (Talos
     calls it a round: ``round_limit`` counts runs). Results go to
-    ``results/<experiment_name>/round-NNN/``; calling the same Scan again resumes the round,
-    and a Scan with other params or sampling settings starts the next round.
+    ``results/<experiment_name>/round-NNN/``; calling the same Scan again resumes the round
+    (the round it matches, even an earlier one) and retries its failed runs, and a Scan with
+    other params or sampling settings starts the next round. A permutation already trained
+    ok in another round on the same data with the same model function is reused, not
+    trained again.
 
     Parameters
     ----------
@@ -90,7 +94,12 @@ class Scan:
     results_dir : str or Path
         Parent folder of experiments (default ``results``).
     resume : bool
-        Resume the latest round when its settings match (default). False starts a new round.
+        Resume the round whose settings match (default; the latest one, else an earlier
+        one). False starts a new round that trains every run again (none is reused).
+    retry_failed : bool
+        On resume, train the round's failed runs again (default). Their failed rows stay on
+        disk; the newest row of a run is the one read back (``scan.attempts`` lists every
+        attempt). False keeps failed runs as they are.
     max_consecutive_failures : int or None
         Stop after this many runs in a row raise an error (default 5; None never stops). A
         NaN loss or a :class:`~scanlab.errors.FailedRunError` fails its run without counting.
@@ -113,7 +122,10 @@ class Scan:
     Attributes
     ----------
     data : pandas.DataFrame
-        This round's runs, one row per run (also on disk).
+        This round's runs, one row per run: the newest attempt of each, and the runs reused
+        from earlier rounds (their ``round`` column names the round that trained them).
+    attempts : pandas.DataFrame
+        Every row this round wrote, earlier failed attempts of retried runs included.
     round : int
         This round's number in the experiment.
     round_path, experiment_path : Path
@@ -173,6 +185,7 @@ class Scan:
         workers_per_gpu: int = 1,
         max_runs_per_worker: int | None = None,
         trial_timeout: float | None = None,
+        retry_failed: bool = True,
     ) -> None:
         self.settings = check_scan_arguments(
             params=params,
@@ -204,6 +217,7 @@ class Scan:
             workers_per_gpu=workers_per_gpu,
             max_runs_per_worker=max_runs_per_worker,
             trial_timeout=trial_timeout,
+            retry_failed=retry_failed,
         )
         self.params = params
         self.model = model
@@ -233,6 +247,9 @@ class Scan:
                 "status": self.stop_reason,
                 "runs_ok": self._manifest.get("runs_ok", 0),
                 "runs_failed": self._manifest.get("runs_failed", 0),
+                "runs_trained": outcome.trained,
+                "runs_retried": outcome.retried,
+                "runs_reused": outcome.reused,
             }
         )
 
@@ -242,8 +259,13 @@ class Scan:
         return self.round_path / "results.csv"
 
     @property
+    def attempts(self) -> pd.DataFrame:
+        """Every row written in this round: each attempt of a retried run, oldest first."""
+        return read_round(self.round_path, self.space.names, attempts=True)
+
+    @property
     def round_history(self) -> dict[str, dict[str, list[float]]]:
-        """Per-epoch histories of this round's runs, by ``run_id``."""
+        """Per-epoch histories of this round's runs (reused ones included), by ``run_id``."""
         return read_histories(self.round_path)
 
     @property

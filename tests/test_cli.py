@@ -167,10 +167,54 @@ def test_python_dash_m_scanlab(csv):
     assert bad.returncode == 2 and bad.stderr.startswith("scanlab show: error: metric='nope'")
 
 
-def test_demo_scans_the_bundled_data_and_prints_the_best_runs(capsys, tmp_path):
+def test_demo_scans_the_bundled_data_and_prints_the_best_runs(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("SCANLAB_QUIET_FRAMEWORKS", "0")  # the demo sets it: restored after
     code, out, _ = run(capsys, "demo", "--runs", "1", "--results-dir", str(tmp_path))
     assert code == 0
     assert "1 runs ok, 0 failed" in out and "best 1 runs by val_accuracy" in out
     assert (tmp_path / "breast_cancer_demo" / "round-001" / "results.csv").exists()
+    # the hint pastes into a shell as it is: one command per line, no backticks, no pipe
+    experiment = tmp_path / "breast_cancer_demo"
+    assert f"\n  scanlab show {experiment}\n" in out
+    assert f"\n  scanlab report {experiment} -o report.html\n" in out
+    assert "`" not in out and "| scanlab" not in out
+    # a second demo says the round is complete, how to start a new one and see the results
+    code, out, err = run(capsys, "demo", "--runs", "1", "--results-dir", str(tmp_path))
+    assert code == 0
+    assert "round 1 is complete: 1 runs (1 ok, 0 failed)" in err
+    assert "round 1 of 'breast_cancer_demo' is already complete (1 runs)" in out
+    assert "scanlab demo --seed 8" in out and f"scanlab show {experiment}" in out
     code, _, err = run(capsys, "demo", "--runs", "0")
     assert code == 2 and "--runs must be a positive number of runs, got 0" in err
+
+
+NOISE = ("cuInit", "oneDNN", "cpu_feature_guard", "absl::InitializeLog", "cudart_stub")
+
+
+def test_the_demo_keeps_framework_start_up_noise_out_of_the_terminal(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+
+    def demo(folder, *extra):
+        argv = [sys.executable, "-m", "scanlab", "demo", "--results-dir", str(tmp_path / folder)]
+        return subprocess.Popen(
+            [*argv, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+
+    # at once: in this process (--verbose, and quiet), and in two worker processes (quiet)
+    started = [
+        demo("loud", "--runs", "1", "--verbose"),
+        demo("quiet", "--runs", "1"),
+        demo("workers", "--runs", "2", "--workers", "2"),
+    ]
+    (_, loud), (_, quiet), (_, workers) = [p.communicate(timeout=300) for p in started]
+    assert [p.returncode for p in started] == [0, 0, 0], quiet + workers
+    if not any(marker in loud for marker in NOISE):
+        pytest.skip("TensorFlow prints no start-up notes on this machine")
+
+    def noise(text):
+        return [line for line in text.splitlines() if any(m in line for m in NOISE)]
+
+    assert noise(quiet) == [] and noise(workers) == []
+    log = tmp_path / "workers" / "breast_cancer_demo" / "round-001" / "workers.log"
+    assert noise(log.read_text()) == []
+    assert "breast_cancer_demo round 1" in quiet  # the progress bar is still there

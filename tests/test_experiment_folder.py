@@ -94,3 +94,16 @@ def test_a_lock_file_that_cannot_be_opened_names_the_file_and_the_fix(tmp_path, 
     match = r"lock file '.*exp/\.lock'.*Permission denied.*Fix: .*permissions"
     with pytest.raises(ResultsFormatError, match=match):
         folder.acquire()
+
+
+def test_a_call_matching_an_earlier_round_resolves_to_that_round(tmp_path):
+    folder = ExperimentFolder(tmp_path / "exp")
+    for number, fp in ((1, "aaaa"), (2, "bbbb"), (3, "cccc")):
+        path = tmp_path / "exp" / f"round-{number:03d}"
+        path.mkdir()
+        (path / "manifest.json").write_text(json.dumps({"fingerprint": fp}))
+    info = folder.resolve_round("aaaa", resume=True)
+    assert (info.number, info.path.name, info.latest) == (1, "round-001", 3)
+    assert info.manifest == {"fingerprint": "aaaa"}
+    assert folder.resolve_round("aaaa", resume=False).number == 4
+    assert folder.resolve_round("dddd", resume=True).number == 4

@@ -195,3 +195,28 @@ def test_line_numbers_count_blank_lines(tmp_path):
     path.write_text(HEADER + "\n" + _line("a") + "  \n" + _line("b", best_value="x"))
     with pytest.raises(ResultsFormatError, match=r"line 5, column 'best_value'"):
         load_results(path)
+
+
+def _failed(run_id, start=T0):
+    return f'{run_id},1,failed,0.1,8,,,0,,,{start},{start},0.5,"ValueError: x"\n'
+
+
+def test_a_retried_run_reads_back_as_its_newest_attempt_without_a_warning(tmp_path):
+    later = "2026-01-01T00:05:00+00:00"
+    path = tmp_path / "results.csv"
+    path.write_text(HEADER + _failed("a") + _line("b") + _failed("a", later) + _line("a", "0.2"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a retry is no repeat: no warning
+        newest = load_results(tmp_path)
+        every = load_results(tmp_path, attempts=True)
+    assert newest["run_id"].tolist() == ["b", "a"] and newest["loss"].tolist() == [0.5, 0.2]
+    assert every["status"].tolist() == ["failed", "ok", "failed", "ok"]
+    assert read_round(tmp_path)["status"].tolist() == ["ok", "ok"]
+    assert len(read_round(tmp_path, attempts=True)) == 4
+    assert len(read_csv_part(path)) == 2 and len(read_csv_part(path, attempts=True)) == 4
+
+
+def test_a_failed_row_copied_by_hand_is_still_a_repeat(tmp_path):
+    (tmp_path / "results.csv").write_text(HEADER + _failed("a") + _failed("a"))
+    with pytest.warns(UserWarning, match=r"run_id 'a' at line 3 repeats line 2"):
+        assert load_results(tmp_path, attempts=True)["run_id"].tolist() == ["a"]

@@ -128,3 +128,24 @@ def test_re_reading_results_keeps_every_direction_and_the_histories():
     s = scanlab.suggest(a, {"lr": [0.1, 0.01, 0.001]}, metric="score")
     assert s.minimize is True
     assert read_results(a) is a.results and a.results != read_results(df)  # identity, no error
+
+
+def talos_named_model(x_train, y_train, x_val, y_val, params):
+    """A history with Talos 1.x's metric names (acc / val_acc), as old Keras wrote them."""
+    history, model = fake_model(x_train, y_train, x_val, y_val, params)
+    names = {"accuracy": "acc", "val_accuracy": "val_acc"}
+    return {names.get(k, k): v for k, v in history.history.items()}, model
+
+
+@pytest.mark.parametrize("metric", [None, "val_loss"])
+def test_a_scan_and_its_folder_agree_on_talos_metric_names_across_rounds(scan_kwargs, metric):
+    kwargs = scan_kwargs | {"model": talos_named_model}
+    first = Scan(**kwargs, round_limit=3, metric=metric)
+    second = Scan(**kwargs | {"seed": 2}, round_limit=3, metric=metric)  # round 2
+    expected = metric or "val_acc"  # the val_acc family first when present
+    for scan in (first, second):
+        assert scan.tracked_metric == expected
+        assert Analyze(scan).metric == Analyze(scan.round_path).metric == expected
+        assert Analyze(scan).minimize() == Analyze(scan.round_path).minimize() == scan.minimize
+    assert Analyze(second.experiment_path).metric == expected
+    assert read_results(second.results_path).metric == expected

@@ -177,9 +177,13 @@ def test_nan_loss_is_a_failed_run_that_does_not_stop_the_scan(scan_kwargs):
     def nan_model(x_train, y_train, x_val, y_val, params):
         return FakeHistory({"loss": [0.5, float("nan")], "val_loss": [0.6, float("nan")]}), None
 
-    scan = Scan(**scan_kwargs | {"model": nan_model}, round_limit=8)
-    assert len(scan.data) == 8 and (scan.data["status"] == "failed").all()
-    assert scan.data["error"].str.contains("NonFiniteLoss: loss became nan at epoch 2").all()
+    # a NaN does not count toward max_consecutive_failures: all 8 runs are recorded, and
+    # then the round, which has no ok run, ends with an error
+    with pytest.raises(TooManyFailuresError, match=r"(?s)every run of round 1 failed.*NonFinite"):
+        Scan(**scan_kwargs | {"model": nan_model}, round_limit=8)
+    data = load_results(scan_kwargs["results_dir"] / "exp")
+    assert len(data) == 8 and (data["status"] == "failed").all()
+    assert data["error"].str.contains("NonFiniteLoss: loss became nan at epoch 2").all()
 
 
 @pytest.mark.parametrize(

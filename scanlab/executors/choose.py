@@ -13,7 +13,7 @@ from scanlab.executors.dask_cluster import DaskExecutor
 from scanlab.executors.inprocess import InProcessExecutor
 from scanlab.executors.processes import ProcessExecutor
 
-__all__ = ["make_executor"]
+__all__ = ["make_executor", "runs_in_process"]
 
 
 def make_executor(
@@ -58,13 +58,7 @@ def make_executor(
         return DaskExecutor(client, model, data, hygiene, models_dir)
     gpus = detect_gpus()
     n_workers = workers or max(1, len(gpus) * workers_per_gpu)
-    if (
-        n_workers == 1
-        and len(gpus) <= 1
-        and workers_per_gpu == 1
-        and trial_timeout is None
-        and max_runs_per_worker is None
-    ):
+    if runs_in_process(workers, client, workers_per_gpu, max_runs_per_worker, trial_timeout):
         return InProcessExecutor(model, data, MemoryHygiene(**hygiene), models_dir)
     return ProcessExecutor(
         model,
@@ -77,4 +71,40 @@ def make_executor(
         workers_per_gpu=workers_per_gpu,
         max_runs_per_worker=max_runs_per_worker,
         trial_timeout=trial_timeout,
+    )
+
+
+def runs_in_process(
+    workers: int | None,
+    client: Any,
+    workers_per_gpu: int,
+    max_runs_per_worker: int | None,
+    trial_timeout: float | None,
+) -> bool:
+    """Whether :func:`make_executor` would run the trials in this process (nothing started).
+
+    Parameters
+    ----------
+    workers, client, workers_per_gpu, max_runs_per_worker, trial_timeout
+        As for :func:`make_executor`.
+
+    Returns
+    -------
+    bool
+        True for one run at a time on at most one GPU, without a timeout or recycling.
+
+    Examples
+    --------
+    >>> runs_in_process(2, None, 1, None, None)
+    False
+    """
+    if client is not None:
+        return False
+    gpus = detect_gpus()
+    return (
+        (workers or max(1, len(gpus) * workers_per_gpu)) == 1
+        and len(gpus) <= 1
+        and workers_per_gpu == 1
+        and trial_timeout is None
+        and max_runs_per_worker is None
     )

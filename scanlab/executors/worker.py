@@ -91,6 +91,10 @@ def main() -> None:
     os.dup2(2, 1)  # user prints go to stderr, not into the protocol
     sys.stdout = sys.stderr
     protocol_in = os.fdopen(os.dup(0), "rb", buffering=0)  # unbuffered: select() is exact
+    if os.environ.get("SCANLAB_QUIET_FRAMEWORKS") == "1":  # started by a quiet command line
+        from scanlab._quiet import quiet_frameworks
+
+        quiet_frameworks()
 
     import cloudpickle
 

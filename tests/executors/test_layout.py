@@ -66,6 +66,7 @@ def test_the_worker_needs_only_the_protocol_the_hygiene_and_one_trial():
         "scanlab.executors._protocol",
         "scanlab.executors._hygiene",
         "scanlab.trial",
+        "scanlab._quiet",  # stdlib only: keeps framework start-up notes out when asked
     }
 
 

@@ -1,0 +1,145 @@
+"""A round's state as a Scan shows it (:class:`ScanOutcome`) and its manifest's life: what
+a session records when it starts (:func:`start_manifest`) and when it ends
+(:func:`finish_manifest`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scanlab._experiment_folder import fingerprint, versions
+from scanlab._manifest import encode_params, write_manifest
+
+__all__ = ["ScanOutcome", "finish_manifest", "start_manifest"]
+
+
+@dataclass
+class ScanOutcome:
+    """What a finished (or stopped) scan leaves for the ``Scan`` object to show.
+
+    Filled in by the engine as the round goes; the defaults are those of a round not yet
+    started.
+
+    Parameters
+    ----------
+    round : int, default 0
+        The round's number.
+    round_path : Path
+        The round folder.
+    seed : int, optional
+        The seed used (given, recorded by the round being resumed, or drawn).
+    data : DataFrame
+        The round's rows as on disk.
+    tracked_metric : str, optional
+        The metric tracked (best value, ``best_epoch`` / ``best_value``).
+    minimize : bool, optional
+        Whether lower values of it are better.
+    stop_reason : str, default 'completed'
+        ``completed``, ``time_limit`` or ``performance_target`` (a fatal error raises).
+    manifest : dict
+        The round's manifest as last written.
+    trained, retried, reused : int, default 0
+        Runs this call trained, failed runs it trained again, and runs it took from
+        earlier rounds instead of training them.
+    """
+
+    round: int = 0
+    round_path: Path = Path()
+    seed: int | None = None
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)
+    tracked_metric: str | None = None
+    minimize: bool | None = None
+    stop_reason: str = "completed"
+    manifest: dict[str, Any] = field(default_factory=dict)
+    trained: int = 0
+    retried: int = 0
+    reused: int = 0
+
+
+def start_manifest(
+    settings: Any,
+    outcome: ScanOutcome,
+    previous: dict[str, Any] | None,
+    data_fingerprint: str,
+    model: str,
+) -> dict[str, Any]:
+    """The manifest a session starts with: the previous one (a resume) updated.
+
+    Parameters
+    ----------
+    settings : ScanSettings
+        The checked arguments.
+    outcome : ScanOutcome
+        Its ``round`` and ``seed``.
+    previous : dict or None
+        The manifest of the round being resumed.
+    data_fingerprint : str
+        :func:`scanlab.data.fingerprint_data` of the prepared data.
+    model : str
+        :func:`scanlab._reuse.model_identity` of the model function; appended to
+        ``models`` (one entry per model function the round's sessions ran).
+
+    Returns
+    -------
+    dict
+    """
+    s = settings
+    manifest = dict(previous or {})
+    manifest.update(
+        {
+            "experiment": s.experiment_name,
+            "round": outcome.round,
+            "fingerprint": fingerprint(s.space, s.fingerprint_settings()),
+            "params": encode_params(s.params),
+            "grid_size": str(s.space.size),
+            "planned_runs": str(s.planned),
+            "random_method": s.random_method,
+            "seed": outcome.seed,
+            "fraction_limit": s.fraction_limit,
+            "round_limit": s.round_limit,
+            "data_fingerprint": data_fingerprint,
+            "versions": versions(),
+            "status": "running",
+        }
+    )
+    manifest.setdefault("reductions", [])
+    models = manifest.setdefault("models", [])
+    if model not in models:
+        models.append(model)
+    manifest.setdefault("started", _now())
+    manifest.setdefault("sessions", []).append({"started": _now()})
+    return manifest
+
+
+def finish_manifest(outcome: ScanOutcome, rows: pd.DataFrame, status: str) -> None:
+    """Record how the session ended and the round's counts; write the manifest.
+
+    Parameters
+    ----------
+    outcome : ScanOutcome
+        The round (its ``manifest`` is updated; ``data`` is set to ``rows``).
+    rows : DataFrame
+        The round's rows as the scan shows them (own and reused).
+    status : str
+        The stop reason, or the first line of the error that stopped the scan.
+    """
+    outcome.data = rows
+    counts = rows["status"].value_counts().to_dict() if len(rows) else {}
+    outcome.manifest.update(
+        {
+            "status": status,
+            "ended": _now(),
+            "runs_ok": int(counts.get("ok", 0)),
+            "runs_failed": int(counts.get("failed", 0)),
+        }
+    )
+    outcome.manifest["sessions"][-1]["ended"] = _now()
+    write_manifest(outcome.round_path, outcome.manifest)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
