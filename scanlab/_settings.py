@@ -169,15 +169,21 @@ class ScanSettings:
         -------
         dict
             ``random_method``, ``seed``, ``fraction_limit``, ``round_limit`` and
-            ``reduction`` (:meth:`ReductionSettings.as_dict`, or None).
+            ``reduction`` (:meth:`ReductionSettings.as_dict`, or None); ``save_models``
+            when True, so that a call asking for the models does not resume a round that did
+            not keep them (it starts a round that trains and saves them; rounds without
+            ``save_models`` keep the fingerprint they had).
         """
-        return {
+        settings: dict[str, Any] = {
             "random_method": self.random_method,
             "seed": self.seed,
             "fraction_limit": self.fraction_limit,
             "round_limit": self.round_limit,
             "reduction": self.reduction.as_dict() if self.reduction else None,
         }
+        if self.save_models:
+            settings["save_models"] = True
+        return settings
 
 
 def check_scan_arguments(

@@ -218,3 +218,29 @@ def test_a_run_that_killed_the_process_is_not_retried(kwargs):
     CALLS.clear()
     again = Scan(**kwargs, round_limit=4)
     assert CALLS == [] and (again.data["status"] == "failed").sum() == 2
+
+
+def test_a_call_asking_for_models_does_not_resume_a_round_without_them(xy, tmp_path):
+    import scanlab
+
+    common = dict(
+        params={"lr": [0.1, 0.2]},
+        experiment_name="models",
+        results_dir=tmp_path,
+        disable_progress_bar=True,
+    )
+
+    def model(x_train, y_train, x_val, y_val, params):
+        import keras
+
+        m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        m.compile(optimizer="sgd", loss="mse")
+        return m.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=1, verbose=0), m
+
+    first = scanlab.Scan(*xy, model=model, **common)
+    second = scanlab.Scan(*xy, model=model, save_models=True, **common)
+    assert (first.round, second.round) == (1, 2)
+    assert len(list((second.round_path / "models").glob("*.keras"))) == 2
+    assert second.best_model() is not None
+    third = scanlab.Scan(*xy, model=model, save_models=True, **common)
+    assert third.round == 2 and len(third.data) == 2

@@ -28,6 +28,7 @@ from scanlab.talos._analyze_plots import TalosPlots
 
 __all__ = ["Analyze", "Reporting"]
 
+
 class Analyze(TalosPlots):
     """Analyse a scan the Talos way.
 
@@ -156,11 +157,12 @@ class Analyze(TalosPlots):
             non-excluded column when the parameters are unknown), and the rank 0..n-1.
         """
         metric = self._column(metric)
-        ranked = self.data.sort_values(metric, ascending=ascending, kind="stable")
         if self.params is not None:
+            ranked = self.data.sort_values(metric, ascending=ascending, kind="stable")
             columns = [c for c in self.params if c not in _names(exclude)]
-        else:
-            columns = [c for c in self._columns(metric, exclude) if c != metric]
+        else:  # Talos ranks with pandas' default sort here (ties in its order, not run order)
+            ranked = self.table(metric, exclude, ascending=ascending)
+            columns = [c for c in ranked.columns if c != metric]
         out = ranked[columns].head(n).copy()
         out["index_num"] = range(len(out))
         return out.to_numpy()

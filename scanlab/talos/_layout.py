@@ -83,10 +83,17 @@ def _stored_name(name: str, renames: Mapping[str, str]) -> str:
 def _values(column: pd.Series, space: ParamSpace, name: str) -> pd.Series:
     """The parameter's values as given in the params dict (a class, not its label)."""
     values = space.values.get(name, [])
-    if all(isinstance(v, _PLAIN) for v in values):
+    if all(isinstance(v, _PLAIN) and v is not None for v in values):
         return column
     by_label = dict(zip(space.value_labels[name], values, strict=True))
-    return column.map(lambda label: by_label.get(str(label), label))
+    has_none = any(v is None for v in values)
+
+    def value(label: Any) -> Any:
+        if has_none and (label is None or (isinstance(label, float) and math.isnan(label))):
+            return None  # a None choice is written as an empty cell
+        return by_label.get(str(label), label)
+
+    return column.astype(object).map(value)
 
 
 def learning_entropy(histories: Sequence[Mapping[str, Sequence[float]]]) -> pd.DataFrame:

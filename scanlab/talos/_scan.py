@@ -8,6 +8,7 @@ way Talos does (:mod:`scanlab.talos._layout`).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from scanlab._metric_names import resolve_metric
-from scanlab.data import prepare_data
+from scanlab.data import n_samples, prepare_data
 from scanlab.errors import ScanArgumentError, rule_message
 from scanlab.scan import Scan as ScanlabScan
 from scanlab.talos._arguments import (
@@ -26,7 +27,7 @@ from scanlab.talos._arguments import (
 from scanlab.talos._layout import SavedModels, learning_entropy, talos_frame
 from scanlab.talos._params import TalosBooleanLimit, TalosModelFunction, translate_params
 
-__all__ = ["Scan"]
+__all__ = ["Scan", "talos_val_split"]
 
 
 class Scan:
@@ -140,6 +141,16 @@ class Scan:
         options, minimize = check_options(options)
         minimize_loss = minimize_loss or minimize
         check_multi_input(multi_input, x, x_val)
+        if fraction_limit is not None and round_limit is not None:
+            warnings.warn(
+                f"fraction_limit={fraction_limit!r} and round_limit={round_limit!r} were both "
+                f"given: as in Talos, fraction_limit decides and round_limit is ignored "
+                f"(scanlab.Scan would take the smaller). Fix: pass one of them.",
+                UserWarning,
+                stacklevel=2,
+            )
+            round_limit = None
+        split = talos_val_split(x, val_split) if x_val is None else val_split
         core_params, renames = translate_params(params)
         order = [renames.get(name, name) for name in core_params]
         if renames and callable(model):
@@ -155,7 +166,7 @@ class Scan:
             experiment_name=experiment_name,
             x_val=x_val,
             y_val=y_val,
-            val_split=val_split,
+            val_split=split,
             random_method=random_method,
             seed=seed,
             performance_target=performance_target,
@@ -198,8 +209,8 @@ class Scan:
         self.round_path: Path = self.scan.round_path
         self.runs: pd.DataFrame = self.scan.data
         self._run_ids, self.data = talos_frame(self.scan.data, self.scan.space, order, renames)
-        split = prepare_data(x, y, x_val, y_val, val_split, seed=self.seed or 0)
-        self.x_train, self.y_train, self.x_val, self.y_val = split
+        data = prepare_data(x, y, x_val, y_val, split, seed=self.seed or 0)
+        self.x_train, self.y_train, self.x_val, self.y_val = data
         histories = self.scan.round_history
         self.round_history = [histories.get(run_id, {}) for run_id in self._run_ids]
         self.round_times = self.data[["start", "end", "duration"]].copy()
@@ -312,6 +323,7 @@ class Scan:
     def _details(self, x: Any, y: Any) -> pd.Series:
         details = self.scan.details.copy()
         finished = pd.to_datetime(self.runs["end"], errors="coerce", utc=True).max()
+        details["random_method"] = self.random_method  # as given (scanlab's name is in .scan)
         details["experiment_id"] = self.round_path.name
         details["run_dir"] = str(self.round_path)
         details["status"] = "complete" if self.scan.stop_reason == "completed" else "stopped"
@@ -330,3 +342,42 @@ class Scan:
 
     def __repr__(self) -> str:
         return f"talos.Scan({self.experiment_name!r}, {len(self.data)} runs in {self.round_path})"
+
+
+def talos_val_split(x: Any, val_split: Any) -> Any:
+    """The share scanlab holds out so that the split has Talos's sizes.
+
+    Talos keeps ``int(n * (1 - val_split))`` samples for training; scanlab holds out
+    ``round(n * val_split)``. For 178 samples and 0.3 that is 124 against 125 training
+    samples; this returns the share that gives Talos's count.
+
+    Parameters
+    ----------
+    x : array-like or list of arrays
+        The inputs.
+    val_split : float
+        Talos's ``val_split``.
+
+    Returns
+    -------
+    float
+        ``val_split`` as scanlab reads it (unchanged when it is not a usable fraction:
+        scanlab's check then names the problem).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> n = 178
+    >>> round(n * talos_val_split(np.zeros((n, 2)), 0.3)), n - int(n * 0.7)
+    (54, 54)
+    """
+    if isinstance(val_split, bool) or not isinstance(val_split, (int, float)):
+        return val_split
+    if not 0 < val_split < 1:
+        return val_split
+    try:
+        n = n_samples(x, "x")
+    except ScanArgumentError:
+        return val_split
+    held_out = n - int(n * (1 - val_split))
+    return held_out / n if 0 < held_out < n else val_split
