@@ -33,19 +33,19 @@ from scanlab._metric_names import is_loss_like, resolve_metric
 from scanlab._reduction import AutoReduction
 from scanlab._reuse import RoundReuse, model_identity, reused_ids, round_view
 from scanlab._round_notes import (
-    RETRY_FIX,
+    KEPT_FAILURES,
     all_failed_message,
     complete_note,
     resume_note,
+    retry_fix,
     reuse_note,
     say,
 )
-from scanlab._round_state import ScanOutcome, finish_manifest, start_manifest
+from scanlab._round_state import ScanOutcome, finish_manifest, run_row, start_manifest
 from scanlab._schema import RESERVED_COLUMNS
 from scanlab._settings import ScanSettings
 from scanlab._tracking import (
     BestSoFar,
-    best_epoch,
     check_history_keys,
     choose_metric,
     progress_bar,
@@ -64,7 +64,7 @@ from scanlab.executors.choose import make_executor, runs_in_process
 from scanlab.limits import PerformanceTarget
 from scanlab.log import ResultLog
 from scanlab.schedulers import RunAll
-from scanlab.trial import Task, TrialResult
+from scanlab.trial import Task
 
 __all__ = ["ScanOutcome", "run_scan"]
 
@@ -143,7 +143,13 @@ class _Engine:
                 raise ResultsWriteError.from_os_error(exc, out.round_path) from None
             existing = self._rows()
             self.reuse = RoundReuse(
-                s.experiment_path, out, data_fingerprint, model, s.save_models, s.resume
+                s.experiment_path,
+                out,
+                data_fingerprint,
+                model,
+                s.save_models,
+                s.resume,
+                (s.metric, s.minimize_loss),
             )
             in_process = runs_in_process(
                 s.workers, s.executor, s.workers_per_gpu, s.max_runs_per_worker, s.trial_timeout
@@ -190,9 +196,8 @@ class _Engine:
         ids = existing["run_id"].astype(str) if len(existing) else pd.Series([], dtype=str)
         failed: set[str] = set()
         if len(existing) and s.retry_failed:
-            # a run that killed the scan process twice (ProcessDied) would kill it again
             error = existing["error"].astype(str) if "error" in existing else ids.map(str)
-            failed = set(ids[(existing["status"] != "ok") & ~error.str.startswith("ProcessDied")])
+            failed = set(ids[(existing["status"] != "ok") & ~error.str.startswith(KEPT_FAILURES)])
         done = set(ids) - failed
         self._record_a_run_that_killed_the_process(done)
         kept = existing[ids.isin(done)] if len(existing) else existing
@@ -220,6 +225,9 @@ class _Engine:
                 s.space, s.random_method, out.seed, s.planned, done, filters, lambda: shrink(bar)
             )
             tasks = self._hand_out(self._reuse(scheduler, bar, failed), bar)
+            if self.target and any(map(self.target.reached, ok_existing.to_dict("records"))):
+                out.stop_reason = "performance_target"  # reached before this call: train none
+                tasks = iter(())
             first = next(tasks, None)  # nothing left to run: no executor, no worker started
             executor = make() if first is not None else None
             try:
@@ -249,7 +257,7 @@ class _Engine:
                     self._resolve_metrics(result.history)  # fails after run 1, not 500
             except ScanlabError as exc:
                 contract_error = exc
-            row = self._row(task, result)
+            row = run_row(task, result, self.outcome)
             try:
                 log.append(row, result.history, result.traceback)
             except OSError as exc:
@@ -271,7 +279,8 @@ class _Engine:
                     f"stopped after {failures} runs in a row raised an error; every run "
                     f"is recorded in {str(log.round_dir)!r}. When every run fails, the "
                     f"model function usually breaks the contract model(x_train, y_train, "
-                    f"x_val, y_val, params) -> (history, model). To go on, {RETRY_FIX}. "
+                    f"x_val, y_val, params) -> (history, model). To go on, "
+                    f"{retry_fix(s.retry_failed)}. "
                     f"The last run raised:\n{result.traceback or result.error}"
                 )
             if result.status == "ok" and self.target and self.target.reached(result.metrics):
@@ -304,7 +313,9 @@ class _Engine:
         rows = self._rows()
         if len(rows) and not (rows["status"] == "ok").any():
             raise TooManyFailuresError(
-                all_failed_message(out.round, out.round_path, rows, self.first_failure)
+                all_failed_message(
+                    out.round, out.round_path, rows, self.first_failure, s.retry_failed
+                )
             )
         if out.reused:
             by_round = {n: len(ids) for n, ids in reused_ids(out.manifest).items()}
@@ -333,6 +344,9 @@ class _Engine:
                 self._resolve_metrics([k for k, v in row.items() if k not in reserved])
             self._after_run_reduction(task, row, "ok", bar)
             self._track(row, bar)
+            if self.target and self.target.reached(row):
+                self.outcome.stop_reason = "performance_target"
+                return
 
     def _hand_out(self, tasks: Iterator[Task], bar: Any) -> Iterator[Task]:
         """The scheduler's tasks until the deadline; each one's params printed if asked."""
@@ -356,7 +370,7 @@ class _Engine:
                 died["index"], died["run_id"], *self.settings.space.decode(died["index"])[:2]
             )
             result = process_death(died["deaths"], task)
-            self.log.append(self._row(task, result), {}, result.traceback)
+            self.log.append(run_row(task, result, self.outcome), {}, result.traceback)
             done.add(task.run_id)
             self.marker.clear()
 
@@ -392,24 +406,6 @@ class _Engine:
         """The round's rows as the scan shows them: its own and those it reused."""
         assert self.log is not None
         return round_view(self.outcome.round_path, self.log.read_rows(), self.outcome.manifest)
-
-    def _row(self, task: Task, result: TrialResult) -> dict[str, Any]:
-        tracked = result.history.get(self.outcome.tracked_metric or "", [])
-        best_value, best_epoch_ = best_epoch(tracked, self.outcome.minimize)
-        return {
-            **result.metrics,  # first: a metric never overwrites a label or a bookkeeping cell
-            "run_id": task.run_id,
-            "round": self.outcome.round,
-            "status": result.status,
-            **task.labels,
-            "epochs_run": result.epochs_run,
-            "best_epoch": best_epoch_,
-            "best_value": best_value,
-            "start": result.start,
-            "end": result.end,
-            "duration_s": result.duration_s,
-            "error": result.error,
-        }
 
     def _resolve_metrics(self, available: Any) -> None:
         """Check names against the first successful run's history keys."""

@@ -27,6 +27,8 @@ import pandas as pd
 
 from scanlab._files import read_histories, read_round, round_dirs
 from scanlab._manifest import read_manifest, write_manifest
+from scanlab._metric_names import resolve_metric
+from scanlab.errors import MetricNotFoundError
 
 __all__ = [
     "RoundReuse",
@@ -44,9 +46,10 @@ def model_identity(model: Any) -> str:
     """A hash of what a model function computes, for telling comparable rounds apart.
 
     It covers the function's source (its bytecode when there is no source), its defaults,
-    the values it closes over and, one module deep, the source of the module-level
-    functions and classes it calls. Two sessions of a round with the same identity trained
-    with the same code.
+    the values it closes over, the module-level constants it reads (numbers, strings and
+    short containers of them) and, one module deep, the source of the module-level
+    functions and classes of its own module that it calls. Code in other modules (a helper
+    imported from your package) and files it reads are not covered.
 
     Parameters
     ----------
@@ -97,7 +100,20 @@ def _describe(obj: Any, depth: int, seen: set[int]) -> str:
         found = module_globals.get(name)
         if callable(found) and getattr(found, "__module__", None) == function.__module__:
             parts.append(f"{name}={_describe(found, depth + 1, seen)}")
+        elif _plain(found):  # a module-level constant the function reads (EPOCHS = 10)
+            parts.append(f"{name}={found!r}")
     return "|".join(parts)
+
+
+def _plain(value: Any) -> bool:
+    """A number, string, bool or None, or a short tuple/list/dict of them."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (tuple, list)) and len(value) <= 100:
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict) and len(value) <= 100:
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    return False
 
 
 def _names(code: Any) -> list[str]:
@@ -151,16 +167,32 @@ def reused_ids(manifest: Mapping[str, Any] | None) -> dict[int, list[str]]:
     return {int(k): [str(i) for i in v] for k, v in found.items() if str(k).isdigit()}
 
 
-def _comparable(manifest: Any, data_fingerprint: str, model: str) -> bool:
-    return (
+def _comparable(
+    manifest: Any, data_fingerprint: str, model: str, tracked: tuple[Any, Any] = (None, None)
+) -> bool:
+    """Rows of a round are reusable: same data, same model code and, when this round names
+    its tracked metric or direction, the same ones (``best_epoch``/``best_value`` follow them)."""
+    if not (
         isinstance(manifest, dict)
         and manifest.get("data_fingerprint") == data_fingerprint
         and manifest.get("models") == [model]
-    )
+    ):
+        return False
+    metric, minimize = tracked
+    if metric is not None and manifest.get("metric") is not None:
+        try:
+            resolve_metric(metric, [manifest["metric"]])
+        except MetricNotFoundError:
+            return False
+    return minimize is None or manifest.get("minimize") in (None, minimize)
 
 
 def reusable_rows(
-    experiment_path: Path, this_round: int, data_fingerprint: str, model: str
+    experiment_path: Path,
+    this_round: int,
+    data_fingerprint: str,
+    model: str,
+    tracked: tuple[Any, Any] = (None, None),
 ) -> dict[str, tuple[int, dict[str, Any]]]:
     """The ok rows of the experiment's other rounds that a round may take instead of training.
 
@@ -172,6 +204,8 @@ def reusable_rows(
         The round asking (its own rows are not offered).
     data_fingerprint, model : str
         The round's data fingerprint and :func:`model_identity`.
+    tracked : (str or None, bool or None)
+        The metric and direction this round was asked to track (None: not named).
 
     Returns
     -------
@@ -182,7 +216,7 @@ def reusable_rows(
     for folder in round_dirs(experiment_path):
         number = int(folder.name.split("-")[1])
         manifest = read_manifest(folder)
-        if number == this_round or not _comparable(manifest, data_fingerprint, model):
+        if number == this_round or not _comparable(manifest, data_fingerprint, model, tracked):
             continue
         params = manifest.get("params") if isinstance(manifest, dict) else None
         rows = read_round(folder, list(params) if isinstance(params, dict) else None)
@@ -245,11 +279,10 @@ def histories(path: str | Path) -> dict[str, dict[str, list[float]]]:
     """
     folder = Path(path)
     folder = folder.parent if folder.is_file() else folder
-    found: dict[str, dict[str, list[float]]] = {}
+    found = read_histories(folder)
     for number, ids in sorted(reused_ids(read_manifest(folder)).items()):
         source = read_histories(folder.parent / f"round-{number:03d}")
-        found.update({i: source[i] for i in ids if i in source})
-    found.update(read_histories(folder))
+        found.update({i: source[i] for i in ids if i in source})  # as round_view shows them
     return found
 
 
@@ -275,6 +308,8 @@ class RoundReuse:
         into this round's ``models/`` (a run without one is trained instead).
     enabled : bool, default True
         False reuses nothing (``Scan(resume=False)``: train everything again).
+    tracked : (str or None, bool or None)
+        The metric and direction the round was asked to track (see :func:`reusable_rows`).
     """
 
     def __init__(
@@ -285,11 +320,12 @@ class RoundReuse:
         model: str,
         save_models: bool,
         enabled: bool = True,
+        tracked: tuple[Any, Any] = (None, None),
     ) -> None:
         self.experiment_path = Path(experiment_path)
         self.outcome = outcome
         self.rows = (
-            reusable_rows(experiment_path, outcome.round, data_fingerprint, model)
+            reusable_rows(experiment_path, outcome.round, data_fingerprint, model, tracked)
             if enabled
             else {}
         )

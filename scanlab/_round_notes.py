@@ -18,17 +18,49 @@ import pandas as pd
 from scanlab._schema import HISTORY_FILE
 
 __all__ = [
-    "RETRY_FIX",
+    "KEPT_FAILURES",
     "all_failed_message",
     "complete_note",
     "read_traceback",
     "resume_note",
+    "retry_fix",
     "reuse_note",
     "say",
 ]
 
-#: The fix every message about failed runs ends with.
-RETRY_FIX = "fix the model and run the same call again: failed runs are retried"
+#: Failed runs a resume keeps as results, by the start of their ``error``: a non-finite
+#: loss and a ``FailedRunError`` are outcomes of the run, not accidents; a run that killed
+#: the scan process twice (``ProcessDied``) would kill it again.
+KEPT_FAILURES = ("NonFiniteLoss", "FailedRunError", "ProcessDied")
+
+
+def retry_fix(retry_failed: bool) -> str:
+    """The fix a message about failed runs ends with.
+
+    Parameters
+    ----------
+    retry_failed : bool
+        The Scan's ``retry_failed``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> retry_fix(True)[:70]
+    'fix the model and run the same call again: failed runs are retried (th'
+    """
+    if not retry_failed:
+        return (
+            "fix the model and run it with resume=False (a new round): retry_failed=False "
+            "keeps failed runs as they are"
+        )
+    return (
+        "fix the model and run the same call again: failed runs are retried (those that "
+        "ended with a non-finite loss, FailedRunError or ProcessDied are kept as results; "
+        "resume=False trains everything in a new round)"
+    )
 
 
 def say(disabled: bool, text: str) -> None:
@@ -184,7 +216,11 @@ def read_traceback(round_dir: Path, run_id: str) -> str | None:
 
 
 def all_failed_message(
-    number: int, round_dir: Path, rows: pd.DataFrame, first: tuple[str, Any, str | None] | None
+    number: int,
+    round_dir: Path,
+    rows: pd.DataFrame,
+    first: tuple[str, Any, str | None] | None,
+    retry_failed: bool = True,
 ) -> str:
     """The error that ends a round in which no run succeeded.
 
@@ -199,6 +235,8 @@ def all_failed_message(
     first : tuple, optional
         ``(run_id, labels, traceback)`` of the first run that failed in this call; default:
         the first failed row on disk and its recorded traceback.
+    retry_failed : bool, default True
+        The Scan's ``retry_failed`` (decides the fix the message gives).
 
     Returns
     -------
@@ -213,6 +251,6 @@ def all_failed_message(
     return (
         f"every run of round {number} failed ({len(rows)} of {len(rows)}): no model trained "
         f"successfully. The failed rows are on disk in {str(round_dir)!r} (status='failed'; "
-        f"tracebacks in {HISTORY_FILE}); {RETRY_FIX}. The first failed run, {run_id}{shown}, "
+        f"tracebacks in {HISTORY_FILE}); {retry_fix(retry_failed)}. The first failed run, {run_id}{shown}, "
         f"failed with:\n{trace}"
     )

@@ -1,6 +1,6 @@
 """A round's state as a Scan shows it (:class:`ScanOutcome`) and its manifest's life: what
 a session records when it starts (:func:`start_manifest`) and when it ends
-(:func:`finish_manifest`)."""
+(:func:`finish_manifest`); and the row a finished run becomes (:func:`run_row`)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ import pandas as pd
 
 from scanlab._experiment_folder import fingerprint, versions
 from scanlab._manifest import encode_params, write_manifest
+from scanlab._tracking import best_epoch
+from scanlab.trial import Task, TrialResult
 
-__all__ = ["ScanOutcome", "finish_manifest", "start_manifest"]
+__all__ = ["ScanOutcome", "finish_manifest", "run_row", "start_manifest"]
 
 
 @dataclass
@@ -139,6 +141,41 @@ def finish_manifest(outcome: ScanOutcome, rows: pd.DataFrame, status: str) -> No
     )
     outcome.manifest["sessions"][-1]["ended"] = _now()
     write_manifest(outcome.round_path, outcome.manifest)
+
+
+def run_row(task: Task, result: TrialResult, outcome: ScanOutcome) -> dict[str, Any]:
+    """The results row of one finished run (the column grammar of :mod:`scanlab._schema`).
+
+    Parameters
+    ----------
+    task : Task
+        What ran.
+    result : TrialResult
+        How it ended.
+    outcome : ScanOutcome
+        The round (its number, tracked metric and direction).
+
+    Returns
+    -------
+    dict
+        Metrics first, so that a metric never overwrites a label or a bookkeeping cell.
+    """
+    tracked = result.history.get(outcome.tracked_metric or "", [])
+    best_value, best_epoch_ = best_epoch(tracked, outcome.minimize)
+    return {
+        **result.metrics,
+        "run_id": task.run_id,
+        "round": outcome.round,
+        "status": result.status,
+        **task.labels,
+        "epochs_run": result.epochs_run,
+        "best_epoch": best_epoch_,
+        "best_value": best_value,
+        "start": result.start,
+        "end": result.end,
+        "duration_s": result.duration_s,
+        "error": result.error,
+    }
 
 
 def _now() -> str:

@@ -48,7 +48,7 @@ def test_a_round_in_which_every_run_failed_is_an_error_with_the_first_traceback(
     with pytest.raises(
         TooManyFailuresError,
         match=r"(?s)every run of round 1 failed \(\d+ of \d+\).*failed rows are on disk in .*"
-        r"fix the model and run the same call again: failed runs are retried\..*"
+        r"fix the model and run the same call again: failed runs are retried \(.*"
         r"Traceback.*ValueError: broken for units",
     ):
         Scan(**kwargs, round_limit=planned)
@@ -104,6 +104,34 @@ def test_retry_failed_false_keeps_the_failed_rows(kwargs):
     CALLS.clear()
     again = Scan(**kwargs, round_limit=6, retry_failed=False)
     assert CALLS == [] and (again.data["status"] == "failed").sum() == 3
+
+
+def nan_model(x_train, y_train, x_val, y_val, params):
+    """A model whose loss turns NaN for units=8 and that raises FailedRunError for units=4
+    with epochs=3."""
+    CALLS.append(dict(params))
+    if params["units"] == 4 and params["epochs"] == 3:
+        raise scanlab.errors.FailedRunError("diverged: the model function gave up")
+    history, model = fake_model(x_train, y_train, x_val, y_val, params)
+    if params["units"] == 8:
+        history.history["loss"][-1] = float("nan")
+    return history, model
+
+
+def test_runs_that_ended_with_nan_or_failed_run_error_are_results_not_retried(kwargs):
+    kwargs = kwargs | {"model": nan_model}
+    first = Scan(**kwargs)
+    errors = first.data.loc[first.data["status"] == "failed", "error"].str.split(":").str[0]
+    assert sorted(errors) == ["FailedRunError"] * 3 + ["NonFiniteLoss"] * 6
+    CALLS.clear()
+    again = Scan(**kwargs)
+    assert CALLS == [] and again.details["runs_trained"] == 0
+
+
+def test_the_fix_for_failed_runs_follows_retry_failed(kwargs):
+    BROKEN.add("all")
+    with pytest.raises(TooManyFailuresError, match=r"run it with resume=False \(a new round\)"):
+        Scan(**kwargs, round_limit=2, retry_failed=False)
 
 
 def test_retry_failed_must_be_a_bool(kwargs):
@@ -244,3 +272,34 @@ def test_a_call_asking_for_models_does_not_resume_a_round_without_them(xy, tmp_p
     assert second.best_model() is not None
     third = scanlab.Scan(*xy, model=model, save_models=True, **common)
     assert third.round == 2 and len(third.data) == 2
+
+
+# -- reuse and resume stop at a performance target reached by a row already on disk --------------
+
+
+def test_a_performance_target_reached_by_a_row_on_disk_trains_nothing(kwargs):
+    first = Scan(**kwargs, round_limit=2)
+    target = ["val_loss", float(first.data["val_loss"].max()) + 1, True]
+    CALLS.clear()
+    again = Scan(**kwargs, round_limit=6, performance_target=target)  # a new round
+    assert CALLS == [] and again.stop_reason == "performance_target"
+    assert again.round == 2 and again.details["runs_trained"] == 0
+
+
+def test_reuse_needs_the_same_tracked_metric_when_one_is_named(kwargs):
+    Scan(**kwargs, round_limit=3)
+    CALLS.clear()
+    other = Scan(**kwargs, round_limit=4, metric="loss")  # best_value would mean another metric
+    assert len(CALLS) == 4 and other.round == 2
+
+
+def test_a_module_constant_the_model_reads_is_part_of_its_identity():
+    import types
+
+    from scanlab._reuse import model_identity
+
+    module = types.ModuleType("user_models")
+    exec("EPOCHS = 10\ndef model(a, b, c, d, p):\n    return EPOCHS", module.__dict__)
+    before = model_identity(module.model)
+    module.EPOCHS = 20
+    assert model_identity(module.model) != before

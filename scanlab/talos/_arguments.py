@@ -62,7 +62,7 @@ _TALOS_OPTIONS = {
 }
 
 
-def check_options(options: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+def check_options(options: Mapping[str, Any]) -> tuple[dict[str, Any], bool | None]:
     """The keyword options of ``talos.Scan`` as scanlab's Scan takes them.
 
     Parameters
@@ -75,8 +75,9 @@ def check_options(options: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
     options : dict
         scanlab keyword options: ``experiment_dir`` becomes ``results_dir``; ``objective``
         (``{'metric': ..., 'direction': 'min' | 'max'}``) becomes ``metric``.
-    minimize : bool
-        True when ``objective`` asked for ``'direction': 'min'``.
+    minimize : bool or None
+        ``objective``'s direction (True for ``'min'``, False for ``'max'``); None without
+        ``objective``.
 
     Raises
     ------
@@ -87,10 +88,10 @@ def check_options(options: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
     Examples
     --------
     >>> check_options({'experiment_dir': 'runs', 'workers': 2})
-    ({'workers': 2, 'results_dir': 'runs'}, False)
+    ({'workers': 2, 'results_dir': 'runs'}, None)
     """
     out = dict(options)
-    minimize = False
+    minimize: bool | None = None
     if "experiment_dir" in out:
         if "results_dir" in out:
             raise ScanArgumentError(
@@ -99,6 +100,11 @@ def check_options(options: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
             )
         out["results_dir"] = out.pop("experiment_dir")
     if "objective" in out:
+        if "metric" in out:
+            raise ScanArgumentError(
+                "objective (Talos) and metric (scanlab) both name the tracked metric; got "
+                f"objective={out['objective']!r} and metric={out['metric']!r}. Fix: pass one."
+            )
         out["metric"], minimize = _objective(out.pop("objective"))
     for name in out:
         if name in _TALOS_OPTIONS:

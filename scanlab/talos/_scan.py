@@ -138,8 +138,7 @@ class Scan:
         save_models: bool = False,
         **options: Any,
     ) -> None:
-        options, minimize = check_options(options)
-        minimize_loss = minimize_loss or minimize
+        options, objective_minimize = check_options(options)
         check_multi_input(multi_input, x, x_val)
         if fraction_limit is not None and round_limit is not None:
             warnings.warn(
@@ -153,11 +152,16 @@ class Scan:
         split = talos_val_split(x, val_split) if x_val is None else val_split
         core_params, renames = translate_params(params)
         order = [renames.get(name, name) for name in core_params]
-        if renames and callable(model):
+        # scanlab hands params over sorted by name; Talos in the dict's order, and a model
+        # function may depend on it (e.g. list(params.values()))
+        wrap = bool(renames) or order != sorted(order)
+        if wrap and callable(model):
             model = TalosModelFunction(model, renames, order)
         limit = boolean_limit
         if renames and callable(boolean_limit):
             limit = TalosBooleanLimit(boolean_limit, renames)
+        # Talos's minimize_loss=False is its default: let the metric's name decide instead
+        minimize = objective_minimize if objective_minimize is not None else minimize_loss or None
         self.scan = ScanlabScan(
             x,
             y,
@@ -181,7 +185,7 @@ class Scan:
             # Talos's default metric is val_acc: scanlab's default rule finds it (or Keras's
             # val_accuracy) first, and picks a sensible metric when the model logs neither.
             reduction_metric=None if reduction_metric == "val_acc" else reduction_metric,
-            minimize_loss=True if minimize_loss else None,
+            minimize_loss=minimize,
             disable_progress_bar=disable_progress_bar,
             print_params=print_params,
             clear_session=clear_session,
@@ -190,7 +194,7 @@ class Scan:
         )
         self.x, self.y = x, y
         self.params = params
-        self.model = getattr(model, "model", model)
+        self.model = model.model if isinstance(model, TalosModelFunction) else model
         self.experiment_name = experiment_name
         self.multi_input = multi_input
         self.random_method = random_method
@@ -265,9 +269,9 @@ class Scan:
         """
         if self.data.empty:
             raise ScanArgumentError(
-                f"best_model(): the scan {self.experiment_name!r} has no successful run; its "
-                f"failures are in scan.runs (column 'error'). Fix the model and run the same "
-                f"call again: failed runs are retried."
+                f"best_model(): the scan {self.experiment_name!r} has no finished run (it "
+                f"stopped: {self.scan.stop_reason}, e.g. a time_limit already past). Fix: run "
+                f"the same call again with a later time_limit, or without it."
             )
         name = metric if metric is not None else (self.scan.tracked_metric or "val_acc")
         name = resolve_metric(name, self.data.columns, "metric")

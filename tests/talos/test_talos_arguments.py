@@ -32,7 +32,11 @@ def test_reducers_without_an_equivalent_are_refused(method, match):
 
 
 def test_talos_options_map_onto_scanlabs():
-    assert check_options({"experiment_dir": "r"}) == ({"results_dir": "r"}, False)
+    assert check_options({"experiment_dir": "r"}) == ({"results_dir": "r"}, None)
+    assert check_options({"objective": {"metric": "val_loss", "direction": "max"}}) == (
+        {"metric": "val_loss"},
+        False,
+    )
     assert check_options({"objective": {"metric": "val_loss", "direction": "min"}}) == (
         {"metric": "val_loss"},
         True,
@@ -50,6 +54,10 @@ def test_talos_options_map_onto_scanlabs():
         ({"epochs": 3}, r"unknown keyword argument 'epochs'"),
         ({"experiment_dir": "a", "results_dir": "b"}, r"experiment_dir \(Talos\) and results_dir"),
         ({"objective": "val_loss"}, r"^objective must be \{'metric'"),
+        (
+            {"objective": {"metric": "loss"}, "metric": "val_loss"},
+            r"objective \(Talos\) and metric \(scanlab\) both name the tracked metric",
+        ),
     ],
 )
 def test_other_options_are_refused_with_the_scanlab_way(options, match):

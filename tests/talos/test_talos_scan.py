@@ -148,3 +148,35 @@ def test_a_real_keras_scan_keeps_models_on_disk_and_loads_the_best(tmp_path):
     assert best.count_params() == scan.load_model(scan.best_index("val_acc")).count_params()
     assert '"class_name": "Sequential"' in scan.saved_models[0]
     assert scan.saved_weights[1][0].shape in ((4, 2), (4, 3))
+
+
+def _order_model(x_train, y_train, x_val, y_val, params):
+    assert list(params) == ["z", "a", "m"], list(params)
+    return fake_model(x_train, y_train, x_val, y_val, params)
+
+
+def test_the_model_gets_its_params_in_the_dicts_order_without_renames(xy, tmp_path):
+    scan = Scan(
+        *xy,
+        {"z": [1], "a": [2, 3], "m": [4]},
+        _order_model,
+        "order",
+        disable_progress_bar=True,
+        save_weights=False,
+        results_dir=tmp_path,
+    )
+    assert len(scan.data) == 2 and list(scan.data.columns[-3:]) == ["z", "a", "m"]
+
+
+def test_objective_direction_max_is_kept(xy, tmp_path):
+    scan = Scan(
+        *xy,
+        {"lr": [0.1, 0.2]},
+        fake_model,
+        "objective",
+        disable_progress_bar=True,
+        save_weights=False,
+        results_dir=tmp_path,
+        objective={"metric": "val_loss", "direction": "max"},
+    )
+    assert scan.scan.tracked_metric == "val_loss" and scan.scan.minimize is False
