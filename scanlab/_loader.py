@@ -21,7 +21,7 @@ from scanlab._files import (
     round_dirs,
     typed,
 )
-from scanlab._manifest import read_manifest
+from scanlab._manifest import manifest_params, read_manifest
 from scanlab._reuse import round_view
 from scanlab._schema import REQUIRED_COLUMNS, is_reserved
 from scanlab.errors import AnalysisError, ResultsFormatError, rule_message
@@ -78,7 +78,7 @@ def load_results(path: str | os.PathLike, attempts: bool = False) -> pd.DataFram
     path = Path(path)
     if path.is_file():
         in_round = path.resolve() in {p.resolve() for p in result_parts(path.parent)}
-        params = _round_params(path.parent) if in_round else None
+        params = manifest_params(path.parent) if in_round else None
         frame = typed(read_csv_part(path, params, attempts))
         if not len(frame.columns):
             raise ResultsFormatError(
@@ -93,12 +93,12 @@ def load_results(path: str | os.PathLike, attempts: bool = False) -> pd.DataFram
             f"CSV, a round folder or an experiment folder (e.g. 'results/<experiment_name>')."
         )
     elif result_parts(path):
-        frame = read_round(path, _round_params(path), attempts)
+        frame = read_round(path, manifest_params(path), attempts)
         if not attempts:
             frame = typed(round_view(path, frame, read_manifest(path)))
     elif round_dirs(path):
         dirs = [d for d in round_dirs(path) if result_parts(d)]
-        frames = [read_round(d, _round_params(d), attempts) for d in dirs]
+        frames = [read_round(d, manifest_params(d), attempts) for d in dirs]
         frames = [f for f in frames if len(f.columns) > len(REQUIRED_COLUMNS)] or frames[:1]
         frame = pd.concat(frames, ignore_index=True, sort=False) if frames else read_round(path)
         frame = typed(frame)
@@ -122,13 +122,6 @@ def load_results(path: str | os.PathLike, attempts: bool = False) -> pd.DataFram
             if isinstance(c, str) and c not in params and not is_reserved(c)
         )
     return frame
-
-
-def _round_params(round_dir: Path) -> list[str] | None:
-    """The parameter names in a round's manifest (its other columns are metrics), if any."""
-    manifest = read_manifest(round_dir)
-    params = manifest.get("params") if isinstance(manifest, dict) else None
-    return [str(name) for name in params] if isinstance(params, dict) else None
 
 
 def _manifests(path: Path) -> list[dict[str, Any]] | None:

@@ -33,6 +33,7 @@ __all__ = [
     "decode_value",
     "encode_params",
     "encode_value",
+    "manifest_params",
     "read_manifest",
     "recorded_seed",
     "write_manifest",
@@ -162,6 +163,24 @@ def read_manifest(round_dir: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return found if isinstance(found, dict) else None
+
+
+def manifest_params(round_dir: Path) -> list[str] | None:
+    """The parameter names a round's manifest records (its other columns are metrics).
+
+    Parameters
+    ----------
+    round_dir : Path
+        A round folder.
+
+    Returns
+    -------
+    list of str or None
+        None when there is no readable manifest with a ``params`` dict.
+    """
+    manifest = read_manifest(round_dir)
+    params = manifest.get("params") if isinstance(manifest, dict) else None
+    return [str(name) for name in params] if isinstance(params, dict) else None
 
 
 def _umask() -> int:

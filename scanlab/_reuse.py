@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from scanlab._files import read_histories, read_round, round_dirs
-from scanlab._manifest import read_manifest, write_manifest
+from scanlab._manifest import manifest_params, read_manifest, write_manifest
 from scanlab._metric_names import resolve_metric
 from scanlab.errors import MetricNotFoundError
 
@@ -218,8 +218,7 @@ def reusable_rows(
         manifest = read_manifest(folder)
         if number == this_round or not _comparable(manifest, data_fingerprint, model, tracked):
             continue
-        params = manifest.get("params") if isinstance(manifest, dict) else None
-        rows = read_round(folder, list(params) if isinstance(params, dict) else None)
+        rows = read_round(folder, manifest_params(folder))
         for row in rows[rows["status"] == "ok"].to_dict("records"):
             found[str(row["run_id"])] = (number, row)
     return found
@@ -251,7 +250,7 @@ def round_view(
     frames = []
     for number, ids in sorted(reused.items()):
         source = round_dir.parent / f"round-{number:03d}"
-        rows = read_round(source, _params(source)) if source.is_dir() else pd.DataFrame()
+        rows = read_round(source, manifest_params(source)) if source.is_dir() else pd.DataFrame()
         if len(rows):
             frames.append(rows[rows["run_id"].astype(str).isin(set(ids))])
     if not frames:
@@ -284,12 +283,6 @@ def histories(path: str | Path) -> dict[str, dict[str, list[float]]]:
         source = read_histories(folder.parent / f"round-{number:03d}")
         found.update({i: source[i] for i in ids if i in source})  # as round_view shows them
     return found
-
-
-def _params(folder: Path) -> list[str] | None:
-    manifest = read_manifest(folder)
-    params = manifest.get("params") if isinstance(manifest, dict) else None
-    return list(params) if isinstance(params, dict) else None
 
 
 class RoundReuse:
