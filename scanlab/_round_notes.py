@@ -7,6 +7,7 @@ engine (:mod:`scanlab._engine`) decides when to say them.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import sys
 from collections.abc import Mapping
@@ -19,6 +20,7 @@ from scanlab._schema import HISTORY_FILE
 
 __all__ = [
     "KEPT_FAILURES",
+    "NEW_ROUND_HOW",
     "all_failed_message",
     "complete_note",
     "read_traceback",
@@ -27,6 +29,14 @@ __all__ = [
     "reuse_note",
     "say",
 ]
+
+#: How a user starts a new round, as the complete-round note says it: a Python caller
+#: changes the Scan's arguments; the command line sets its own words (``scanlab demo``).
+NEW_ROUND_HOW: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "NEW_ROUND_HOW",
+    default="change params or the sampling (seed, fraction_limit, round_limit), or pass "
+    "resume=False",
+)
 
 #: Failed runs a resume keeps as results, by the start of their ``error``: a non-finite
 #: loss and a ``FailedRunError`` are outcomes of the run, not accidents; a run that killed
@@ -113,8 +123,8 @@ def complete_note(
     return (
         f"round {number} is complete: {_counts(rows)} in {round_dir}"
         f"{later if latest > number else ''}; nothing left to train{failed}. To see the "
-        f"results: scanlab show {round_dir.parent}. To start a new round: change params or "
-        f"the sampling (seed, fraction_limit, round_limit), or pass resume=False."
+        f"results: scanlab show {round_dir.parent}. To start a new round: "
+        f"{NEW_ROUND_HOW.get()}."
     )
 
 

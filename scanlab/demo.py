@@ -92,6 +92,7 @@ def run_demo(
     """
     import importlib.util
 
+    from scanlab._round_notes import NEW_ROUND_HOW
     from scanlab.datasets import breast_cancer
     from scanlab.errors import ScanArgumentError
     from scanlab.scan import Scan
@@ -102,26 +103,29 @@ def run_demo(
             "install). Fix: pip install -e . (installs TensorFlow and Keras)."
         )
     x, y = breast_cancer()
-    scan = Scan(
-        x,
-        y,
-        params=DEMO_PARAMS,
-        model=breast_cancer_model,
-        experiment_name=experiment_name,
-        round_limit=round_limit,
-        seed=seed,
-        metric="val_accuracy",
-        results_dir=results_dir,
-        workers=workers,
+    # the round-complete note tells a command-line user the command, not Scan's arguments
+    how = NEW_ROUND_HOW.set(
+        f"scanlab demo --seed {seed + 1} (or --runs {round_limit * 2}; runs already trained "
+        f"are reused)"
     )
+    try:
+        scan = Scan(
+            x,
+            y,
+            params=DEMO_PARAMS,
+            model=breast_cancer_model,
+            experiment_name=experiment_name,
+            round_limit=round_limit,
+            seed=seed,
+            metric="val_accuracy",
+            results_dir=results_dir,
+            workers=workers,
+        )
+    finally:
+        NEW_ROUND_HOW.reset(how)
     ok = scan.data[scan.data["status"] == "ok"]
     if not scan.details["runs_trained"] and not scan.details["runs_reused"]:
-        print(
-            f"\nround {scan.round} of {experiment_name!r} is already complete "
-            f"({len(scan.data)} runs): nothing new was trained. To scan another sample, start "
-            f"a new round: scanlab demo --seed {seed + 1} (or --runs {round_limit * 2}; runs "
-            f"already trained are reused)."
-        )
+        print(f"\nround {scan.round} of {experiment_name!r}: nothing new was trained.")
     print(f"\n{len(ok)} runs ok, {len(scan.data) - len(ok)} failed; results in {scan.round_path}")
     if ok.empty:
         print(f"every run failed; the first error: {scan.data['error'].iloc[0]}")

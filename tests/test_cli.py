@@ -182,8 +182,10 @@ def test_demo_scans_the_bundled_data_and_prints_the_best_runs(capsys, tmp_path, 
     code, out, err = run(capsys, "demo", "--runs", "1", "--results-dir", str(tmp_path))
     assert code == 0
     assert "round 1 is complete: 1 runs (1 ok, 0 failed)" in err
-    assert "round 1 of 'breast_cancer_demo' is already complete (1 runs)" in out
-    assert "scanlab demo --seed 8" in out and f"scanlab show {experiment}" in out
+    assert "To start a new round: scanlab demo --seed 8 (or --runs 2" in err
+    assert "resume=False" not in err  # no Python-only advice on the command line
+    assert "round 1 of 'breast_cancer_demo': nothing new was trained." in out
+    assert f"scanlab show {experiment}" in out
     code, _, err = run(capsys, "demo", "--runs", "0")
     assert code == 2 and "--runs must be a positive number of runs, got 0" in err
 
