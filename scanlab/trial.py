@@ -23,12 +23,32 @@ __all__ = ["Task", "TrialData", "TrialResult", "read_history", "run_trial"]
 
 
 class Task(NamedTuple):
-    """One permutation to run: its grid index, run id, values and labels."""
+    """One permutation to run: its grid index, run id, values and labels; for budgeted
+    search also its rung, its budget (epochs to reach) and the epochs already trained.
+
+    Parameters
+    ----------
+    index : int
+        The permutation's grid index.
+    run_id : str
+        Its run id.
+    params, labels : dict
+        Its values and their labels.
+    rung : int, optional
+        Budgeted search: the rung (0 = first) this task trains.
+    budget : int, optional
+        Budgeted search: the epochs the run has trained at the end of this task.
+    initial_epoch : int
+        Budgeted search: the epochs trained before this task (continuation starts there).
+    """
 
     index: int  # type: ignore[assignment]  # the field shadows tuple.index on purpose
     run_id: str
     params: dict[str, Any]
     labels: dict[str, str]
+    rung: int | None = None
+    budget: int | None = None
+    initial_epoch: int = 0
 
 
 class TrialData(NamedTuple):
