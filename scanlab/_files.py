@@ -254,7 +254,8 @@ def _check_numbers(
 def _drop_repeated_runs(
     frame: pd.DataFrame, parts: list[tuple[Path, Sequence[int]]]
 ) -> pd.DataFrame:
-    """Drop the rows of a (round, run_id) that scanlab never writes; warn naming their lines.
+    """Drop the rows of a (round, run_id[, rung]) that scanlab never writes; warn naming
+    their lines.
 
     scanlab writes a run again only to retry a failed attempt, so a row that repeats an
     earlier row exactly, or comes after the run's ``ok`` row, was copied by hand (or a file
@@ -263,7 +264,7 @@ def _drop_repeated_runs(
     """
     if "run_id" not in frame.columns or len(frame) < 2:
         return frame
-    key = [c for c in ("round", "run_id") if c in frame.columns]
+    key = [c for c in ("round", "run_id", "rung") if c in frame.columns]
     status = frame["status"] if "status" in frame.columns else pd.Series("", index=frame.index)
     ok = (status == "ok").astype(int)
     oks_before = ok.groupby([frame[c] for c in key], dropna=False).cumsum() - ok
@@ -300,7 +301,8 @@ def _drop_repeated_runs(
 
 
 def newest_attempts(frame: pd.DataFrame) -> pd.DataFrame:
-    """Keep the newest row of each (round, run_id): a retried run's latest attempt.
+    """Keep the newest row of each (round, run_id), of each rung in a budgeted round: a
+    retried run's latest attempt.
 
     Parameters
     ----------
@@ -320,7 +322,7 @@ def newest_attempts(frame: pd.DataFrame) -> pd.DataFrame:
     """
     if "run_id" not in frame.columns or len(frame) < 2:
         return frame
-    key = [c for c in ("round", "run_id") if c in frame.columns]
+    key = [c for c in ("round", "run_id", "rung") if c in frame.columns]  # budgeted: per rung
     earlier = frame.duplicated(subset=key, keep="last") & frame["run_id"].notna()
     return frame[~earlier].reset_index(drop=True) if earlier.any() else frame
 
@@ -378,7 +380,8 @@ def read_histories(path: str | os.PathLike) -> dict[str, dict[str, list[float]]]
     """Per-epoch histories by ``run_id`` from a round or experiment folder's sidecars.
 
     Later records win (a run re-recorded after a crash, or the same permutation in a later
-    round).
+    round). A budgeted run has one record per rung (``"rung": k``, holding that rung's
+    epochs): its history is the rungs' epochs joined in rung order.
 
     Parameters
     ----------
@@ -399,6 +402,7 @@ def read_histories(path: str | os.PathLike) -> dict[str, dict[str, list[float]]]
         else [d / HISTORY_FILE for d in round_dirs(path) if (d / HISTORY_FILE).exists()]
     )
     histories: dict[str, dict[str, list[float]]] = {}
+    rungs: dict[str, dict[int, dict[str, list[float]]]] = {}
     for file in files:
         data = strip_bom(file.read_bytes())
         data = data[: data.rfind(b"\n") + 1]  # drop a torn last line
@@ -406,7 +410,17 @@ def read_histories(path: str | os.PathLike) -> dict[str, dict[str, list[float]]]
         for number, line in enumerate(text.split("\n"), start=1):
             if line.strip():
                 record = _history_record(file, number, line)
-                histories[str(record["run_id"])] = record.get("history") or {}
+                run_id, rung = str(record["run_id"]), record.get("rung")
+                if isinstance(rung, int) and not isinstance(rung, bool):
+                    rungs.setdefault(run_id, {})[rung] = record.get("history") or {}
+                else:
+                    histories[run_id] = record.get("history") or {}
+    for run_id, by_rung in rungs.items():
+        joined: dict[str, list[float]] = {}
+        for rung in sorted(by_rung):
+            for key, values in by_rung[rung].items():
+                joined.setdefault(key, []).extend(values)
+        histories[run_id] = joined
     return histories
 
 

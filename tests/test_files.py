@@ -220,3 +220,37 @@ def test_a_failed_row_copied_by_hand_is_still_a_repeat(tmp_path):
     (tmp_path / "results.csv").write_text(HEADER + _failed("a") + _failed("a"))
     with pytest.warns(UserWarning, match=r"run_id 'a' at line 3 repeats line 2"):
         assert load_results(tmp_path, attempts=True)["run_id"].tolist() == ["a"]
+
+
+def test_a_budgeted_round_keeps_one_row_per_run_and_rung(tmp_path):
+    from scanlab._files import read_round
+
+    round_dir = tmp_path / "round-001"
+    round_dir.mkdir()
+    head = f"run_id,round,status,lr,val_loss,rung,budget,initial_epoch,{RESULTS_TAIL}\n"
+    tail = f"1,1,0.5,{T0},{T0},1.0,"
+    rows = [
+        f"a,1,ok,0.1,0.9,0,1,0,{tail}",
+        f"b,1,ok,0.2,0.8,0,1,0,{tail}",
+        f"b,1,failed,0.2,,1,3,1,1,1,0.5,{T0},{T0},1.0,ValueError: x",
+        f"b,1,ok,0.2,0.5,1,3,1,{tail}",  # the retried rung-1 attempt: the newest wins
+    ]
+    (round_dir / "results.csv").write_text(head + "\n".join(rows) + "\n")
+    frame = read_round(round_dir)
+    assert frame[["run_id", "rung", "status"]].values.tolist() == [
+        ["a", 0, "ok"],
+        ["b", 0, "ok"],
+        ["b", 1, "ok"],
+    ]
+
+
+def test_a_budgeted_runs_history_joins_its_rungs(tmp_path):
+    from scanlab._files import read_histories
+
+    lines = [
+        {"run_id": "a", "round": 1, "rung": 1, "history": {"loss": [0.5, 0.4]}},
+        {"run_id": "a", "round": 1, "rung": 0, "history": {"loss": [0.9]}},
+        {"run_id": "b", "round": 1, "history": {"loss": [0.7]}},
+    ]
+    (tmp_path / "history.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
+    assert read_histories(tmp_path) == {"a": {"loss": [0.9, 0.5, 0.4]}, "b": {"loss": [0.7]}}
