@@ -62,7 +62,7 @@ class Result(NamedTuple):
 
 
 class BudgetedScheduler:
-    """Base of :class:`~scanlab.halving.SuccessiveHalving`, ``Hyperband`` and ``ASHA``.
+    """Base of :class:`~scanlab.halving.SuccessiveHalvingScheduler`, ``HyperbandScheduler`` and ``ASHAScheduler``.
 
     Subclasses set ``self.stream``, ``self.max_epochs`` and ``self._draw_limit`` and write
     :meth:`_peek` (the next task, or None; no side effect but lazy draws and decisions that

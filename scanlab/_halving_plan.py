@@ -88,9 +88,9 @@ def plan_text(table: pd.DataFrame, title: str, note: str = "") -> str:
 
     Examples
     --------
-    >>> print(plan_text(plan_table([([3, 1], [1, 3])], 3), 'SuccessiveHalving'))
+    >>> print(plan_text(plan_table([([3, 1], [1, 3])], 3), 'SuccessiveHalvingScheduler'))
     ... # doctest: +NORMALIZE_WHITESPACE
-    SuccessiveHalving
+    SuccessiveHalvingScheduler
      bracket  rung  configurations  initial_epoch  budget  epochs_continue  epochs_restart
            0     0               3              0       1                3               3
            0     1               1              1       3                2               3

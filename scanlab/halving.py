@@ -15,7 +15,7 @@ Examples
 --------
 >>> from scanlab.space import ParamSpace
 >>> space = ParamSpace({'lr': [0.1, 0.01, 0.001], 'units': [8, 16, 32]})
->>> sh = SuccessiveHalving(space, 'grid', seed=0, min_epochs=1, max_epochs=9)
+>>> sh = SuccessiveHalvingScheduler(space, 'grid', seed=0, min_epochs=1, max_epochs=9)
 >>> sh.set_metric('val_loss', minimize=True)
 >>> rung0 = list(sh.ask())
 >>> len(rung0), sh.waiting
@@ -45,7 +45,7 @@ from scanlab.errors import ScanArgumentError, rule_message
 from scanlab.space import ParamSpace
 from scanlab.trial import Task
 
-__all__ = ["ASHA", "Hyperband", "SuccessiveHalving"]
+__all__ = ["ASHAScheduler", "HyperbandScheduler", "SuccessiveHalvingScheduler"]
 
 
 def _epochs(min_epochs: int, max_epochs: int, factor: int) -> tuple[int, int, int]:
@@ -149,7 +149,7 @@ class _Synchronous(BudgetedScheduler):
         return None
 
 
-class SuccessiveHalving(_Synchronous):
+class SuccessiveHalvingScheduler(_Synchronous):
     """Successive halving: one bracket; rung ``i`` trains for ``min_epochs * factor**i``
     epochs (the last capped at ``max_epochs``); when a rung is complete, its best
     ``max(1, floor(n_i / factor))`` runs continue to the next.
@@ -209,7 +209,7 @@ class SuccessiveHalving(_Synchronous):
         return [(halving_sizes(n, len(self.budgets), self.factor), self.budgets)]
 
 
-class Hyperband(_Synchronous):
+class HyperbandScheduler(_Synchronous):
     """Hyperband (Li et al., JMLR 2018, Algorithm 1): brackets ``s = s_max .. 0`` of
     successive halving, from many configurations at few epochs to few at ``max_epochs``.
 
@@ -221,7 +221,7 @@ class Hyperband(_Synchronous):
     Parameters
     ----------
     space, method, seed
-        As :class:`SuccessiveHalving`.
+        As :class:`SuccessiveHalvingScheduler`.
     max_epochs : int
         ``R``: the epochs of a full training (``>= factor * min_epochs``).
     factor : int, default 3
@@ -231,7 +231,7 @@ class Hyperband(_Synchronous):
     min_epochs : int, default 1
         The unit of resource: the smallest rung's epochs.
     fraction_limit, round_limit, filters, on_skip : optional
-        As :class:`SuccessiveHalving` (limits count configurations).
+        As :class:`SuccessiveHalvingScheduler` (limits count configurations).
     """
 
     def __init__(
@@ -279,7 +279,7 @@ class Hyperband(_Synchronous):
         return out
 
 
-class ASHA(BudgetedScheduler):
+class ASHAScheduler(BudgetedScheduler):
     """Asynchronous successive halving (Li et al., MLSys 2020): asked for work, it promotes a
     run from the highest rung where a run is in the top ``1/factor`` of the rung's finished
     rows and not yet promoted, else starts a new configuration at rung 0, so workers never
@@ -289,12 +289,12 @@ class ASHA(BudgetedScheduler):
     Parameters
     ----------
     space, method, seed, min_epochs, max_epochs, factor
-        As :class:`SuccessiveHalving` (the same rung budgets).
+        As :class:`SuccessiveHalvingScheduler` (the same rung budgets).
     max_configs : int, optional
         The most configurations started; default the grid (or the limits). The engine's
         ``time_limit`` stops a scan over a grid too large to finish.
     fraction_limit, round_limit, filters, on_skip : optional
-        As :class:`SuccessiveHalving` (limits count configurations).
+        As :class:`SuccessiveHalvingScheduler` (limits count configurations).
     """
 
     _plan_note = "ASHA: expected counts; its promotions depend on the order rows arrive."

@@ -1,4 +1,4 @@
-"""scanlab.halving: successive halving, Hyperband and ASHA over epochs (pure: no Keras)."""
+"""scanlab.halving: successive halving, HyperbandScheduler and ASHAScheduler over epochs (pure: no Keras)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from scanlab.errors import (
     ScanArgumentError,
     ScanArgumentTypeError,
 )
-from scanlab.halving import ASHA, Hyperband, SuccessiveHalving
+from scanlab.halving import ASHAScheduler, HyperbandScheduler, SuccessiveHalvingScheduler
 from scanlab.schedulers import Scheduler
 from scanlab.space import ParamSpace
 
@@ -80,7 +80,7 @@ def test_hyperband_81_3_is_algorithm_1():
         (8, [27, 81]),
         (5, [81]),
     ]
-    plan = Hyperband(BIG, "uniform", 1, max_epochs=81, factor=3).plan()
+    plan = HyperbandScheduler(BIG, "uniform", 1, max_epochs=81, factor=3).plan()
     sizes = plan.groupby("bracket")["configurations"].apply(list).tolist()
     assert sizes == [[81, 27, 9, 3, 1], [34, 11, 3, 1], [15, 5, 1], [8, 2], [5]]
     totals = plan.attrs["totals"]
@@ -94,7 +94,7 @@ def test_hyperband_81_3_is_algorithm_1():
 
 @pytest.mark.parametrize("workers", [1, 4])
 def test_hyperband_81_3_runs_143_distinct_configurations_for_1581_epochs(workers):
-    rows = drive(Hyperband(BIG, "uniform", 1, max_epochs=81), workers=workers)
+    rows = drive(HyperbandScheduler(BIG, "uniform", 1, max_epochs=81), workers=workers)
     assert len({r["run_id"] for r in rows}) == 143
     assert epochs(rows) == (1902, 1581)
     assert len({(r["run_id"], r["rung"]) for r in rows}) == len(rows) == 206
@@ -109,7 +109,7 @@ def test_hyperband_81_3_runs_143_distinct_configurations_for_1581_epochs(workers
 
 def test_hyperband_brackets_share_the_workers_while_one_waits_for_its_rung():
     in_flight = []
-    rows = drive(Hyperband(BIG, "uniform", 1, max_epochs=81), workers=4, log=in_flight)
+    rows = drive(HyperbandScheduler(BIG, "uniform", 1, max_epochs=81), workers=4, log=in_flight)
     last_start = max(i for i, r in enumerate(rows) if r["initial_epoch"] == 0)
     assert all(n == 4 for n in in_flight[: last_start - 4])  # no worker idles before then
     assert rows[0]["budget"] == 1 and rows[-1]["budget"] == 81
@@ -123,12 +123,12 @@ def test_budgets_and_sizes_when_max_epochs_is_not_a_power_of_factor():
         [10, 30],
         [30],
     ]
-    sh = SuccessiveHalving(BIG, "grid", 0, min_epochs=2, max_epochs=30)
+    sh = SuccessiveHalvingScheduler(BIG, "grid", 0, min_epochs=2, max_epochs=30)
     assert sh.n_configs == 27 and sh.plan()["configurations"].tolist() == [27, 9, 3, 1]
 
 
 def test_every_task_continues_where_the_last_rung_stopped():
-    rows = drive(SuccessiveHalving(BIG, "uniform", 3, 1, 27), workers=3)
+    rows = drive(SuccessiveHalvingScheduler(BIG, "uniform", 3, 1, 27), workers=3)
     trained = {}
     for r in rows:
         assert r["initial_epoch"] == trained.get(r["run_id"], 0)
@@ -142,7 +142,7 @@ RUNG0 = {0: 0.5, 1: 0.9, 2: 0.7, 3: 0.9, 4: math.nan, 5: None, 6: 0.1, 7: 0.2, 8
 
 
 def test_successive_halving_promotes_the_top_third_by_metric_then_order():
-    sh = SuccessiveHalving(NINE, "grid", 0, min_epochs=1, max_epochs=9)
+    sh = SuccessiveHalvingScheduler(NINE, "grid", 0, min_epochs=1, max_epochs=9)
     assert isinstance(sh, Scheduler)
     sh.set_metric("val_accuracy", minimize=False)
     rung0 = list(sh.ask())
@@ -173,7 +173,7 @@ def test_successive_halving_promotes_the_top_third_by_metric_then_order():
 def test_failed_and_nan_rows_rank_last_and_are_never_promoted():
     assert rank_key({"status": "ok", "m": math.nan}, "m", True, 0) == (1, 0.0, 0)
     assert rank_key({"status": "ok"}, "m", True, 0) == (1, 0.0, 0)
-    sh = SuccessiveHalving(grid(4), "grid", 0, 1, 3)
+    sh = SuccessiveHalvingScheduler(grid(4), "grid", 0, 1, 3)
     sh.set_metric("val_loss", minimize=True)
     tasks = list(sh.ask())
     for task in tasks:
@@ -181,7 +181,7 @@ def test_failed_and_nan_rows_rank_last_and_are_never_promoted():
             task, row(task, math.nan if task.index else 0.5, "failed" if task.index == 1 else "ok")
         )
     assert [t.index for t in sh.ask()] == [0]
-    sh2 = SuccessiveHalving(grid(3), "grid", 0, 1, 3)
+    sh2 = SuccessiveHalvingScheduler(grid(3), "grid", 0, 1, 3)
     sh2.set_metric("val_loss", minimize=True)
     for task in list(sh2.ask()):
         sh2.tell(task, row(task, None, "failed"))
@@ -189,14 +189,14 @@ def test_failed_and_nan_rows_rank_last_and_are_never_promoted():
 
 
 def test_ranking_an_ok_row_without_a_metric_says_to_call_set_metric():
-    sh = SuccessiveHalving(grid(3), "grid", 0, 1, 3)
+    sh = SuccessiveHalvingScheduler(grid(3), "grid", 0, 1, 3)
     for task in list(sh.ask()):
         sh.tell(task, row(task, 0.5))
     with pytest.raises(RuntimeError, match=r"call scheduler.set_metric\(metric, minimize\)"):
         list(sh.ask())
 
 
-# -- ASHA on a scripted stream of results -------------------------------------------------
+# -- ASHAScheduler on a scripted stream of results -------------------------------------------------
 
 # (expected next task as (x, rung, initial_epoch, budget), then the row told for it)
 ASHA_SCRIPT = [
@@ -217,7 +217,7 @@ ASHA_SCRIPT = [
 
 
 def test_asha_promotion_decisions_on_a_scripted_stream():
-    asha = ASHA(NINE, "grid", 0, min_epochs=1, max_epochs=9)
+    asha = ASHAScheduler(NINE, "grid", 0, min_epochs=1, max_epochs=9)
     asha.set_metric("val_loss", minimize=True)
     for expected, value in ASHA_SCRIPT:
         task = next(asha.ask())
@@ -232,7 +232,7 @@ def test_asha_promotion_decisions_on_a_scripted_stream():
 
 def test_asha_hands_out_work_while_any_is_left_so_workers_never_idle():
     in_flight = []
-    rows = drive(ASHA(BIG, "uniform", 5, 1, 27, max_configs=120), workers=4, log=in_flight)
+    rows = drive(ASHAScheduler(BIG, "uniform", 5, 1, 27, max_configs=120), workers=4, log=in_flight)
     starts = sum(r["rung"] == 0 for r in rows)
     assert starts == 120 and len({r["run_id"] for r in rows}) == 120
     # every worker busy until the last configuration has started
@@ -244,14 +244,14 @@ def test_asha_hands_out_work_while_any_is_left_so_workers_never_idle():
 
 
 def test_asha_ends_with_every_rungs_top_third_promoted():
-    rows = drive(ASHA(BIG, "uniform", 2, 1, 81, max_configs=200), workers=3)
+    rows = drive(ASHAScheduler(BIG, "uniform", 2, 1, 81, max_configs=200), workers=3)
     counts = Counter(r["rung"] for r in rows)
     assert counts[0] == 200 and max(counts) == 4
     for rung in range(4):
         ranked = sorted((r["val_loss"], r["run_id"]) for r in rows if r["rung"] == rung)
         top = {run_id for _, run_id in ranked[: len(ranked) // 3]}
         assert top <= {r["run_id"] for r in rows if r["rung"] == rung + 1}
-        assert counts[rung + 1] >= counts[rung] // 3  # ASHA may promote more than halving
+        assert counts[rung + 1] >= counts[rung] // 3  # ASHAScheduler may promote more than halving
 
 
 # -- small grids: no loop, no empty rung --------------------------------------------------
@@ -261,9 +261,9 @@ def test_asha_ends_with_every_rungs_top_third_promoted():
 @pytest.mark.parametrize(
     "make",
     [
-        lambda s: SuccessiveHalving(s, "uniform", 0, 1, 9),
-        lambda s: Hyperband(s, "uniform", 0, 9, iterations=2),
-        lambda s: ASHA(s, "uniform", 0, 1, 9),
+        lambda s: SuccessiveHalvingScheduler(s, "uniform", 0, 1, 9),
+        lambda s: HyperbandScheduler(s, "uniform", 0, 9, iterations=2),
+        lambda s: ASHAScheduler(s, "uniform", 0, 1, 9),
     ],
     ids=["halving", "hyperband", "asha"],
 )
@@ -278,14 +278,14 @@ def test_a_grid_smaller_than_a_bracket_runs_every_configuration_and_one_to_the_t
     assert max(r["budget"] for r in rows) == 9
     assert all(by_rung[k] >= 1 for k in range(max(by_rung) + 1))  # no empty rung
     assert len({(r["run_id"], r["rung"]) for r in rows}) == len(rows)
-    if not isinstance(scheduler, Hyperband):
+    if not isinstance(scheduler, HyperbandScheduler):
         assert by_rung == Counter(
             scheduler.plan()["rung"].repeat(scheduler.plan()["configurations"])
         )
 
 
 def test_small_grid_plan_shows_what_exists():
-    plan = Hyperband(grid(5), "grid", 0, 81).plan()
+    plan = HyperbandScheduler(grid(5), "grid", 0, 81).plan()
     assert plan[["bracket", "configurations"]].values.tolist() == [
         [0, 5],
         [0, 1],
@@ -293,7 +293,9 @@ def test_small_grid_plan_shows_what_exists():
         [0, 1],
         [0, 1],
     ]
-    assert SuccessiveHalving(grid(2), "grid", 0, 1, 9).plan()["configurations"].tolist() == [
+    assert SuccessiveHalvingScheduler(grid(2), "grid", 0, 1, 9).plan()[
+        "configurations"
+    ].tolist() == [
         2,
         1,
         1,
@@ -304,34 +306,37 @@ def test_small_grid_plan_shows_what_exists():
 
 
 def test_hyperband_iterations_draw_new_distinct_configurations():
-    rows = drive(Hyperband(BIG, "sobol", 4, 9, iterations=3), workers=2)
+    rows = drive(HyperbandScheduler(BIG, "sobol", 4, 9, iterations=3), workers=2)
     first = [r["run_id"] for r in rows if r["rung"] == 0]
     assert len(first) == len(set(first)) == 3 * (9 + 5 + 3)
 
 
 def test_the_same_seed_gives_the_same_schedule_and_another_seed_other_configurations():
-    a, b = (drive(ASHA(BIG, "uniform", 7, 1, 9, max_configs=30)) for _ in range(2))
+    a, b = (drive(ASHAScheduler(BIG, "uniform", 7, 1, 9, max_configs=30)) for _ in range(2))
     assert a == b
-    c = drive(ASHA(BIG, "uniform", 8, 1, 9, max_configs=30))
+    c = drive(ASHAScheduler(BIG, "uniform", 8, 1, 9, max_configs=30))
     assert {r["run_id"] for r in a} != {r["run_id"] for r in c}
-    h1 = [t.run_id for t in Hyperband(BIG, "latin", 3, 27).ask()]
-    h2 = [t.run_id for t in Hyperband(BIG, "latin_matrix", 3, 27).ask()]  # Talos's name
+    h1 = [t.run_id for t in HyperbandScheduler(BIG, "latin", 3, 27).ask()]
+    h2 = [t.run_id for t in HyperbandScheduler(BIG, "latin_matrix", 3, 27).ask()]  # Talos's name
     assert h1 == h2
 
 
 def test_limits_count_configurations_not_rows():
-    rows = drive(Hyperband(BIG, "uniform", 1, 81, round_limit=100))
+    rows = drive(HyperbandScheduler(BIG, "uniform", 1, 81, round_limit=100))
     assert len({r["run_id"] for r in rows}) == 100 and len(rows) > 100
-    sh = SuccessiveHalving(BIG, "uniform", 1, 1, 9, fraction_limit=0.005)  # 8 of 1,600
+    sh = SuccessiveHalvingScheduler(BIG, "uniform", 1, 1, 9, fraction_limit=0.005)  # 8 of 1,600
     assert sh.plan()["configurations"].tolist() == [8, 2, 1]
     assert (
-        ASHA(BIG, "uniform", 1, 1, 9, round_limit=10).plan().attrs["totals"]["configurations"] == 10
+        ASHAScheduler(BIG, "uniform", 1, 1, 9, round_limit=10)
+        .plan()
+        .attrs["totals"]["configurations"]
+        == 10
     )
 
 
 def test_filters_skip_permutations_and_the_next_one_takes_the_slot():
     skips = []
-    sh = SuccessiveHalving(
+    sh = SuccessiveHalvingScheduler(
         grid(20),
         "grid",
         0,
@@ -356,9 +361,9 @@ def _interrupted(make, stop_after, workers=1):
 @pytest.mark.parametrize(
     "make",
     [
-        lambda: SuccessiveHalving(BIG, "uniform", 2, 1, 27),
-        lambda: Hyperband(BIG, "uniform", 2, 27),
-        lambda: ASHA(BIG, "uniform", 2, 1, 27, max_configs=40),
+        lambda: SuccessiveHalvingScheduler(BIG, "uniform", 2, 1, 27),
+        lambda: HyperbandScheduler(BIG, "uniform", 2, 27),
+        lambda: ASHAScheduler(BIG, "uniform", 2, 1, 27, max_configs=40),
     ],
     ids=["halving", "hyperband", "asha"],
 )
@@ -374,7 +379,10 @@ def test_restore_resumes_to_the_same_rows(make, stop_after):
 
 @pytest.mark.parametrize(
     "make",
-    [lambda: SuccessiveHalving(BIG, "uniform", 2, 1, 27), lambda: Hyperband(BIG, "uniform", 2, 27)],
+    [
+        lambda: SuccessiveHalvingScheduler(BIG, "uniform", 2, 1, 27),
+        lambda: HyperbandScheduler(BIG, "uniform", 2, 27),
+    ],
     ids=["halving", "hyperband"],
 )
 @pytest.mark.parametrize("stop_after", [3, 30, 44])
@@ -401,13 +409,13 @@ def test_restore_from_a_literal_table_gives_the_same_next_tasks():
             "val_accuracy": [RUNG0[i] for i in range(9)] + [0.6, 0.8],
         }
     )
-    sh = SuccessiveHalving(NINE, "grid", 0, 1, 9)
+    sh = SuccessiveHalvingScheduler(NINE, "grid", 0, 1, 9)
     sh.set_metric("val_accuracy", minimize=False)
     sh.restore(rows)
     assert [(t.index, t.rung, t.initial_epoch) for t in sh.ask()] == [(2, 1, 1)]
     # the same rows with the two 0.9s written in the other order: x3 now wins the tie
     swapped = rows.iloc[[0, 3, 2, 1, 4, 5, 6, 7, 8]].reset_index(drop=True)
-    sh2 = SuccessiveHalving(NINE, "grid", 0, 1, 9)
+    sh2 = SuccessiveHalvingScheduler(NINE, "grid", 0, 1, 9)
     sh2.set_metric("val_accuracy", minimize=False)
     sh2.restore(swapped)
     assert [t.index for t in sh2.ask()] == [3, 1, 2]
@@ -424,7 +432,7 @@ def test_restore_counts_a_failed_row_as_done_and_the_last_row_of_a_pair():
             "val_loss": [0.5, None, None, 0.1],
         }
     )
-    sh = SuccessiveHalving(grid(3), "grid", 0, 1, 3)
+    sh = SuccessiveHalvingScheduler(grid(3), "grid", 0, 1, 3)
     sh.set_metric("val_loss", minimize=True)
     sh.restore(rows)
     assert [(t.index, t.rung) for t in sh.ask()] == [(2, 1)]
@@ -432,7 +440,7 @@ def test_restore_counts_a_failed_row_as_done_and_the_last_row_of_a_pair():
 
 def test_restore_refuses_rows_that_are_not_this_schedulers():
     ok = {"status": ["ok"], "rung": [0], "val_loss": [0.1]}
-    sh = SuccessiveHalving(NINE, "grid", 0, 1, 9)
+    sh = SuccessiveHalvingScheduler(NINE, "grid", 0, 1, 9)
     with pytest.raises(
         ResultsFormatError,
         match=r"rows must have the columns run_id, status, rung, budget, got 'no budget'",
@@ -466,7 +474,7 @@ def test_restore_refuses_rows_that_are_not_this_schedulers():
 
 
 def test_plan_table_and_text():
-    sh = SuccessiveHalving(BIG, "uniform", 0, 1, 9)
+    sh = SuccessiveHalvingScheduler(BIG, "uniform", 0, 1, 9)
     plan = sh.plan()
     assert plan.columns.tolist() == [
         "bracket",
@@ -483,95 +491,97 @@ def test_plan_table_and_text():
         9,
     ]
     text = sh.describe()
-    assert text.startswith("SuccessiveHalving(min_epochs=1, max_epochs=9, factor=3, n_configs=9)")
+    assert text.startswith(
+        "SuccessiveHalving(min_epochs=1, max_epochs=9, factor=3, n_configs=9)"
+    )
     assert (
         "total: 9 configurations, 21 epochs with continuation (27 if every rung restarts)." in text
     )
     assert "Random search with the same 21 epochs buys 2 full trainings at 9 epochs." in text
     assert sh.plan(grid(4))["configurations"].tolist() == [4, 1, 1]
-    assert "expected counts" in ASHA(BIG, "uniform", 0, 1, 9, max_configs=9).describe()
+    assert "expected counts" in ASHAScheduler(BIG, "uniform", 0, 1, 9, max_configs=9).describe()
 
 
 # -- bad arguments: name, rule, value, fix ------------------------------------------------
 
 BAD = [
     (
-        lambda: SuccessiveHalving(BIG, "uniform", 0, 0, 9),
+        lambda: SuccessiveHalvingScheduler(BIG, "uniform", 0, 0, 9),
         ScanArgumentError,
         r"min_epochs must be >= 1, got 0\. Fix: use e\.g\. min_epochs=1",
     ),
     (
-        lambda: SuccessiveHalving(BIG, "uniform", 0, 1.5, 9),
+        lambda: SuccessiveHalvingScheduler(BIG, "uniform", 0, 1.5, 9),
         ScanArgumentTypeError,
         r"min_epochs must be an int, got 1\.5",
     ),
     (
-        lambda: SuccessiveHalving(BIG, "uniform", 0, 9, 9),
+        lambda: SuccessiveHalvingScheduler(BIG, "uniform", 0, 9, 9),
         ScanArgumentError,
         r"max_epochs must be > min_epochs=9 \(else there is one rung\), got 9\. Fix: raise max_epochs",
     ),
     (
-        lambda: SuccessiveHalving(BIG, "uniform", 0, 1, 9, factor=1),
+        lambda: SuccessiveHalvingScheduler(BIG, "uniform", 0, 1, 9, factor=1),
         ScanArgumentError,
         r"factor must be >= 2, got 1\. Fix: use factor=3",
     ),
     (
-        lambda: SuccessiveHalving(BIG, "uniform", 0, 1, 9, factor=True),
+        lambda: SuccessiveHalvingScheduler(BIG, "uniform", 0, 1, 9, factor=True),
         ScanArgumentTypeError,
         r"factor must be an int, got True",
     ),
     (
-        lambda: SuccessiveHalving(BIG, "uniform", 0, 1, 9, n_configs=0),
+        lambda: SuccessiveHalvingScheduler(BIG, "uniform", 0, 1, 9, n_configs=0),
         ScanArgumentError,
         r"n_configs must be >= 1, got 0\. Fix: use e\.g\. n_configs=9",
     ),
     (
-        lambda: Hyperband(BIG, "uniform", 0, 2),
+        lambda: HyperbandScheduler(BIG, "uniform", 0, 2),
         ScanArgumentError,
         r"max_epochs must be >= factor \* min_epochs = 3 .*, got 2\. Fix: raise max_epochs",
     ),
     (
-        lambda: Hyperband(BIG, "uniform", 0, 27, iterations=0),
+        lambda: HyperbandScheduler(BIG, "uniform", 0, 27, iterations=0),
         ScanArgumentError,
         r"iterations must be >= 1, got 0",
     ),
     (
-        lambda: ASHA(BIG, "uniform", 0, 1, 9, max_configs=0),
+        lambda: ASHAScheduler(BIG, "uniform", 0, 1, 9, max_configs=0),
         ScanArgumentError,
         r"max_configs must be >= 1, got 0",
     ),
     (
-        lambda: ASHA(BIG, "uniform", 0, 1, 9, round_limit=0),
+        lambda: ASHAScheduler(BIG, "uniform", 0, 1, 9, round_limit=0),
         ScanArgumentError,
         r"round_limit=0 selects no run",
     ),
     (
-        lambda: ASHA(BIG, "quantum", 0, 1, 9),
+        lambda: ASHAScheduler(BIG, "quantum", 0, 1, 9),
         ScanArgumentError,
         r"random_method='quantum' is not supported",
     ),
     (
-        lambda: ASHA({"x": [1]}, "uniform", 0, 1, 9),
+        lambda: ASHAScheduler({"x": [1]}, "uniform", 0, 1, 9),
         ScanArgumentTypeError,
         r"space must be a scanlab.ParamSpace, got \{'x': \[1\]\}\. Fix: pass ParamSpace\(params\)",
     ),
     (
-        lambda: ASHA(BIG, "uniform", "7", 1, 9),
+        lambda: ASHAScheduler(BIG, "uniform", "7", 1, 9),
         ScanArgumentTypeError,
         r"seed must be an int, got '7'",
     ),
     (
-        lambda: ASHA(ParamSpace({"epochs": [5, 10]}), "grid", 0, 1, 9),
+        lambda: ASHAScheduler(ParamSpace({"epochs": [5, 10]}), "grid", 0, 1, 9),
         ParamsError,
         r"params\['epochs'\] must hold at most one value .* got \[5, 10\]\. Fix: drop 'epochs' from params",
     ),
     (
-        lambda: ASHA(BIG, "uniform", 0, 1, 9).set_metric("", True),
+        lambda: ASHAScheduler(BIG, "uniform", 0, 1, 9).set_metric("", True),
         ScanArgumentTypeError,
         r"metric must be a non-empty str, got ''",
     ),
     (
-        lambda: ASHA(BIG, "uniform", 0, 1, 9).set_metric("val_loss", "yes"),
+        lambda: ASHAScheduler(BIG, "uniform", 0, 1, 9).set_metric("val_loss", "yes"),
         ScanArgumentTypeError,
         r"minimize must be a bool, got 'yes'",
     ),
@@ -588,7 +598,9 @@ def test_one_epochs_value_in_params_is_allowed():
     assert (
         len(
             list(
-                SuccessiveHalving(ParamSpace({"epochs": [30], "x": [1, 2]}), "grid", 0, 1, 3).ask()
+                SuccessiveHalvingScheduler(
+                    ParamSpace({"epochs": [30], "x": [1, 2]}), "grid", 0, 1, 3
+                ).ask()
             )
         )
         == 2
