@@ -8,7 +8,6 @@ settings; nothing here trains, writes or keeps state.
 
 from __future__ import annotations
 
-import inspect
 import math
 import os
 import unicodedata
@@ -19,10 +18,14 @@ from typing import Any
 
 import numpy as np
 
+from scanlab._builder import BUILDER, model_contract
+from scanlab.callbacks import early_stopping_options
 from scanlab.errors import ScanArgumentError, ScanArgumentTypeError, rule_message
 
 __all__ = [
     "REDUCTION_METHODS",
+    "check_builder_params",
+    "check_early_stopping",
     "check_experiment_seed_and_limits",
     "check_flags",
     "check_metric_arguments",
@@ -42,24 +45,45 @@ def _is_bool(value: Any) -> bool:
     return isinstance(value, (bool, np.bool_))
 
 
-def check_model(model: Any) -> None:
-    """The model function is callable as ``model(x_train, y_train, x_val, y_val, params)``."""
-    if not callable(model):
-        raise ScanArgumentTypeError(
-            f"model must be your model function model(x_train, y_train, x_val, y_val, params) "
-            f"-> (history, model), got {type(model).__name__}. Fix: pass the function itself "
-            f"(model=my_model), not its name or its result."
+def check_model(model: Any) -> str:
+    """The model follows one of the two contracts (:func:`scanlab._builder.model_contract`):
+    Talos's ``model(x_train, y_train, x_val, y_val, params) -> (history, model)``, or a
+    builder ``build(params) -> compiled keras.Model``; returns which (``'talos'`` or
+    ``'builder'``)."""
+    return model_contract(model)
+
+
+def check_builder_params(names: Any, contract: str) -> None:
+    """A builder's params give ``epochs`` (scanlab calls fit with it)."""
+    if contract == BUILDER and "epochs" not in names:
+        raise ScanArgumentError(
+            rule_message(
+                "params",
+                "must have an 'epochs' key with the builder contract build(params) (scanlab "
+                "calls fit(epochs=params['epochs'], batch_size=params['batch_size'], ...))",
+                sorted(names),
+                "add e.g. 'epochs': [20] (and 'batch_size': [32]) to params",
+            )
         )
-    try:
-        inspect.signature(model).bind(None, None, None, None, None)
-    except TypeError:
-        raise ScanArgumentTypeError(
-            f"model{inspect.signature(model)} cannot be called as model(x_train, y_train, "
-            f"x_val, y_val, params): it must take those five arguments (Talos's contract). "
-            f"Fix: define it as def my_model(x_train, y_train, x_val, y_val, params)."
-        ) from None
-    except ValueError:  # builtins without a signature: let the first run tell
-        pass
+
+
+def check_early_stopping(early_stopping: Any, contract: str) -> dict[str, Any] | None:
+    """``early_stopping`` (:func:`scanlab.callbacks.early_stopping_options`), only with a
+    builder; returns the early_stopper keyword arguments (None: off)."""
+    options = early_stopping_options(early_stopping)
+    if options is not None and contract != BUILDER:
+        raise ScanArgumentError(
+            rule_message(
+                "early_stopping",
+                "needs the builder contract build(params) -> compiled keras.Model (scanlab "
+                "calls fit and adds the callback); a Talos model function model(x_train, "
+                "y_train, x_val, y_val, params) calls fit itself",
+                early_stopping,
+                "add callbacks=[scanlab.callbacks.early_stopper(params['epochs'])] to the fit "
+                "in your model function and drop early_stopping, or switch to a builder",
+            )
+        )
+    return options
 
 
 #: The longest folder name most file systems accept, in bytes of UTF-8.

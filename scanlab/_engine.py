@@ -60,6 +60,7 @@ from scanlab.errors import (
     TooManyFailuresError,
     rule_message,
 )
+from scanlab.executors._protocol import TrialOptions
 from scanlab.executors.choose import make_executor, runs_in_process
 from scanlab.limits import PerformanceTarget
 from scanlab.log import ResultLog
@@ -186,6 +187,7 @@ class _Engine:
             workers_per_gpu=s.workers_per_gpu,
             max_runs_per_worker=s.max_runs_per_worker,
             trial_timeout=s.trial_timeout,
+            options=TrialOptions(early_stopping=s.early_stopping),
         )
 
     # -- the loop -------------------------------------------------------------------------

@@ -158,7 +158,10 @@ def run_row(task: Task, result: TrialResult, outcome: ScanOutcome) -> dict[str, 
     Returns
     -------
     dict
-        Metrics first, so that a metric never overwrites a label or a bookkeeping cell.
+        Metrics first, so that a metric never overwrites a label or a bookkeeping cell. The
+        metric cells hold the epoch ``metrics_from`` names (the last one, or the best one
+        when early stopping restored its weights); ``stopped_epoch`` is empty unless early
+        stopping stopped the run.
     """
     tracked = result.history.get(outcome.tracked_metric or "", [])
     best_value, best_epoch_ = best_epoch(tracked, outcome.minimize)
@@ -171,6 +174,8 @@ def run_row(task: Task, result: TrialResult, outcome: ScanOutcome) -> dict[str, 
         "epochs_run": result.epochs_run,
         "best_epoch": best_epoch_,
         "best_value": best_value,
+        "stopped_epoch": result.stopped_epoch,
+        "metrics_from": result.metrics_from,
         "start": result.start,
         "end": result.end,
         "duration_s": result.duration_s,

@@ -3,7 +3,13 @@
 A row of ``results.csv`` (see ``docs/results-format.md``) is::
 
     run_id, round, status, <one column per parameter, sorted>, <final value of each history
-    key, sorted>, epochs_run, best_epoch, best_value, start, end, duration_s, error
+    key, sorted>, epochs_run, best_epoch, best_value, stopped_epoch, metrics_from, start, end,
+    duration_s, error
+
+``stopped_epoch`` is the epoch after which early stopping stopped the run (empty when it did
+not stop); ``metrics_from`` says which epoch the metric columns hold: ``last_epoch``, or
+``best_epoch`` when early stopping restored the best epoch's weights (empty for a run that
+failed before any epoch). Results written before these two columns existed still load.
 
 This module is the one place that says so: the writer (:mod:`scanlab.log`), the loader
 (:mod:`scanlab.results`), the params checks (:mod:`scanlab.space`) and the engine all read
@@ -30,6 +36,7 @@ __all__ = [
     "HISTORY_FILE",
     "MANIFEST_FILE",
     "NUMERIC_RESERVED_COLUMNS",
+    "PREVIOUS_TAIL_COLUMNS",
     "REQUIRED_COLUMNS",
     "RESERVED_COLUMNS",
     "ResultColumns",
@@ -48,13 +55,26 @@ __all__ = [
 #: First columns of every row: identity and outcome.
 HEAD_COLUMNS = ("run_id", "round", "status")
 #: Last columns of every row: where the numbers come from, timing, the error.
-TAIL_COLUMNS = ("epochs_run", "best_epoch", "best_value", "start", "end", "duration_s", "error")
+TAIL_COLUMNS = (
+    "epochs_run",
+    "best_epoch",
+    "best_value",
+    "stopped_epoch",
+    "metrics_from",
+    "start",
+    "end",
+    "duration_s",
+    "error",
+)
+#: The tail of results written before ``stopped_epoch`` and ``metrics_from`` existed: such
+#: files still load (the two columns are then missing, i.e. empty).
+PREVIOUS_TAIL_COLUMNS = tuple(c for c in TAIL_COLUMNS if c not in ("stopped_epoch", "metrics_from"))
 #: Columns neither a parameter nor a history key may be named.
 RESERVED_COLUMNS = frozenset(HEAD_COLUMNS + TAIL_COLUMNS)
 #: Columns a results table must have to be read.
 REQUIRED_COLUMNS = HEAD_COLUMNS
 #: Reserved columns that are numbers and may be analysed like a metric.
-NUMERIC_RESERVED_COLUMNS = ("duration_s", "epochs_run", "best_value", "best_epoch")
+NUMERIC_RESERVED_COLUMNS = ("duration_s", "epochs_run", "best_value", "best_epoch", "stopped_epoch")
 #: Values of the ``status`` column.
 STATUSES = ("ok", "failed")
 

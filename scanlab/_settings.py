@@ -14,6 +14,8 @@ from typing import Any
 
 from scanlab._argument_checks import (
     REDUCTION_METHODS,
+    check_builder_params,
+    check_early_stopping,
     check_experiment_seed_and_limits,
     check_flags,
     check_metric_arguments,
@@ -131,6 +133,14 @@ class ScanSettings:
         Replace a worker process after this many runs.
     trial_timeout : float or None
         Seconds after which a run is stopped and recorded as failed.
+    retry_failed : bool
+        As the Scan argument.
+    model_contract : str
+        ``'talos'`` (``model(x_train, y_train, x_val, y_val, params)``) or ``'builder'``
+        (``build(params)``), read from the model's signature.
+    early_stopping : dict or None
+        Builders: :func:`scanlab.callbacks.early_stopper` keyword arguments (not
+        ``epochs``) for every run; None: off.
     """
 
     params: dict
@@ -161,6 +171,8 @@ class ScanSettings:
     max_runs_per_worker: int | None
     trial_timeout: float | None
     retry_failed: bool = True
+    model_contract: str = "talos"
+    early_stopping: dict[str, Any] | None = None
 
     def fingerprint_settings(self) -> dict[str, Any]:
         """What decides a round's set of runs besides the grid (part of its fingerprint).
@@ -172,7 +184,8 @@ class ScanSettings:
             ``reduction`` (:meth:`ReductionSettings.as_dict`, or None); ``save_models``
             when True, so that a call asking for the models does not resume a round that did
             not keep them (it starts a round that trains and saves them; rounds without
-            ``save_models`` keep the fingerprint they had).
+            ``save_models`` keep the fingerprint they had); ``early_stopping`` when set (rows
+            trained with and without it are not mixed in one round).
         """
         settings: dict[str, Any] = {
             "random_method": self.random_method,
@@ -183,6 +196,8 @@ class ScanSettings:
         }
         if self.save_models:
             settings["save_models"] = True
+        if self.early_stopping is not None:
+            settings["early_stopping"] = dict(sorted(self.early_stopping.items()))
         return settings
 
 
@@ -218,6 +233,7 @@ def check_scan_arguments(
     max_runs_per_worker: Any,
     trial_timeout: Any,
     retry_failed: Any = True,
+    early_stopping: Any = None,
 ) -> ScanSettings:
     """Check every Scan argument (no training, no files) and return the frozen settings.
 
@@ -235,6 +251,8 @@ def check_scan_arguments(
         Flags; each must be a bool.
     retry_failed : object
         Flag (a bool): retry failed runs on resume.
+    early_stopping : object
+        A preset name, a dict of early_stopper arguments, or None/False; builders only.
     max_consecutive_failures, workers, executor, workers_per_gpu : object
         Failure limit and parallelism, unchecked.
     max_runs_per_worker, trial_timeout : object
@@ -255,7 +273,9 @@ def check_scan_arguments(
     planned = planned_runs(space.size, fraction_limit, round_limit)
     deadline = parse_deadline(time_limit)
     target = parse_performance_target(performance_target)
-    check_model(model)
+    contract = check_model(model)
+    check_builder_params(space.names, contract)
+    stopping = check_early_stopping(early_stopping, contract)
     check_experiment_seed_and_limits(experiment_name, boolean_limit, seed, max_consecutive_failures)
     experiment_path = check_results_dir(results_dir, experiment_name)
     check_metric_arguments(metric, reduction_metric, minimize_loss)
@@ -312,4 +332,6 @@ def check_scan_arguments(
         max_runs_per_worker=max_runs_per_worker,
         trial_timeout=trial_timeout,
         retry_failed=bool(retry_failed),
+        model_contract=contract,
+        early_stopping=stopping,
     )

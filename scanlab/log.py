@@ -25,6 +25,7 @@ from scanlab._files import read_round, result_parts
 from scanlab._schema import (
     HEAD_COLUMNS,
     HISTORY_FILE,
+    PREVIOUS_TAIL_COLUMNS,
     RESERVED_COLUMNS,
     TAIL_COLUMNS,
     order_columns,
@@ -100,6 +101,7 @@ class ResultLog:
         self._csv_file: io.TextIOWrapper | None = None
         self._part_number = 0
         self._warned: set[str] = set()
+        self._previous_tail = False
         parts = result_parts(self.round_dir)
         history_path = self.round_dir / HISTORY_FILE
         for path in [*parts, history_path]:
@@ -124,6 +126,8 @@ class ResultLog:
             else:
                 self.columns = header
                 self._column_set = set(header)
+                # written before stopped_epoch/metrics_from: the next row starts a new part
+                self._previous_tail = _tail(header) == PREVIOUS_TAIL_COLUMNS
                 self._csv_file = open(fd, "a", encoding="utf-8", newline="")  # noqa: SIM115
         fd = os.open(
             history_path,
@@ -232,7 +236,11 @@ class ResultLog:
         self._history_file.write(json.dumps(record, default=_json_default) + "\n")
         self._history_file.flush()
         metric_names = [k for k in row if k not in self._not_metrics]  # O(1) per key
-        if self.columns is None or not self._column_set.issuperset(metric_names):
+        if (
+            self.columns is None
+            or self._previous_tail
+            or not self._column_set.issuperset(metric_names)
+        ):
             self._start_part(metric_names)
         assert self._csv_file is not None and self.columns is not None
         self._csv_file.write(
@@ -274,6 +282,7 @@ class ResultLog:
             os.fsync(self._csv_file.fileno())
         self.columns = columns
         self._column_set = set(columns)
+        self._previous_tail = False
 
     def close(self) -> None:
         """Close the files (rows are already on disk)."""
@@ -348,14 +357,22 @@ def _header_problem(header: list[str], params: list[str]) -> str | None:
     found = header[len(HEAD_COLUMNS) : len(HEAD_COLUMNS) + n]
     if found != params:
         return f"its parameter columns are {found}, but this round's params are {params}"
-    if header[-len(TAIL_COLUMNS) :] != list(TAIL_COLUMNS) or len(header) < len(
-        order_columns(params, [])
-    ):
+    tail = _tail(header)
+    if tail is None or len(header) < len(HEAD_COLUMNS) + n + len(tail):
         return f"it ends with {header[-len(TAIL_COLUMNS) :]}, not {list(TAIL_COLUMNS)}"
-    metrics = header[len(HEAD_COLUMNS) + n : -len(TAIL_COLUMNS)]
+    metrics = header[len(HEAD_COLUMNS) + n : -len(tail)]
     clash = [m for m in metrics if m in RESERVED_COLUMNS or m in params]
     if clash or metrics != sorted(set(metrics)):
         return f"its metric columns {metrics} are not distinct, sorted history keys"
+    return None
+
+
+def _tail(header: list[str]) -> tuple[str, ...] | None:
+    """The tail columns ``header`` ends with: today's, or those written before
+    ``stopped_epoch`` and ``metrics_from`` existed (still resumed); None for neither."""
+    for tail in (TAIL_COLUMNS, PREVIOUS_TAIL_COLUMNS):
+        if tuple(header[-len(tail) :]) == tail:
+            return tail
     return None
 
 

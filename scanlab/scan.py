@@ -118,6 +118,16 @@ class Scan:
     trial_timeout : float, optional
         Seconds after which a run is stopped and recorded as failed (runs in worker
         processes).
+    early_stopping : str, dict, False or None
+        Builders (``build(params)``) only: stop each run when its metric stops improving
+        (:func:`scanlab.callbacks.early_stopper`, patience a share of the run's epochs): a
+        preset ``'lazy'`` (epochs/3), ``'moderate'`` (epochs/10) or ``'strict'`` (2), or a
+        dict of its arguments (``monitor``, ``mode``, ``min_delta``, ``patience``,
+        ``restore_best_weights``); None or False: off (default). Each row's
+        ``stopped_epoch`` says where a run stopped and ``metrics_from`` whether its metric
+        columns are the last epoch's or, with ``restore_best_weights``, the restored best
+        epoch's. A Talos model function is refused: add
+        ``callbacks=[scanlab.callbacks.early_stopper(params['epochs'])]`` to its fit.
 
     Attributes
     ----------
@@ -186,6 +196,7 @@ class Scan:
         max_runs_per_worker: int | None = None,
         trial_timeout: float | None = None,
         retry_failed: bool = True,
+        early_stopping: str | dict | bool | None = None,
     ) -> None:
         self.settings = check_scan_arguments(
             params=params,
@@ -218,6 +229,7 @@ class Scan:
             max_runs_per_worker=max_runs_per_worker,
             trial_timeout=trial_timeout,
             retry_failed=retry_failed,
+            early_stopping=early_stopping,
         )
         self.params = params
         self.model = model

@@ -1,8 +1,16 @@
 """One run: call the user's model function on one permutation and read what it returned.
 
-The Talos contract: ``model(x_train, y_train, x_val, y_val, params) -> (history, model)``,
-where ``history`` is a Keras ``History`` or anything with a ``.history`` dict of per-epoch
-lists (a plain dict works too). Nothing here imports a deep-learning framework.
+Two contracts (:func:`scanlab._builder.model_contract` tells them apart by signature):
+
+- Talos's: ``model(x_train, y_train, x_val, y_val, params) -> (history, model)``, where
+  ``history`` is a Keras ``History`` or anything with a ``.history`` dict of per-epoch lists
+  (a plain dict works too). With a budget the function gets ``params['epochs'] = budget`` and
+  trains from scratch: a run promoted from 9 to 27 epochs trains 9 + 27 = 36 epochs, not 27.
+- The builder: ``build(params) -> compiled keras.Model``; scanlab calls ``fit``
+  (:func:`scanlab._builder.fit_builder`), so it can continue a run from the saved state of
+  its previous rung and inject early stopping.
+
+Nothing here imports a deep-learning framework.
 """
 
 from __future__ import annotations
@@ -15,9 +23,11 @@ import traceback as tb
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from os import PathLike
 from typing import Any, NamedTuple
 
-from scanlab.errors import ContractError, FailedRunError, FatalScanError
+from scanlab._builder import BUILDER, fit_builder, model_contract, save_checkpoint
+from scanlab.errors import ContractError, FailedRunError, FatalScanError, ScanArgumentError
 
 __all__ = ["Task", "TrialData", "TrialResult", "read_history", "run_trial"]
 
@@ -96,6 +106,11 @@ class TrialResult:
         Whether the model function raised (other than ``FailedRunError``).
     fatal : bool, default False
         Whether it raised ``FatalScanError``.
+    stopped_epoch : int, optional
+        The epoch (1-based, from the run's start) after which early stopping stopped it.
+    metrics_epoch : int, optional
+        1-based position in ``history`` of the epoch whose values :attr:`metrics` holds
+        (early stopping restored that epoch's weights); None: the last epoch.
     """
 
     status: str
@@ -107,11 +122,24 @@ class TrialResult:
     traceback: str | None = None
     raised: bool = False
     fatal: bool = False
+    stopped_epoch: int | None = None
+    metrics_epoch: int | None = None
 
     @property
     def metrics(self) -> dict[str, float]:
-        """Final (last-epoch) value of every history key."""
-        return {key: values[-1] for key, values in self.history.items() if values}
+        """Value of every history key at the last epoch, or at :attr:`metrics_epoch`."""
+        if self.metrics_epoch is None:
+            return {key: values[-1] for key, values in self.history.items() if values}
+        at = self.metrics_epoch - 1
+        return {key: values[at] for key, values in self.history.items() if len(values) > at}
+
+    @property
+    def metrics_from(self) -> str | None:
+        """``'best_epoch'`` when :attr:`metrics` are a restored epoch's, ``'last_epoch'``
+        otherwise; None without history."""
+        if not any(self.history.values()):
+            return None
+        return "last_epoch" if self.metrics_epoch is None else "best_epoch"
 
     @property
     def epochs_run(self) -> int | None:
@@ -166,46 +194,89 @@ def run_trial(
     data: TrialData,
     params: dict[str, Any],
     save_model: Callable[[Any], None] | None = None,
+    *,
+    early_stopping: dict[str, Any] | None = None,
+    budget: int | None = None,
+    initial_epoch: int = 0,
+    resume_from: str | PathLike | None = None,
+    checkpoint_to: str | PathLike | None = None,
 ) -> TrialResult:
     """Train one permutation and return its result; never raises for a failed run.
 
     Parameters
     ----------
     model_fn : callable
-        The user's model function (Talos contract).
+        The user's model function (Talos contract) or builder (builder contract).
     data : TrialData
         Training and validation arrays.
     params : dict
         The permutation (a fresh copy is passed, so the model function may modify it).
     save_model : callable, optional
         Called with the trained model (e.g. to write a ``.keras`` file).
+    early_stopping : dict, optional
+        Builder only: keyword arguments of :func:`scanlab.callbacks.early_stopper` except
+        ``epochs``; its patience is a share of the epochs the run reaches.
+    budget : int, optional
+        Budgeted search: the epochs the run has trained at the end of this task. A builder's
+        model is fitted with ``epochs=budget, initial_epoch=initial_epoch``; a Talos model
+        function gets ``params['epochs'] = budget`` and trains from scratch.
+    initial_epoch : int
+        Builder: epochs already trained (the state in ``resume_from``).
+    resume_from : path-like, optional
+        Builder: the full saved state (``.keras`` with the optimizer) to continue from
+        instead of building the model. A Talos model function cannot continue: unused.
+    checkpoint_to : path-like, optional
+        Builder: save the full state there after this task (temporary file, then rename).
+        Unused for a Talos model function.
 
     Returns
     -------
     TrialResult
         ``'ok'``, or ``'failed'`` when the model function raised, broke the contract or
-        ended with a non-finite loss (``NonFiniteLoss`` error).
+        ended with a non-finite loss (``NonFiniteLoss`` error). Its history holds this
+        task's epochs only.
+
+    Raises
+    ------
+    ScanArgumentError
+        When ``early_stopping`` is given with a Talos model function (Scan refuses it first).
     """
+    builder = model_contract(model_fn) == BUILDER
+    if early_stopping is not None and not builder:
+        raise ScanArgumentError(
+            "early_stopping needs the builder contract build(params) -> compiled model; a "
+            "Talos model function calls fit itself: add callbacks=[scanlab.callbacks."
+            "early_stopper(params['epochs'])] to its fit."
+        )
+    if budget is not None and not builder:
+        params = {**params, "epochs": budget}
     start_wall = datetime.now(UTC)
     start = time.perf_counter()
     history: dict[str, list[float]] = {}
+    stopped = restored = None
     ctrl_c = _WatchCtrlC()
     with ctrl_c:
         try:
-            returned = model_fn(data.x_train, data.y_train, data.x_val, data.y_val, dict(params))
-            if not isinstance(returned, (tuple, list)) or len(returned) != 2:
-                raise ContractError(
-                    f"the model function must return (history, model), a 2-tuple; got "
-                    f"{_describe(returned)}. End it with `return history, model` where "
-                    f"history = model.fit(...)."
+            if builder:
+                fitted = fit_builder(
+                    model_fn,
+                    data,
+                    dict(params),
+                    early_stopping=early_stopping,
+                    budget=budget,
+                    initial_epoch=initial_epoch,
+                    resume_from=resume_from,
                 )
-            history = read_history(returned[0])
-            if not any(history.values()):
-                raise ContractError(
-                    f"the model function returned a history with no per-epoch values "
-                    f"({_describe_history(history)}). Return the History of a model.fit that ran "
-                    f"at least one epoch: history = model.fit(...); return history, model."
+                returned: Any = (fitted.history, fitted.model)
+                stopped, restored = fitted.stopped_epoch, fitted.restored_epoch
+                del fitted
+            else:
+                returned = model_fn(
+                    data.x_train, data.y_train, data.x_val, data.y_val, dict(params)
                 )
+            history = _checked_history(returned)
+            if builder and checkpoint_to is not None:
+                save_checkpoint(returned[1], checkpoint_to)
             if save_model is not None:
                 save_model(returned[1])
             del returned
@@ -237,7 +308,27 @@ def run_trial(
             None,
             raised=False,
         )
-    return _finish(start_wall, start, history, "ok", None, None, raised=False)
+    result = _finish(start_wall, start, history, "ok", None, None, raised=False)
+    result.stopped_epoch, result.metrics_epoch = stopped, restored
+    return result
+
+
+def _checked_history(returned: Any) -> dict[str, list[float]]:
+    """The per-epoch history of a ``(history, model)`` pair, once it keeps the contract."""
+    if not isinstance(returned, (tuple, list)) or len(returned) != 2:
+        raise ContractError(
+            f"the model function must return (history, model), a 2-tuple; got "
+            f"{_describe(returned)}. End it with `return history, model` where "
+            f"history = model.fit(...)."
+        )
+    history = read_history(returned[0])
+    if not any(history.values()):
+        raise ContractError(
+            f"the model function returned a history with no per-epoch values "
+            f"({_describe_history(history)}). Return the History of a model.fit that ran "
+            f"at least one epoch: history = model.fit(...); return history, model."
+        )
+    return history
 
 
 class _WatchCtrlC:

@@ -491,9 +491,7 @@ def test_plan_table_and_text():
         9,
     ]
     text = sh.describe()
-    assert text.startswith(
-        "SuccessiveHalving(min_epochs=1, max_epochs=9, factor=3, n_configs=9)"
-    )
+    assert text.startswith("SuccessiveHalving(min_epochs=1, max_epochs=9, factor=3, n_configs=9)")
     assert (
         "total: 9 configurations, 21 epochs with continuation (27 if every rung restarts)." in text
     )

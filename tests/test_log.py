@@ -60,7 +60,7 @@ def test_corrupt_line_in_the_middle_fails_loudly(tmp_path):
     lines[1] = "a,1,ok,0.1\n"
     (tmp_path / "results.csv").write_text("".join(lines))
     with pytest.raises(
-        ResultsFormatError, match=r"corrupt at line 2: it does not have the file.s 13 columns"
+        ResultsFormatError, match=r"corrupt at line 2: it does not have the file.s 15 columns"
     ):
         load_results(tmp_path / "results.csv")
 
@@ -158,7 +158,7 @@ def test_resume_after_a_byte_order_mark_trains_each_run_once(scan_kwargs):
 
 def test_resume_refuses_a_header_it_did_not_write_before_touching_the_file(tmp_path):
     path = tmp_path / "results.csv"
-    tail = "epochs_run,best_epoch,best_value,start,end,duration_s,error"
+    tail = "epochs_run,best_epoch,best_value,stopped_epoch,metrics_from,start,end,duration_s,error"
     for header, problem in [
         (f"run_id,round,status,units,loss,{tail}", r"parameter columns are \['units', 'loss'\]"),
         (f"run_id,round,status,lr,units,val_loss,loss,{tail}", r"metric columns .* sorted"),
@@ -166,7 +166,7 @@ def test_resume_refuses_a_header_it_did_not_write_before_touching_the_file(tmp_p
         (f"run_id,round,status,lr,units,loss,{tail},note", r"it ends with \["),
         ("run_id;round;status;lr", r"starts with \['run_id;round;status;lr'\]"),
     ]:
-        data = f"{header}\nx,1,ok,0.1,8,0.5,2,2,0.5,t,t,1.0,\ny,1,o".encode()  # torn last row
+        data = f"{header}\nx,1,ok,0.1,8,0.5,2,2,0.5,,last_epoch,t,t,1.0,\ny,1,o".encode()  # torn
         path.write_bytes(data)
         with pytest.raises(
             ResultsFormatError,
@@ -264,9 +264,30 @@ def test_new_part_never_replaces_a_file_already_there(tmp_path):
     with ResultLog(tmp_path, ["lr", "units"]) as log:
         log.append(_row("a", loss=0.5))
     header = order_columns(["lr", "units"], ["loss", "val_loss"])
-    part3 = ",".join(header) + "\nb,1,ok,0.1,8,0.4,0.5,2,2,0.5,t,t,1.0,\n"
+    part3 = ",".join(header) + "\nb,1,ok,0.1,8,0.4,0.5,2,2,0.5,,last_epoch,t,t,1.0,\n"
     (tmp_path / "results-3.csv").write_text(part3)  # results-2.csv was removed by hand
     with ResultLog(tmp_path, ["lr", "units"]) as log:
         log.append(_row("c", loss=0.3, val_loss=0.4, accuracy=0.9))
     assert (tmp_path / "results-3.csv").read_text() == part3
     assert load_results(tmp_path)["run_id"].tolist() == ["a", "b", "c"]
+
+
+def test_a_round_written_before_stopped_epoch_and_metrics_from_resumes_in_a_new_part(tmp_path):
+    from scanlab._schema import PREVIOUS_TAIL_COLUMNS
+
+    header = ",".join(["run_id", "round", "status", "lr", "units", "loss", *PREVIOUS_TAIL_COLUMNS])
+    old = f"{header}\na,1,ok,0.1,8,0.5,2,2,0.5,t,t,1.0,\n"
+    (tmp_path / "results.csv").write_text(old)
+    with ResultLog(tmp_path, ["lr", "units"]) as log:
+        log.append(_row("b", loss=0.4))
+    assert (tmp_path / "results.csv").read_text() == old  # never rewritten
+    assert (
+        (tmp_path / "results-2.csv")
+        .read_text()
+        .splitlines()[0]
+        .endswith(
+            "loss,epochs_run,best_epoch,best_value,stopped_epoch,metrics_from,start,end,duration_s,error"
+        )
+    )
+    rows = load_results(tmp_path)
+    assert rows["run_id"].tolist() == ["a", "b"] and rows["loss"].tolist() == [0.5, 0.4]

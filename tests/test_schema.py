@@ -17,6 +17,7 @@ from scanlab._schema import (
     is_numeric,
     is_reserved,
     order_columns,
+    split_columns,
 )
 from scanlab.errors import ResultsFormatError
 
@@ -55,3 +56,29 @@ def test_a_table_without_the_head_columns_is_refused_with_the_columns_it_has():
         r"'status' \(found: lr, loss\)",
     ):
         check_results(pd.DataFrame({"lr": [0.1], "loss": [0.2]}), "x.csv")
+
+
+def test_rows_say_where_their_numbers_come_from_and_old_files_without_it_still_load(tmp_path):
+    from scanlab import load_results
+    from scanlab._schema import PREVIOUS_TAIL_COLUMNS
+
+    assert TAIL_COLUMNS[3:5] == ("stopped_epoch", "metrics_from")
+    assert PREVIOUS_TAIL_COLUMNS == (
+        "epochs_run", "best_epoch", "best_value", "start", "end", "duration_s", "error"
+    )  # fmt: skip
+    assert is_reserved("stopped_epoch") and is_reserved("metrics_from")
+    assert "stopped_epoch" in NUMERIC_RESERVED_COLUMNS
+    old = tmp_path / "old" / "round-001"
+    old.mkdir(parents=True)
+    header = ",".join(["run_id", "round", "status", "lr", "loss", *PREVIOUS_TAIL_COLUMNS])
+    (old / "results.csv").write_text(f"{header}\na,1,ok,0.1,0.5,2,2,0.5,t,t,1.0,\n")
+    new = tmp_path / "new" / "round-001"
+    new.mkdir(parents=True)
+    header = ",".join(order_columns(["lr"], ["loss"]))
+    (new / "results.csv").write_text(f"{header}\nb,1,ok,0.1,0.4,20,3,0.4,5,best_epoch,t,t,1.0,\n")
+    rows = load_results(old.parent)
+    assert rows["run_id"].tolist() == ["a"] and "stopped_epoch" not in rows
+    rows = load_results(new.parent)
+    assert rows["stopped_epoch"].tolist() == [5] and rows["metrics_from"].tolist() == ["best_epoch"]
+    rows.attrs = {}  # read from the names: the new columns are neither params nor metrics
+    assert split_columns(rows) == (("lr",), ("loss",))

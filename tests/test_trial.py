@@ -296,3 +296,12 @@ def test_a_non_finite_final_loss_fails_the_run_without_counting_as_raised(histor
 )
 def test_a_finite_final_loss_is_ok(history):
     assert run_trial(returning((history, None)), DATA, PARAMS).status == "ok"
+
+
+def test_metrics_come_from_the_restored_epoch_when_there_is_one():
+    history = {"loss": [0.9, 0.5, 0.7], "val_loss": [1.0, 0.6, 0.8]}
+    last = TrialResult("ok", "s", "e", 1.0, history)
+    assert last.metrics == {"loss": 0.7, "val_loss": 0.8} and last.metrics_from == "last_epoch"
+    best = TrialResult("ok", "s", "e", 1.0, history, stopped_epoch=3, metrics_epoch=2)
+    assert best.metrics == {"loss": 0.5, "val_loss": 0.6} and best.metrics_from == "best_epoch"
+    assert TrialResult("failed", "s", "e", 1.0).metrics_from is None

@@ -9,6 +9,7 @@ from typing import Any
 
 from scanlab.executors._hygiene import MemoryHygiene
 from scanlab.executors._placement import detect_gpus
+from scanlab.executors._protocol import TrialOptions, WithOptions
 from scanlab.executors.dask_cluster import DaskExecutor
 from scanlab.executors.inprocess import InProcessExecutor
 from scanlab.executors.processes import ProcessExecutor
@@ -28,6 +29,7 @@ def make_executor(
     workers_per_gpu: int,
     max_runs_per_worker: int | None,
     trial_timeout: float | None,
+    options: TrialOptions | None = None,
 ) -> Any:
     """The executor for one round.
 
@@ -47,6 +49,8 @@ def make_executor(
         Run on this Dask cluster.
     workers_per_gpu, max_runs_per_worker, trial_timeout
         Worker-process settings (see :class:`scanlab.Scan`).
+    options : TrialOptions, optional
+        The scan's trial options (early stopping, checkpoints), handed to every run.
 
     Returns
     -------
@@ -55,13 +59,13 @@ def make_executor(
     hygiene = {"clear_session": clear_session}
     models_dir = round_path / "models" if save_models else None
     if client is not None:
-        return DaskExecutor(client, model, data, hygiene, models_dir)
+        return DaskExecutor(client, model, data, hygiene, models_dir, options)
     gpus = detect_gpus()
     n_workers = workers or max(1, len(gpus) * workers_per_gpu)
     if runs_in_process(workers, client, workers_per_gpu, max_runs_per_worker, trial_timeout):
-        return InProcessExecutor(model, data, MemoryHygiene(**hygiene), models_dir)
+        return InProcessExecutor(model, data, MemoryHygiene(**hygiene), models_dir, options)
     return ProcessExecutor(
-        model,
+        model if options is None or options == TrialOptions() else WithOptions(model, options),
         data,
         n_workers,
         hygiene,

@@ -18,7 +18,7 @@ from typing import Any
 from scanlab.errors import ScanArgumentError
 from scanlab.executors._hygiene import MemoryHygiene, model_saver
 from scanlab.executors._placement import THREAD_VARIABLES
-from scanlab.executors._protocol import Task, failed_result
+from scanlab.executors._protocol import Task, TrialOptions, failed_result, trial_arguments
 from scanlab.trial import TrialData, TrialResult, run_trial
 
 __all__ = ["DaskExecutor", "dask_client_type"]
@@ -34,8 +34,10 @@ def _dask_trial(
     models_dir: str | None,
     hygiene: dict,
     threads: int,
+    arguments: dict | None = None,
 ) -> TrialResult:
-    """Run one trial inside a Dask worker (the payload is unpickled once per process)."""
+    """Run one trial inside a Dask worker (the payload is unpickled once per process);
+    ``arguments`` are :func:`run_trial`'s keyword arguments for it (trial_arguments)."""
     if token not in _DASK_PAYLOADS:
         import cloudpickle
 
@@ -46,7 +48,9 @@ def _dask_trial(
         _DASK_PAYLOADS.clear()
         _DASK_PAYLOADS[token] = (*cloudpickle.loads(payload), MemoryHygiene(**hygiene))
     model_fn, data, process_hygiene = _DASK_PAYLOADS[token]
-    result = run_trial(model_fn, data, params, save_model=model_saver(models_dir, run_id))
+    result = run_trial(
+        model_fn, data, params, save_model=model_saver(models_dir, run_id), **(arguments or {})
+    )
     process_hygiene.after_run()
     return result
 
@@ -65,6 +69,8 @@ class DaskExecutor:
         A connected client.
     model_fn, data, hygiene, models_dir
         As for :class:`ProcessExecutor`.
+    options : TrialOptions, optional
+        The scan's trial options (early stopping, checkpoints).
     """
 
     def __init__(
@@ -74,6 +80,7 @@ class DaskExecutor:
         data: TrialData,
         hygiene: dict,
         models_dir: Path | None = None,
+        options: TrialOptions | None = None,
     ) -> None:
         import uuid
 
@@ -100,6 +107,7 @@ class DaskExecutor:
         )
         self._hygiene = hygiene
         self._models_dir = str(models_dir) if models_dir else None
+        self._options = options
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, TrialResult]]:
         """Submit ``tasks`` (two per worker in flight), yielding results as they finish."""
@@ -141,6 +149,7 @@ class DaskExecutor:
             self._models_dir,
             self._hygiene,
             self._threads,
+            trial_arguments(task, self._options),
             pure=False,
             key=f"scanlab-trial-{task.run_id}-{self._token[:8]}",
         )

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from scanlab.executors._hygiene import MemoryHygiene, model_saver
-from scanlab.executors._protocol import Task
+from scanlab.executors._protocol import Task, TrialOptions, trial_arguments
 from scanlab.trial import TrialData, TrialResult, run_trial
 
 __all__ = ["InProcessExecutor"]
@@ -26,6 +26,8 @@ class InProcessExecutor:
         What to free between runs.
     models_dir : Path, optional
         Save each successful run's model there as ``<run_id>.keras``.
+    options : TrialOptions, optional
+        The scan's trial options (early stopping, checkpoints).
     """
 
     def __init__(
@@ -34,11 +36,13 @@ class InProcessExecutor:
         data: TrialData,
         hygiene: MemoryHygiene,
         models_dir: Path | None = None,
+        options: TrialOptions | None = None,
     ) -> None:
         self.model_fn = model_fn
         self.data = data
         self.hygiene = hygiene
         self.models_dir = models_dir
+        self.options = options
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, TrialResult]]:
         """Run ``tasks`` lazily, yielding each with its result as it finishes."""
@@ -48,6 +52,7 @@ class InProcessExecutor:
                 self.data,
                 task.params,
                 save_model=model_saver(self.models_dir, task.run_id),
+                **trial_arguments(task, self.options),
             )
             self.hygiene.after_run()
             yield task, result

@@ -1,7 +1,8 @@
 """A trial worker process: ``python -m scanlab.executors.worker``.
 
 The driver starts it with pipes on stdin/stdout and speaks in length-prefixed pickle frames.
-A scan begins with a setup frame (the cloudpickled model function and data, what to save,
+A scan begins with a setup frame (the cloudpickled model function, possibly wrapped with the
+scan's trial options in a :class:`~scanlab.executors._protocol.WithOptions`, and data, what to save,
 where to log, how often to recycle), then comes one frame per task, which the worker answers
 with ``{"started": run_id}`` as the run begins and its :class:`~scanlab.trial.TrialResult`
 when it ends, and a ``None`` frame ends the scan. The worker
@@ -27,7 +28,7 @@ import sysconfig
 import time
 import traceback
 
-from scanlab.executors._protocol import read_frame, write_frame
+from scanlab.executors._protocol import read_frame, split_options, trial_arguments, write_frame
 
 __all__ = ["SourceWatch", "main"]
 
@@ -121,6 +122,7 @@ def main() -> None:
             return
         try:
             model_fn, data = cloudpickle.loads(setup["payload"])
+            model_fn, options = split_options(model_fn)
         except Exception:  # reported to the driver, which stops the scan
             write_frame(protocol_out, {"setup_error": traceback.format_exc()})
             return
@@ -143,6 +145,7 @@ def main() -> None:
                 data,
                 task.params,
                 save_model=model_saver(setup["models_dir"], task.run_id),
+                **trial_arguments(task, options),
             )
             write_frame(protocol_out, result)  # answer first, clean up while the driver logs
             hygiene.after_run()

@@ -99,3 +99,38 @@ def test_a_dask_worker_unpickles_the_payload_once_and_limits_threads_before_tens
     assert {name: environ[name] for name in limits} == dict.fromkeys(THREAD_VARIABLES, "4") | {
         "TF_NUM_INTEROP_THREADS": "1"
     }
+
+
+def _tiny_builder():
+    """A builder made in a function, so that cloudpickle sends it by value to Dask workers."""
+
+    def build(params):
+        import keras
+
+        keras.utils.set_random_seed(1)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(keras.optimizers.Adam(0.05), "binary_crossentropy")
+        return model
+
+    return build
+
+
+def test_dask_workers_run_builders_with_the_scans_early_stopping(dask_client):
+    from scanlab.executors._protocol import TrialOptions
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(16, 3)).astype("float32")
+    y = (x[:, 0] > 0).astype("float32")
+    data = TrialData(x[:12], y[:12], x[12:], y[12:])
+    options = TrialOptions({"mode": [10.0, 1], "restore_best_weights": True})
+    executor = DaskExecutor(
+        dask_client, _tiny_builder(), data, {"clear_session": False}, None, options
+    )
+    tasks = [Task(i, f"r{i}", {"epochs": 20}, {}) for i in range(2)]
+    try:
+        results = [result for _, result in executor.run(tasks)]
+    finally:
+        executor.close()
+    assert [(r.status, r.stopped_epoch, r.metrics_from) for r in results] == [
+        ("ok", 2, "best_epoch")
+    ] * 2, [r.error for r in results]

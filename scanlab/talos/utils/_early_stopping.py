@@ -16,6 +16,7 @@ from __future__ import annotations
 import numbers
 from typing import Any
 
+from scanlab.callbacks import talos_patience
 from scanlab.errors import ScanArgumentError, ScanArgumentTypeError, rule_message
 
 __all__ = ["early_stopper", "early_stopping_settings"]
@@ -70,8 +71,7 @@ def early_stopping_settings(
                     )
                 )
             _number("epochs", epochs)
-        share = {"lazy": int((epochs or 0) / 3), "moderate": int((epochs or 0) / 10)}
-        preset = share.get(mode, 2)
+        preset = talos_patience(mode, epochs or 0)  # Talos's arithmetic: 0 is possible
         return (
             0 if min_delta is None else _number("min_delta", min_delta),
             preset if patience is None else _number("patience", patience),

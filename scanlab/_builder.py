@@ -1,0 +1,286 @@
+"""The builder contract: ``build(params) -> compiled keras.Model``, and scanlab calls ``fit``.
+
+Which contract a function follows is read from its signature (:func:`model_contract`): one
+positional parameter is a builder, five are Talos's ``model(x_train, y_train, x_val, y_val,
+params) -> (history, model)``. For a builder, :func:`fit_builder` builds the model (or loads
+the full saved state of the run's previous rung), fits it, and saves its full state when
+asked (:func:`save_checkpoint`: written under a temporary name, then renamed, so a kill
+mid-write never leaves a corrupt checkpoint).
+
+Fit settings taken from params (the keys :data:`FIT_SETTINGS`): ``epochs`` (needed unless a
+budget is given), ``batch_size``, ``shuffle`` and ``class_weight``; every other key is for
+``build`` only. scanlab passes ``validation_data=(x_val, y_val)`` and ``verbose=0``.
+Keras is imported only inside the functions that train.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from scanlab.errors import ContractError, FatalScanError, ScanArgumentTypeError, rule_message
+
+__all__ = [
+    "BUILDER",
+    "FIT_SETTINGS",
+    "FitOutcome",
+    "TALOS",
+    "checkpoint_path",
+    "fit_builder",
+    "model_contract",
+    "save_checkpoint",
+]
+
+#: The contract names :func:`model_contract` returns.
+BUILDER, TALOS = "builder", "talos"
+#: Params keys passed to ``fit`` for a builder (``epochs`` too, or the budget).
+FIT_SETTINGS = ("batch_size", "class_weight", "shuffle")
+
+
+def model_contract(model: Any) -> str:
+    """Which contract ``model`` follows, from its signature.
+
+    Parameters
+    ----------
+    model : callable
+        The ``model`` given to Scan.
+
+    Returns
+    -------
+    str
+        :data:`TALOS` when it can be called with five positional arguments (as every Talos
+        model function, also one taking ``*args``), :data:`BUILDER` when with one only;
+        :data:`TALOS` for a callable without a signature (a builtin: the first run tells).
+
+    Raises
+    ------
+    ScanArgumentTypeError
+        When it is not callable, or takes neither one nor five positional arguments.
+
+    Examples
+    --------
+    >>> model_contract(lambda params: None), model_contract(lambda a, b, c, d, params: None)
+    ('builder', 'talos')
+    """
+    if not callable(model):
+        raise ScanArgumentTypeError(
+            f"model must be your model function model(x_train, y_train, x_val, y_val, params) "
+            f"-> (history, model), or a builder build(params) -> compiled keras.Model, got "
+            f"{type(model).__name__}. Fix: pass the function itself (model=my_model), not its "
+            f"name or its result."
+        )
+    try:
+        signature = inspect.signature(model)
+    except (TypeError, ValueError):  # builtins without a signature: the first run tells
+        return TALOS
+    for contract, arguments in ((TALOS, 5), (BUILDER, 1)):
+        try:
+            signature.bind(*[None] * arguments)
+        except TypeError:
+            continue
+        return contract
+    raise ScanArgumentTypeError(
+        f"model{signature} cannot be called as model(x_train, y_train, x_val, y_val, params) "
+        f"(Talos's contract: it returns (history, model)) nor as build(params) (the builder "
+        f"contract: it returns a compiled keras.Model and scanlab calls fit): it must take five "
+        f"positional arguments or one. Fix: define def my_model(x_train, y_train, x_val, "
+        f"y_val, params) or def build(params)."
+    )
+
+
+def checkpoint_path(directory: str | os.PathLike, run_id: str, epochs: int) -> Path:
+    """Where a run's full state after ``epochs`` epochs is saved (weights and optimizer).
+
+    Parameters
+    ----------
+    directory : path-like
+        The round's checkpoint folder.
+    run_id : str
+        The run.
+    epochs : int
+        Epochs the saved state has trained.
+
+    Returns
+    -------
+    Path
+        ``<directory>/<run_id>-e<epochs>.keras``.
+
+    Examples
+    --------
+    >>> checkpoint_path('ckpt', 'a1b2', 9).as_posix()
+    'ckpt/a1b2-e9.keras'
+    """
+    return Path(directory) / f"{run_id}-e{int(epochs)}.keras"
+
+
+def save_checkpoint(model: Any, path: str | os.PathLike) -> Path:
+    """Save ``model``'s full state (with its optimizer) at ``path``, crash-safely.
+
+    It is written to a hidden temporary file in the same folder (``.<name>.<random>.tmp.keras``,
+    never a checkpoint name), flushed to disk, and renamed onto ``path`` (``os.replace``, atomic):
+    a kill mid-write leaves at most a temporary file, never a torn checkpoint.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The trained model.
+    path : path-like
+        The checkpoint (:func:`checkpoint_path`); its folder is created.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp.keras")
+    try:
+        model.save(temporary)
+        with open(temporary, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    with contextlib.suppress(OSError):  # the rename itself on disk (POSIX)
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    return path
+
+
+class FitOutcome(NamedTuple):
+    """What :func:`fit_builder` trained.
+
+    Parameters
+    ----------
+    history : History
+        The return value of ``fit`` (this call's epochs only).
+    model : keras.Model
+        The trained model.
+    stopped_epoch : int or None
+        The epoch (1-based, counted from the run's start) after which early stopping stopped
+        training; None when it did not stop.
+    restored_epoch : int or None
+        1-based position in ``history`` of the epoch whose weights early stopping restored
+        (``restore_best_weights``); None when the weights are the last epoch's.
+    """
+
+    history: Any
+    model: Any
+    stopped_epoch: int | None
+    restored_epoch: int | None
+
+
+def fit_builder(
+    build: Callable[[dict[str, Any]], Any],
+    data: Any,
+    params: dict[str, Any],
+    *,
+    early_stopping: dict[str, Any] | None = None,
+    budget: int | None = None,
+    initial_epoch: int = 0,
+    resume_from: str | os.PathLike | None = None,
+) -> FitOutcome:
+    """Build (or load) one run's model and fit it.
+
+    Parameters
+    ----------
+    build : callable
+        ``build(params) -> compiled keras.Model``.
+    data : TrialData
+        Training and validation arrays.
+    params : dict
+        The permutation (a fresh copy goes to ``build``).
+    early_stopping : dict, optional
+        Keyword arguments of :func:`scanlab.callbacks.early_stopper` except ``epochs`` (the
+        epochs this fit reaches).
+    budget : int, optional
+        Epochs to reach (instead of ``params['epochs']``).
+    initial_epoch : int
+        Epochs already trained (``fit``'s ``initial_epoch``).
+    resume_from : path-like, optional
+        A checkpoint of the run's previous rung (:func:`save_checkpoint`): its model,
+        optimizer state and iterations are loaded (``safe_mode=True``) instead of building.
+
+    Returns
+    -------
+    FitOutcome
+    """
+    epochs = budget if budget is not None else params.get("epochs")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ContractError(
+            rule_message(
+                "params['epochs']",
+                "must be an int >= 1 for a builder (scanlab calls fit with it)",
+                epochs,
+                "add 'epochs': [20] (or the choices you want) to params",
+            )
+        )
+    import keras
+
+    if resume_from is not None:
+        model = keras.saving.load_model(resume_from, compile=True, safe_mode=True)
+    else:
+        model = build(dict(params))
+        if not isinstance(model, keras.Model) or not getattr(model, "compiled", False):
+            what = (
+                "an uncompiled keras.Model"
+                if isinstance(model, keras.Model)
+                else f"a {type(model).__name__}"
+            )
+            raise ContractError(
+                f"the builder must return a compiled keras.Model (builder contract: "
+                f"build(params) -> model; scanlab calls fit), got {what}. Fix: end it with "
+                f"model.compile(optimizer=..., loss=..., metrics=[...]); return model."
+            )
+    callbacks = []
+    stopper = None
+    if early_stopping is not None:
+        from scanlab.callbacks import early_stopper
+
+        stopper = early_stopper(epochs, **early_stopping)
+        callbacks = [_monitor_check(keras, stopper.monitor), stopper]
+    history = model.fit(
+        data.x_train,
+        data.y_train,
+        validation_data=(data.x_val, data.y_val),
+        epochs=epochs,
+        initial_epoch=initial_epoch,
+        verbose=0,
+        callbacks=callbacks,
+        **{key: params[key] for key in FIT_SETTINGS if key in params},
+    )
+    stopped = restored = None
+    if stopper is not None:
+        stopped = stopper.stopped_epoch + 1 if stopper.stopped_epoch > 0 else None
+        if stopper.restore_best_weights and stopper.best_weights is not None:
+            restored = stopper.best_epoch - initial_epoch + 1
+    return FitOutcome(history, model, stopped, restored)
+
+
+def _monitor_check(keras: Any, monitor: str) -> Any:
+    """A callback that stops the scan after the first epoch when ``monitor`` is not logged
+    (Keras's EarlyStopping would only warn, and never stop)."""
+
+    def check(epoch: int, logs: dict | None) -> None:
+        if logs is not None and monitor not in logs:
+            raise FatalScanError(
+                rule_message(
+                    "early_stopping monitor",
+                    f"must be a key the model logs ({', '.join(sorted(logs))})",
+                    monitor,
+                    "pass early_stopping={'monitor': <one of those keys>}, or compile the "
+                    "model with the metric",
+                )
+            )
+
+    return keras.callbacks.LambdaCallback(on_epoch_end=check)
