@@ -40,7 +40,11 @@ class Scan:
     params : dict
         Parameter name -> list of choices, or a Talos range ``(start, stop, steps)``.
     model : callable
-        ``model(x_train, y_train, x_val, y_val, params) -> (history, model)``.
+        ``model(x_train, y_train, x_val, y_val, params) -> (history, model)`` (Talos's
+        contract), or a builder ``build(params) -> compiled keras.Model``: scanlab then
+        calls ``fit`` itself (``epochs`` and ``batch_size`` from params, plus ``shuffle``
+        and ``class_weight`` when present; the validation data; ``verbose=0``), which lets it
+        inject early stopping and continue a run. The contract is read from the signature.
     experiment_name : str
         Folder name under ``results_dir``.
     x_val, y_val : array-like, optional
