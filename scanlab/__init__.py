@@ -18,7 +18,7 @@ Public names only live here; everything else is imported from its module.
 
 from __future__ import annotations
 
-from scanlab import reduce
+from scanlab import budget, callbacks, reduce
 from scanlab._files import read_histories
 from scanlab._version import __version__
 from scanlab.analyze import Analyze
@@ -71,6 +71,8 @@ __all__ = [
     "TooManyFailuresError",
     "WorkerStartError",
     "__version__",
+    "budget",
+    "callbacks",
     "load_results",
     "read_histories",
     "read_results",

@@ -38,7 +38,7 @@ SCRIPT_MODULES = {f"{PACKAGE}.__main__"}
 # ``scanlab.reduce`` is documented (README, "Rounds: scan, analyse, narrow, scan again") as a
 # public module namespace: ``from scanlab import reduce; reduce.drop(params, ...)``. It is the
 # one module the package exports.
-EXPORTED_MODULES = {"reduce"}
+EXPORTED_MODULES = {"budget", "callbacks", "reduce"}
 
 
 class Import(NamedTuple):
@@ -520,6 +520,8 @@ def test_public_api_is_the_decided_list():
         "TooManyFailuresError",
         "WorkerStartError",
         "__version__",
+        "budget",
+        "callbacks",
         "load_results",
         "read_histories",
         "read_results",
