@@ -151,6 +151,7 @@ class _Engine:
                 s.save_models,
                 s.resume,
                 (s.metric, s.minimize_loss),
+                s.early_stopping,
             )
             in_process = runs_in_process(
                 s.workers, s.executor, s.workers_per_gpu, s.max_runs_per_worker, s.trial_timeout

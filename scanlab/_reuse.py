@@ -168,15 +168,22 @@ def reused_ids(manifest: Mapping[str, Any] | None) -> dict[int, list[str]]:
 
 
 def _comparable(
-    manifest: Any, data_fingerprint: str, model: str, tracked: tuple[Any, Any] = (None, None)
+    manifest: Any,
+    data_fingerprint: str,
+    model: str,
+    tracked: tuple[Any, Any] = (None, None),
+    early_stopping: Any = None,
 ) -> bool:
-    """Rows of a round are reusable: same data, same model code and, when this round names
-    its tracked metric or direction, the same ones (``best_epoch``/``best_value`` follow them)."""
+    """Rows of a round are reusable: same data, same model code, same early stopping and,
+    when this round names its tracked metric or direction, the same ones
+    (``best_epoch``/``best_value`` follow them)."""
     if not (
         isinstance(manifest, dict)
         and manifest.get("data_fingerprint") == data_fingerprint
         and manifest.get("models") == [model]
     ):
+        return False
+    if manifest.get("early_stopping") != early_stopping:  # it decides where runs stop
         return False
     metric, minimize = tracked
     if metric is not None and manifest.get("metric") is not None:
@@ -193,6 +200,7 @@ def reusable_rows(
     data_fingerprint: str,
     model: str,
     tracked: tuple[Any, Any] = (None, None),
+    early_stopping: Any = None,
 ) -> dict[str, tuple[int, dict[str, Any]]]:
     """The ok rows of the experiment's other rounds that a round may take instead of training.
 
@@ -206,6 +214,8 @@ def reusable_rows(
         The round's data fingerprint and :func:`model_identity`.
     tracked : (str or None, bool or None)
         The metric and direction this round was asked to track (None: not named).
+    early_stopping : dict or None
+        The round's early stopping (rows of a round that stopped runs otherwise differ).
 
     Returns
     -------
@@ -216,7 +226,9 @@ def reusable_rows(
     for folder in round_dirs(experiment_path):
         number = int(folder.name.split("-")[1])
         manifest = read_manifest(folder)
-        if number == this_round or not _comparable(manifest, data_fingerprint, model, tracked):
+        if number == this_round or not _comparable(
+            manifest, data_fingerprint, model, tracked, early_stopping
+        ):
             continue
         rows = read_round(folder, manifest_params(folder))
         for row in rows[rows["status"] == "ok"].to_dict("records"):
@@ -303,6 +315,8 @@ class RoundReuse:
         False reuses nothing (``Scan(resume=False)``: train everything again).
     tracked : (str or None, bool or None)
         The metric and direction the round was asked to track (see :func:`reusable_rows`).
+    early_stopping : dict or None
+        The round's early stopping.
     """
 
     def __init__(
@@ -314,11 +328,14 @@ class RoundReuse:
         save_models: bool,
         enabled: bool = True,
         tracked: tuple[Any, Any] = (None, None),
+        early_stopping: Any = None,
     ) -> None:
         self.experiment_path = Path(experiment_path)
         self.outcome = outcome
         self.rows = (
-            reusable_rows(experiment_path, outcome.round, data_fingerprint, model, tracked)
+            reusable_rows(
+                experiment_path, outcome.round, data_fingerprint, model, tracked, early_stopping
+            )
             if enabled
             else {}
         )

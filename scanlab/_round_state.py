@@ -104,6 +104,7 @@ def start_manifest(
             "fraction_limit": s.fraction_limit,
             "round_limit": s.round_limit,
             "data_fingerprint": data_fingerprint,
+            "early_stopping": s.early_stopping,
             "versions": versions(),
             "status": "running",
         }

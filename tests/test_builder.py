@@ -369,3 +369,12 @@ def test_checkpoint_names_never_match_a_temporary_file(tmp_path):
     path = checkpoint_path(tmp_path, "abc", 3)
     assert path.name == "abc-e3.keras" and not path.name.startswith(".")
     assert os.fspath(path).endswith(".keras")
+
+
+def test_rows_trained_without_early_stopping_are_not_reused_by_a_round_with_it(builder_kwargs):
+    first = Scan(**builder_kwargs)
+    second = Scan(**builder_kwargs, early_stopping="strict")
+    assert (first.round, second.round) == (1, 2)
+    assert second.details["runs_reused"] == 0 and second.details["runs_trained"] == 2
+    third = Scan(**builder_kwargs | {"params": {**builder_kwargs["params"], "units": [2]}})
+    assert third.round == 3 and third.details["runs_reused"] == 1  # round 1's row, same setting
