@@ -8,6 +8,7 @@ settings; nothing here trains, writes or keeps state.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import unicodedata
@@ -83,7 +84,8 @@ def check_early_stopping(early_stopping: Any, contract: str) -> dict[str, Any] |
                 "in your model function and drop early_stopping, or switch to a builder",
             )
         )
-    return options
+    # as the manifest will hold it (JSON: a tuple becomes a list), so rounds compare equal
+    return None if options is None else json.loads(json.dumps(options))
 
 
 #: The longest folder name most file systems accept, in bytes of UTF-8.

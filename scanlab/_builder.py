@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import numbers
 import os
 import uuid
 from collections.abc import Callable
@@ -215,7 +216,7 @@ def fit_builder(
     -------
     FitOutcome
     """
-    epochs = budget if budget is not None else params.get("epochs")
+    epochs = _whole(budget if budget is not None else params.get("epochs"))
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ContractError(
             rule_message(
@@ -248,7 +249,7 @@ def fit_builder(
         from scanlab.callbacks import early_stopper
 
         stopper = early_stopper(epochs, **early_stopping)
-        callbacks = [_monitor_check(keras, stopper.monitor), stopper]
+        callbacks = [_monitor_check(keras, stopper), stopper]
     history = model.fit(
         data.x_train,
         data.y_train,
@@ -257,7 +258,7 @@ def fit_builder(
         initial_epoch=initial_epoch,
         verbose=0,
         callbacks=callbacks,
-        **{key: params[key] for key in FIT_SETTINGS if key in params},
+        **{key: _whole(params[key]) for key in FIT_SETTINGS if key in params},
     )
     stopped = restored = None
     if stopper is not None:
@@ -267,12 +268,30 @@ def fit_builder(
     return FitOutcome(history, model, stopped, restored)
 
 
-def _monitor_check(keras: Any, monitor: str) -> Any:
-    """A callback that stops the scan after the first epoch when ``monitor`` is not logged
-    (Keras's EarlyStopping would only warn, and never stop)."""
+def _whole(value: Any) -> Any:
+    """A NumPy integer or a whole float as an int (``np.arange`` gives such values)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _monitor_check(keras: Any, stopper: Any) -> Any:
+    """A callback that stops the scan after the first epoch when the stopper's monitor is not
+    logged (Keras's EarlyStopping would only warn, and never stop); Talos's names (``acc``,
+    ``val_acc``) find Keras's (``accuracy``, ``val_accuracy``) as everywhere else."""
+    from scanlab._metric_names import resolve_metric
+    from scanlab.errors import MetricNotFoundError
+
+    monitor = stopper.monitor
 
     def check(epoch: int, logs: dict | None) -> None:
-        if logs is not None and monitor not in logs:
+        if logs is None or stopper.monitor in logs:
+            return
+        try:
+            stopper.monitor = resolve_metric(monitor, list(logs))
+        except MetricNotFoundError:
             raise FatalScanError(
                 rule_message(
                     "early_stopping monitor",
@@ -281,6 +300,6 @@ def _monitor_check(keras: Any, monitor: str) -> Any:
                     "pass early_stopping={'monitor': <one of those keys>}, or compile the "
                     "model with the metric",
                 )
-            )
+            ) from None
 
     return keras.callbacks.LambdaCallback(on_epoch_end=check)

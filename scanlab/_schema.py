@@ -32,6 +32,7 @@ from scanlab._metric_names import looks_like_metric
 from scanlab.errors import ResultsFormatError
 
 __all__ = [
+    "BUDGET_COLUMNS",
     "HEAD_COLUMNS",
     "HISTORY_FILE",
     "MANIFEST_FILE",
@@ -69,8 +70,10 @@ TAIL_COLUMNS = (
 #: The tail of results written before ``stopped_epoch`` and ``metrics_from`` existed: such
 #: files still load (the two columns are then missing, i.e. empty).
 PREVIOUS_TAIL_COLUMNS = tuple(c for c in TAIL_COLUMNS if c not in ("stopped_epoch", "metrics_from"))
+#: Budgeted search's columns: a run's rung, the epochs it reached, the epochs it started from.
+BUDGET_COLUMNS = ("rung", "budget", "initial_epoch")
 #: Columns neither a parameter nor a history key may be named.
-RESERVED_COLUMNS = frozenset(HEAD_COLUMNS + TAIL_COLUMNS)
+RESERVED_COLUMNS = frozenset(HEAD_COLUMNS + TAIL_COLUMNS + BUDGET_COLUMNS)
 #: Columns a results table must have to be read.
 REQUIRED_COLUMNS = HEAD_COLUMNS
 #: Reserved columns that are numbers and may be analysed like a metric.

@@ -378,3 +378,27 @@ def test_rows_trained_without_early_stopping_are_not_reused_by_a_round_with_it(b
     assert second.details["runs_reused"] == 0 and second.details["runs_trained"] == 2
     third = Scan(**builder_kwargs | {"params": {**builder_kwargs["params"], "units": [2]}})
     assert third.round == 3 and third.details["runs_reused"] == 1  # round 1's row, same setting
+
+
+def test_numpy_integers_from_np_arange_are_epochs_and_batch_sizes(builder_kwargs):
+    params = {"units": [2], "epochs": list(np.arange(2, 3)), "batch_size": [np.int64(8)]}
+    scan = Scan(**builder_kwargs | {"params": params})
+    assert scan.data["status"].tolist() == ["ok"] and scan.data["epochs_run"].tolist() == [2]
+
+
+def test_early_stopping_on_talos_val_acc_finds_keras_val_accuracy(builder_kwargs):
+    scan = Scan(**builder_kwargs, early_stopping={"monitor": "val_acc", "mode": "strict"})
+    assert set(scan.data["status"]) == {"ok"}
+
+
+def test_early_stopping_settings_compare_as_the_manifest_records_them(builder_kwargs):
+    first = Scan(**builder_kwargs, early_stopping={"mode": (0.0, 3)})
+    again = Scan(**builder_kwargs, early_stopping={"mode": [0.0, 3]})
+    assert again.round == first.round and again.details["runs_trained"] == 0
+
+
+def test_budgeted_searchs_column_names_are_reserved(builder_kwargs):
+    from scanlab.errors import ParamsError
+
+    with pytest.raises(ParamsError, match=r"params key 'budget' collides with the results column"):
+        Scan(**builder_kwargs | {"params": {"budget": [1], "epochs": [2]}})

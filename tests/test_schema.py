@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from scanlab._schema import (
+    BUDGET_COLUMNS,
     HEAD_COLUMNS,
     NUMERIC_RESERVED_COLUMNS,
     RESERVED_COLUMNS,
@@ -34,7 +35,7 @@ def test_the_header_order_never_depends_on_dict_order():
 
 
 def test_reserved_names_cover_scanlab_and_talos_bookkeeping():
-    assert set(HEAD_COLUMNS) | set(TAIL_COLUMNS) == RESERVED_COLUMNS
+    assert set(HEAD_COLUMNS) | set(TAIL_COLUMNS) | set(BUDGET_COLUMNS) == RESERVED_COLUMNS
     assert set(NUMERIC_RESERVED_COLUMNS) <= RESERVED_COLUMNS
     assert set(TALOS_RENAMED_COLUMNS) | set(TALOS_DROPPED_COLUMNS) <= set(TALOS_IGNORED_COLUMNS)
     assert all(is_reserved(c) for c in [*RESERVED_COLUMNS, *TALOS_IGNORED_COLUMNS, "Unnamed: 0"])
