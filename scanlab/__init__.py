@@ -19,7 +19,7 @@ Public names only live here; everything else is imported from its module.
 from __future__ import annotations
 
 from scanlab import budget, callbacks, reduce
-from scanlab._files import read_histories
+from scanlab._histories import read_histories
 from scanlab._version import __version__
 from scanlab.analyze import Analyze
 from scanlab.errors import (

@@ -1,5 +1,6 @@
-"""The files of a results folder, found and read into frames: a round's CSV parts and history
-sidecar, the rounds of an experiment, and Talos's CSVs mapped onto scanlab's columns.
+"""The files of a results folder, found and read into frames: a round's CSV parts, the rounds
+of an experiment, and Talos's CSVs mapped onto scanlab's columns (the history sidecar is read
+by :mod:`scanlab._histories`).
 
 A file's bytes are made safe to parse by :mod:`scanlab._csv_text` (byte-order mark skipped,
 quoted column names read back, a torn last line ignored, binary data raising). Reading never
@@ -13,8 +14,6 @@ recorded twice in a round: its first row is kept, with a warning naming the line
 from __future__ import annotations
 
 import io
-import json
-import os
 import re
 import warnings
 from collections.abc import Sequence
@@ -28,10 +27,8 @@ from scanlab._csv_text import (
     decode_text,
     parse_failure,
     row_lines,
-    strip_bom,
 )
 from scanlab._schema import (
-    HISTORY_FILE,
     NUMERIC_RESERVED_COLUMNS,
     REQUIRED_COLUMNS,
     STATUSES,
@@ -46,7 +43,6 @@ __all__ = [
     "from_talos",
     "newest_attempts",
     "read_csv_part",
-    "read_histories",
     "read_round",
     "result_parts",
     "round_dirs",
@@ -374,74 +370,3 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
                 frame[column], utc=True, errors="coerce", format="ISO8601"
             )
     return frame
-
-
-def read_histories(path: str | os.PathLike) -> dict[str, dict[str, list[float]]]:
-    """Per-epoch histories by ``run_id`` from a round or experiment folder's sidecars.
-
-    Later records win (a run re-recorded after a crash, or the same permutation in a later
-    round). A budgeted run has one record per rung (``"rung": k``, holding that rung's
-    epochs): its history is the rungs' epochs joined in rung order.
-
-    Parameters
-    ----------
-    path : str or path-like
-        A round folder, an experiment folder (every round), or a file in a round folder.
-
-    Returns
-    -------
-    dict
-        ``{run_id: {key: [value per epoch, ...]}}``; empty when there is no sidecar.
-    """
-    path = Path(path)
-    if path.is_file():
-        path = path.parent
-    files = (
-        [path / HISTORY_FILE]
-        if (path / HISTORY_FILE).exists()
-        else [d / HISTORY_FILE for d in round_dirs(path) if (d / HISTORY_FILE).exists()]
-    )
-    histories: dict[str, dict[str, list[float]]] = {}
-    rungs: dict[str, dict[int, dict[str, list[float]]]] = {}
-    for file in files:
-        data = strip_bom(file.read_bytes())
-        data = data[: data.rfind(b"\n") + 1]  # drop a torn last line
-        text = decode_text(file, data, _HISTORY_FIX)
-        for number, line in enumerate(text.split("\n"), start=1):
-            if line.strip():
-                record = _history_record(file, number, line)
-                run_id, rung = str(record["run_id"]), record.get("rung")
-                if isinstance(rung, int) and not isinstance(rung, bool):
-                    rungs.setdefault(run_id, {})[rung] = record.get("history") or {}
-                else:
-                    histories[run_id] = record.get("history") or {}
-    for run_id, by_rung in rungs.items():
-        joined: dict[str, list[float]] = {}
-        for rung in sorted(by_rung):
-            for key, values in by_rung[rung].items():
-                joined.setdefault(key, []).extend(values)
-        histories[run_id] = joined
-    return histories
-
-
-_HISTORY_FIX = (
-    "delete that line or restore the file from a backup (only the last line may be torn by a "
-    "crash, and it is ignored); the run's row in results.csv does not depend on it."
-)
-
-
-def _history_record(path: Path, number: int, line: str) -> dict:
-    """One line of a history sidecar: a JSON object with a run_id."""
-    try:
-        record = json.loads(line)
-    except ValueError as exc:
-        raise ResultsFormatError(
-            f"{str(path)!r} is corrupt at line {number}: it is not a JSON object ({exc}). "
-            f"Fix: {_HISTORY_FIX}"
-        ) from None
-    if not isinstance(record, dict) or "run_id" not in record:
-        raise ResultsFormatError(
-            f"{str(path)!r} is corrupt at line {number}: a history record is a JSON object "
-            f"with a run_id, got {line[:80]!r}. Fix: {_HISTORY_FIX}"
-        )
-    return record

@@ -25,7 +25,8 @@ from typing import Any
 
 import pandas as pd
 
-from scanlab._files import read_histories, read_round, round_dirs
+from scanlab._files import read_round, round_dirs
+from scanlab._histories import read_histories
 from scanlab._manifest import manifest_params, read_manifest, write_manifest
 from scanlab._metric_names import resolve_metric
 from scanlab.errors import MetricNotFoundError
@@ -280,7 +281,7 @@ def histories(path: str | Path) -> dict[str, dict[str, list[float]]]:
     ----------
     path : str or Path
         A round folder, an experiment folder or a file in a round folder
-        (:func:`scanlab._files.read_histories`).
+        (:func:`scanlab._histories.read_histories`).
 
     Returns
     -------

@@ -245,7 +245,7 @@ def test_a_budgeted_round_keeps_one_row_per_run_and_rung(tmp_path):
 
 
 def test_a_budgeted_runs_history_joins_its_rungs(tmp_path):
-    from scanlab._files import read_histories
+    from scanlab._histories import read_histories
 
     lines = [
         {"run_id": "a", "round": 1, "rung": 1, "history": {"loss": [0.5, 0.4]}},
