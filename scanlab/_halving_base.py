@@ -31,6 +31,7 @@ With one worker every pull follows the previous tell, so ``ask()`` returns only 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -61,7 +62,7 @@ class Result(NamedTuple):
     order: int
 
 
-class BudgetedScheduler:
+class BudgetedScheduler(ABC):
     """Base of :class:`~scanlab.halving.SuccessiveHalvingScheduler`, ``HyperbandScheduler`` and ``ASHAScheduler``.
 
     Subclasses set ``self.stream``, ``self.max_epochs`` and ``self._draw_limit`` and write
@@ -323,22 +324,25 @@ class BudgetedScheduler:
 
     # -- for subclasses -------------------------------------------------------------------
 
+    @abstractmethod
     def _peek(self) -> Task | None:
-        raise NotImplementedError
+        """The next task to hand out now, or None (waiting, or finished)."""
 
+    @abstractmethod
     def _brackets(self, space: ParamSpace) -> list[tuple[list[int], list[int]]]:
-        raise NotImplementedError
+        """The planned ``(rung sizes, rung budgets)`` of each bracket over ``space``."""
 
+    @abstractmethod
     def _budget_of(self, run_id: str, rung: int) -> int | None:
-        raise NotImplementedError
+        """The budget of ``run_id`` at ``rung`` in this scheduler's schedule (None: none)."""
 
-    def _handed_out(self, task: Task) -> None:
+    def _handed_out(self, task: Task) -> None:  # noqa: B027 - an optional hook
         """Hook: ``task`` was just yielded."""
 
-    def _recorded(self, run_id: str, rung: int, replaced: bool) -> None:
+    def _recorded(self, run_id: str, rung: int, replaced: bool) -> None:  # noqa: B027
         """Hook: a row for (run_id, rung) was just recorded."""
 
-    def _metric_changed(self) -> None:
+    def _metric_changed(self) -> None:  # noqa: B027 - an optional hook
         """Hook: :meth:`set_metric` was called."""
 
     def _record(self, run_id: str, rung: int, row: dict[str, Any]) -> None:

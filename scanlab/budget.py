@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -32,9 +33,10 @@ __all__ = ["ASHA", "Budget", "Hyperband", "SuccessiveHalving"]
 _PROBE = {"probe": [0]}
 
 
-class Budget:
+class Budget(ABC):
     """The shared part of the specs: plan, describe, bind to a scan."""
 
+    @abstractmethod
     def scheduler(
         self,
         space: ParamSpace,
@@ -65,7 +67,6 @@ class Budget:
         -------
         BudgetedScheduler
         """
-        raise NotImplementedError  # pragma: no cover - each spec below defines it
 
     def plan(self, params: Mapping[str, Any] | ParamSpace) -> pd.DataFrame:
         """The budget preview over a params dict (or grid), before anything trains.

@@ -20,11 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scanlab._metric_names import resolve_metric
 from scanlab._schema import RESERVED_COLUMNS
 from scanlab.analyze import Analyze as ScanlabAnalyze
 from scanlab.errors import ScanArgumentError
-from scanlab.talos._analyze_plots import TalosPlots
+from scanlab.talos._analyze_plots import TalosPlots, excluded
 
 __all__ = ["Analyze", "Reporting"]
 
@@ -112,7 +111,7 @@ class Analyze(TalosPlots):
             Indexed by column, ``metric`` itself dropped.
         """
         metric = self._column(metric)
-        columns = [c for c in self.data if c not in _names(exclude)]
+        columns = [c for c in self.data if c not in excluded(exclude)]
         corr = self.data[columns].corr(method=method, numeric_only=True)
         return corr[metric].drop(metric)
 
@@ -159,7 +158,7 @@ class Analyze(TalosPlots):
         metric = self._column(metric)
         if self.params is not None:
             ranked = self.data.sort_values(metric, ascending=ascending, kind="stable")
-            columns = [c for c in self.params if c not in _names(exclude)]
+            columns = [c for c in self.params if c not in excluded(exclude)]
         else:  # Talos ranks with pandas' default sort here (ties in its order, not run order)
             ranked = self.table(metric, exclude, ascending=ascending)
             columns = [c for c in ranked.columns if c != metric]
@@ -169,29 +168,12 @@ class Analyze(TalosPlots):
 
     # ---- helpers ----------------------------------------------------------------------------
 
-    def _column(self, metric: str) -> str:
-        if metric in self.data.columns:
-            return metric
-        return resolve_metric(metric, [c for c in self.data.columns if isinstance(c, str)])
-
-    def _columns(self, metric: str | Sequence[str], exclude: Iterable[str]) -> list[str]:
-        metrics = [metric] if isinstance(metric, str) else list(metric)
-        metrics = [self._column(m) for m in metrics]
-        skip = _names(exclude)
-        return list(dict.fromkeys(metrics + [c for c in self.data if c not in skip]))
-
     def __repr__(self) -> str:
         return f"talos.Analyze({len(self.data)} runs)"
 
 
 #: Talos 2.0.10's other name for Analyze.
 Reporting = Analyze
-
-
-def _names(exclude: Iterable[str] | str | None) -> set:
-    if exclude is None:
-        return set()
-    return {exclude} if isinstance(exclude, str) else set(exclude)
 
 
 def _read(source: Any) -> tuple[pd.DataFrame, list[str] | None, Any]:

@@ -10,7 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["TalosPlots"]
+from scanlab._metric_names import resolve_metric
+
+__all__ = ["TalosPlots", "excluded"]
 
 
 def _axes() -> Any:
@@ -23,16 +25,41 @@ def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.apply(pd.to_numeric, errors="coerce")
 
 
+def excluded(exclude: Iterable[str] | str | None) -> set:
+    """Talos's ``exclude`` argument as a set of column names (a single name accepted).
+
+    Parameters
+    ----------
+    exclude : iterable of str, str or None
+        Columns to leave out.
+
+    Returns
+    -------
+    set
+    """
+    if exclude is None:
+        return set()
+    return {exclude} if isinstance(exclude, str) else set(exclude)
+
+
 class TalosPlots:
-    """The plots of Talos's ``Analyze``; the host class has ``data`` and ``_column``."""
+    """The plots of Talos's ``Analyze`` and the column lookups they share with its methods;
+    the host class sets ``data``."""
 
     data: pd.DataFrame
 
-    def _column(self, metric: str) -> str:  # pragma: no cover - defined by the host class
-        raise NotImplementedError
+    def _column(self, metric: str) -> str:
+        """The column ``metric`` names (Talos's ``acc`` finds Keras's ``accuracy``)."""
+        if metric in self.data.columns:
+            return metric
+        return resolve_metric(metric, [c for c in self.data.columns if isinstance(c, str)])
 
-    def _columns(self, metric: Any, exclude: Iterable[str]) -> list[str]:  # pragma: no cover
-        raise NotImplementedError
+    def _columns(self, metric: Any, exclude: Iterable[str] | None) -> list[str]:
+        """``metric`` (one name or several) first, then every column not excluded."""
+        metrics = [metric] if isinstance(metric, str) else list(metric)
+        metrics = [self._column(m) for m in metrics]
+        skip = excluded(exclude)
+        return list(dict.fromkeys(metrics + [c for c in self.data if c not in skip]))
 
     def plot_line(self, metric: str) -> Any:
         """``metric`` run by run.

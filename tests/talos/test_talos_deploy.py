@@ -16,6 +16,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
+import keras
 import numpy as np
 import pandas as pd
 import pytest
@@ -24,8 +25,6 @@ from scanlab.errors import AnalysisError, ResultsFormatError
 from scanlab.talos._deploy import ARCHIVE_FORMAT, Deploy
 from scanlab.talos._predict import Predict
 from scanlab.talos._restore import Restore, recover_best_model
-
-keras = pytest.importorskip("keras")
 
 DATA = Path(__file__).with_name("data")
 REFERENCE = json.loads((DATA / "talos2_reference.json").read_text())

@@ -19,8 +19,6 @@ from sklearn.metrics import f1_score, mean_absolute_error
 from scanlab.errors import AnalysisError
 from scanlab.talos._evaluate import Evaluate, evaluate_models, kfold, score
 
-keras = pytest.importorskip("keras")
-
 DATA = Path(__file__).with_name("data")
 _spec = importlib.util.spec_from_file_location(
     "talos_tiny_scan", Path(__file__).with_name("test_talos_predict.py")

@@ -8,14 +8,13 @@
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pandas as pd
 import pytest
 
 from scanlab.errors import AnalysisError, MetricNotFoundError
 from scanlab.talos._predict import TASKS, Predict, best_row, classes, select_model
-
-keras = pytest.importorskip("keras")
 
 
 def tiny_data(n: int = 40) -> tuple[np.ndarray, np.ndarray]:
