@@ -8,7 +8,6 @@ settings; nothing here trains, writes or keeps state.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import unicodedata
@@ -19,18 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from scanlab._builder import BUILDER, model_contract
-from scanlab.callbacks import early_stopping_options
 from scanlab.errors import ScanArgumentError, ScanArgumentTypeError, rule_message
 
 __all__ = [
     "REDUCTION_METHODS",
-    "check_builder_params",
-    "check_early_stopping",
     "check_experiment_seed_and_limits",
     "check_flags",
     "check_metric_arguments",
-    "check_model",
     "check_model_pickles",
     "check_parallel_arguments",
     "check_reduction_arguments",
@@ -44,48 +38,6 @@ REDUCTION_METHODS = ("correlation", "spearman", "kendall", "pearson", "importanc
 def _is_bool(value: Any) -> bool:
     """True for ``True``/``False`` and NumPy's bools, never for 0, 1 or strings."""
     return isinstance(value, (bool, np.bool_))
-
-
-def check_model(model: Any) -> str:
-    """The model follows one of the two contracts (:func:`scanlab._builder.model_contract`):
-    Talos's ``model(x_train, y_train, x_val, y_val, params) -> (history, model)``, or a
-    builder ``build(params) -> compiled keras.Model``; returns which (``'talos'`` or
-    ``'builder'``)."""
-    return model_contract(model)
-
-
-def check_builder_params(names: Any, contract: str) -> None:
-    """A builder's params give ``epochs`` (scanlab calls fit with it)."""
-    if contract == BUILDER and "epochs" not in names:
-        raise ScanArgumentError(
-            rule_message(
-                "params",
-                "must have an 'epochs' key with the builder contract build(params) (scanlab "
-                "calls fit(epochs=params['epochs'], batch_size=params['batch_size'], ...))",
-                sorted(names),
-                "add e.g. 'epochs': [20] (and 'batch_size': [32]) to params",
-            )
-        )
-
-
-def check_early_stopping(early_stopping: Any, contract: str) -> dict[str, Any] | None:
-    """``early_stopping`` (:func:`scanlab.callbacks.early_stopping_options`), only with a
-    builder; returns the early_stopper keyword arguments (None: off)."""
-    options = early_stopping_options(early_stopping)
-    if options is not None and contract != BUILDER:
-        raise ScanArgumentError(
-            rule_message(
-                "early_stopping",
-                "needs the builder contract build(params) -> compiled keras.Model (scanlab "
-                "calls fit and adds the callback); a Talos model function model(x_train, "
-                "y_train, x_val, y_val, params) calls fit itself",
-                early_stopping,
-                "add callbacks=[scanlab.callbacks.early_stopper(params['epochs'])] to the fit "
-                "in your model function and drop early_stopping, or switch to a builder",
-            )
-        )
-    # as the manifest will hold it (JSON: a tuple becomes a list), so rounds compare equal
-    return None if options is None else json.loads(json.dumps(options))
 
 
 #: The longest folder name most file systems accept, in bytes of UTF-8.

@@ -10,13 +10,16 @@ mid-write never leaves a corrupt checkpoint).
 Fit settings taken from params (the keys :data:`FIT_SETTINGS`): ``epochs`` (needed unless a
 budget is given), ``batch_size``, ``shuffle`` and ``class_weight``; every other key is for
 ``build`` only. scanlab passes ``validation_data=(x_val, y_val)`` and ``verbose=0``.
-Keras is imported only inside the functions that train.
+The Scan arguments that only a builder takes are checked here too, before any training
+(:func:`check_builder_params`, :func:`check_early_stopping`). Keras is imported only inside
+the functions that train.
 """
 
 from __future__ import annotations
 
 import contextlib
 import inspect
+import json
 import numbers
 import os
 import uuid
@@ -24,13 +27,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from scanlab.errors import ContractError, FatalScanError, ScanArgumentTypeError, rule_message
+from scanlab.callbacks import early_stopping_options
+from scanlab.errors import (
+    ContractError,
+    FatalScanError,
+    ScanArgumentError,
+    ScanArgumentTypeError,
+    rule_message,
+)
 
 __all__ = [
     "BUILDER",
     "FIT_SETTINGS",
     "FitOutcome",
     "TALOS",
+    "check_builder_params",
+    "check_early_stopping",
     "checkpoint_path",
     "fit_builder",
     "model_contract",
@@ -303,3 +315,37 @@ def _monitor_check(keras: Any, stopper: Any) -> Any:
             ) from None
 
     return keras.callbacks.LambdaCallback(on_epoch_end=check)
+
+
+def check_builder_params(names: Any, contract: str) -> None:
+    """A builder's params give ``epochs`` (scanlab calls fit with it)."""
+    if contract == BUILDER and "epochs" not in names:
+        raise ScanArgumentError(
+            rule_message(
+                "params",
+                "must have an 'epochs' key with the builder contract build(params) (scanlab "
+                "calls fit(epochs=params['epochs'], batch_size=params['batch_size'], ...))",
+                sorted(names),
+                "add e.g. 'epochs': [20] (and 'batch_size': [32]) to params",
+            )
+        )
+
+
+def check_early_stopping(early_stopping: Any, contract: str) -> dict[str, Any] | None:
+    """``early_stopping`` (:func:`scanlab.callbacks.early_stopping_options`), only with a
+    builder; returns the early_stopper keyword arguments (None: off)."""
+    options = early_stopping_options(early_stopping)
+    if options is not None and contract != BUILDER:
+        raise ScanArgumentError(
+            rule_message(
+                "early_stopping",
+                "needs the builder contract build(params) -> compiled keras.Model (scanlab "
+                "calls fit and adds the callback); a Talos model function model(x_train, "
+                "y_train, x_val, y_val, params) calls fit itself",
+                early_stopping,
+                "add callbacks=[scanlab.callbacks.early_stopper(params['epochs'])] to the fit "
+                "in your model function and drop early_stopping, or switch to a builder",
+            )
+        )
+    # as the manifest will hold it (JSON: a tuple becomes a list), so rounds compare equal
+    return None if options is None else json.loads(json.dumps(options))

@@ -14,17 +14,15 @@ from typing import Any
 
 from scanlab._argument_checks import (
     REDUCTION_METHODS,
-    check_builder_params,
-    check_early_stopping,
     check_experiment_seed_and_limits,
     check_flags,
     check_metric_arguments,
-    check_model,
     check_model_pickles,
     check_parallel_arguments,
     check_reduction_arguments,
     check_results_dir,
 )
+from scanlab._builder import check_builder_params, check_early_stopping, model_contract
 from scanlab.limits import (
     PerformanceTarget,
     parse_deadline,
@@ -273,7 +271,7 @@ def check_scan_arguments(
     planned = planned_runs(space.size, fraction_limit, round_limit)
     deadline = parse_deadline(time_limit)
     target = parse_performance_target(performance_target)
-    contract = check_model(model)
+    contract = model_contract(model)
     check_builder_params(space.names, contract)
     stopping = check_early_stopping(early_stopping, contract)
     check_experiment_seed_and_limits(experiment_name, boolean_limit, seed, max_consecutive_failures)
