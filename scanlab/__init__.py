@@ -22,6 +22,7 @@ from scanlab import budget, callbacks, reduce
 from scanlab._histories import read_histories
 from scanlab._version import __version__
 from scanlab.analyze import Analyze
+from scanlab.budget import ASHA, Hyperband, SuccessiveHalving
 from scanlab.errors import (
     AnalysisError,
     ContractError,
@@ -50,6 +51,7 @@ from scanlab.space import ParamSpace, talos_range
 from scanlab.suggest import suggest
 
 __all__ = [
+    "ASHA",
     "AnalysisError",
     "Analyze",
     "ContractError",
@@ -57,6 +59,7 @@ __all__ = [
     "ExperimentLockedError",
     "FailedRunError",
     "FatalScanError",
+    "Hyperband",
     "MetricNotFoundError",
     "NoRunsError",
     "ParamSpace",
@@ -68,6 +71,7 @@ __all__ = [
     "ScanArgumentError",
     "ScanArgumentTypeError",
     "ScanlabError",
+    "SuccessiveHalving",
     "TooManyFailuresError",
     "WorkerStartError",
     "__version__",

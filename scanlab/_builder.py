@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 from scanlab.callbacks import early_stopping_options
 from scanlab.errors import (
     ContractError,
+    FailedRunError,
     FatalScanError,
     ScanArgumentError,
     ScanArgumentTypeError,
@@ -237,6 +238,23 @@ def fit_builder(
                 epochs,
                 "add 'epochs': [20] (or the choices you want) to params",
             )
+        )
+    if initial_epoch and resume_from is None:
+        raise ContractError(
+            rule_message(
+                "initial_epoch",
+                "needs the checkpoint of the run's previous epochs (resume_from): a fresh "
+                "model would train fewer epochs than its budget",
+                initial_epoch,
+                "pass resume_from=<checkpoint>, or initial_epoch=0 to train from scratch",
+            )
+        )
+    if resume_from is not None and not os.path.isfile(resume_from):
+        raise FailedRunError(
+            f"the checkpoint {os.fspath(resume_from)!r} this run continues from is missing "
+            f"(it holds the run's state after {initial_epoch} epochs); the run cannot "
+            f"continue without training those epochs again. Fix: restore the file, or start "
+            f"a new round (resume=False)."
         )
     import keras
 

@@ -42,7 +42,12 @@ class RunMarker:
     >>> import tempfile
     >>> marker = RunMarker(Path(tempfile.mkdtemp()))
     >>> marker.mark(7, 'abc'); marker.died_during(done=set())
-    {'index': 7, 'run_id': 'abc', 'deaths': 1}
+    {'index': 7, 'run_id': 'abc', 'deaths': 1, 'key': 'abc', 'task': (None, None, 0)}
+    >>> marker.mark(7, 'abc', rung=1, budget=9, initial_epoch=3)
+    >>> marker.died_during(done={'abc'})['key']  # a budgeted run: one (run, rung) at a time
+    'abc@1'
+    >>> marker.died_during(done={'abc@1'}) is None
+    True
     >>> marker.clear(); marker.died_during(done=set()) is None
     True
     """
@@ -58,26 +63,43 @@ class RunMarker:
         Parameters
         ----------
         done : set of str
-            Run ids with a row: a marker for one of those is stale (the row was written).
+            Run ids with a row (``<run_id>@<rung>`` in a budgeted round): a marker for one
+            of those is stale (the row was written).
 
         Returns
         -------
         dict or None
-            ``{'index', 'run_id', 'deaths'}``, ``deaths`` counting this death.
+            ``{'index', 'run_id', 'deaths', 'key', 'task'}``: ``deaths`` counting this death,
+            ``key`` as ``done`` holds it, ``task`` the ``(rung, budget, initial_epoch)`` of a
+            budgeted task (``(None, None, 0)`` otherwise).
         """
         try:
             record = json.loads(_read_regular(self.path))
             index, run_id = int(record["index"]), str(record["run_id"])
             deaths = int(record.get("deaths", 0)) + 1
+            rung, budget = record.get("rung"), record.get("budget")
+            task = (
+                None if rung is None else int(rung),
+                None if budget is None else int(budget),
+                int(record.get("initial_epoch", 0)),
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        if run_id in done:
+        key = run_id if task[0] is None else f"{run_id}@{task[0]}"
+        if key in done:
             return None
-        self._deaths = {run_id: deaths}
-        self.mark(index, run_id)  # keep the count until the run is retried or recorded
-        return {"index": index, "run_id": run_id, "deaths": deaths}
+        self._deaths = {key: deaths}
+        self.mark(index, run_id, *task)  # keep the count until the run is retried or recorded
+        return {"index": index, "run_id": run_id, "deaths": deaths, "key": key, "task": task}
 
-    def mark(self, index: int, run_id: str) -> None:
+    def mark(
+        self,
+        index: int,
+        run_id: str,
+        rung: int | None = None,
+        budget: int | None = None,
+        initial_epoch: int = 0,
+    ) -> None:
         """Say that run ``run_id`` (grid index ``index``) is about to train in this process.
 
         The file stays open and is overwritten in place (tens of microseconds per run); a
@@ -89,8 +111,17 @@ class RunMarker:
             The run's grid index.
         run_id : str
             The run's id.
+        rung, budget, initial_epoch : int, optional
+            A budgeted task's rung, budget and start.
         """
-        record = {"index": index, "run_id": run_id, "deaths": self._deaths.get(run_id, 0)}
+        key = run_id if rung is None else f"{run_id}@{rung}"
+        record: dict[str, Any] = {
+            "index": index,
+            "run_id": run_id,
+            "deaths": self._deaths.get(key, 0),
+        }
+        if rung is not None:
+            record.update(rung=rung, budget=budget, initial_epoch=initial_epoch)
         data = json.dumps(record).encode()
         if self._fd is None:
             self._fd = _open_regular(self.path)

@@ -26,8 +26,11 @@ from typing import Any
 
 import pandas as pd
 
+from scanlab._builder import BUILDER
 from scanlab._crash_marker import DEATHS_BEFORE_FAILING, RunMarker, process_death
+from scanlab._engine_budget import CHECKPOINT_DIR, budgeted_loop
 from scanlab._experiment_folder import ExperimentFolder, fingerprint
+from scanlab._halving_base import BudgetedScheduler
 from scanlab._manifest import recorded_seed, write_manifest
 from scanlab._metric_names import is_loss_like, resolve_metric
 from scanlab._reduction import AutoReduction
@@ -118,6 +121,11 @@ class _Engine:
         self.latest = 0
         self.reuse: RoundReuse | None = None
         self.first_failure: tuple[str, Any, str | None] | None = None
+        # budgeted search (scanlab._engine_budget): the scheduler that ranks rows by the
+        # tracked metric, whether runs continue from checkpoints, what follows each row
+        self.ranked: BudgetedScheduler | None = None
+        self.continued = True
+        self.after_row: Callable[[Task, dict[str, Any]], None] | None = None
 
     # -- the round ------------------------------------------------------------------------
 
@@ -137,12 +145,12 @@ class _Engine:
             data = prepare_data(*inputs, seed=out.seed)
             data_fingerprint, model = fingerprint_data(data), model_identity(s.model)
             try:
-                self.log = ResultLog(out.round_path, s.space.names)
+                self.log = ResultLog(out.round_path, s.space.names, budgeted=s.search is not None)
                 out.manifest = start_manifest(s, out, info.manifest, data_fingerprint, model)
                 write_manifest(out.round_path, out.manifest)
             except OSError as exc:
                 raise ResultsWriteError.from_os_error(exc, out.round_path) from None
-            existing = self._rows()
+            existing = self.rows()
             self.reuse = RoundReuse(
                 s.experiment_path,
                 out,
@@ -157,18 +165,22 @@ class _Engine:
                 s.workers, s.executor, s.workers_per_gpu, s.max_runs_per_worker, s.trial_timeout
             )
             self.marker = RunMarker(out.round_path) if in_process else None
-            self._loop(lambda: self._make_executor(data), existing)
+            make = lambda: self._make_executor(data)  # noqa: E731 - started only if needed
+            if s.search is not None:
+                budgeted_loop(self, make, existing)
+            else:
+                self._loop(make, existing)
         except BaseException as exc:
             if self.log is not None and out.manifest:
                 # recording why the scan stopped must never hide why it stopped (a full disk
                 # or a corrupt file fails this too): the error below says it
                 with contextlib.suppress(Exception):
                     finish_manifest(
-                        out, self._rows(), f"{type(exc).__name__}: {exc}".splitlines()[0]
+                        out, self.rows(), f"{type(exc).__name__}: {exc}".splitlines()[0]
                     )
             raise
         else:
-            finish_manifest(out, self._rows(), out.stop_reason)
+            finish_manifest(out, self.rows(), out.stop_reason)
         finally:
             if self.marker is not None:  # a Python-level end: no run is in progress
                 self.marker.clear()
@@ -188,7 +200,23 @@ class _Engine:
             workers_per_gpu=s.workers_per_gpu,
             max_runs_per_worker=s.max_runs_per_worker,
             trial_timeout=s.trial_timeout,
-            options=TrialOptions(early_stopping=s.early_stopping),
+            options=self._options(),
+        )
+
+    def _options(self) -> TrialOptions:
+        s = self.settings
+        if s.search is None or s.model_contract != BUILDER:
+            return TrialOptions(early_stopping=s.early_stopping)
+        return TrialOptions(
+            early_stopping=s.early_stopping,
+            checkpoint_dir=str(self.outcome.round_path / CHECKPOINT_DIR),
+            final_budget=s.search.scheduler(
+                s.space,
+                s.random_method,
+                0,
+                fraction_limit=s.fraction_limit,
+                round_limit=s.round_limit,
+            ).max_epochs,
         )
 
     # -- the loop -------------------------------------------------------------------------
@@ -202,12 +230,12 @@ class _Engine:
             error = existing["error"].astype(str) if "error" in existing else ids.map(str)
             failed = set(ids[(existing["status"] != "ok") & ~error.str.startswith(KEPT_FAILURES)])
         done = set(ids) - failed
-        self._record_a_run_that_killed_the_process(done)
+        self.record_a_run_that_killed_the_process(done)
         kept = existing[ids.isin(done)] if len(existing) else existing
         ok_existing = kept[kept["status"] == "ok"] if len(kept) else kept
         if len(ok_existing):
             reserved = RESERVED_COLUMNS | set(s.space.names)
-            self._resolve_metrics([c for c in ok_existing.columns if c not in reserved])
+            self.resolve_metrics([c for c in ok_existing.columns if c not in reserved])
             self.best.update(ok_existing[out.tracked_metric].tolist(), out.minimize)
         note = resume_note(out.round, self.latest, len(kept), len(failed))
         if note and len(done | failed):
@@ -215,7 +243,7 @@ class _Engine:
         with progress_bar(s, out.round, initial=len(done)) as bar:
             filters = []
             if s.boolean_limit is not None:
-                filters.append(self._boolean_limit)
+                filters.append(self.boolean_limit)
             if s.reduction is not None:
                 self.reduction = AutoReduction(
                     s.reduction, s.space, out.manifest.setdefault("reductions", []), len(kept)
@@ -227,7 +255,7 @@ class _Engine:
             scheduler = RunAll(
                 s.space, s.random_method, out.seed, s.planned, done, filters, lambda: shrink(bar)
             )
-            tasks = self._hand_out(self._reuse(scheduler, bar, failed), bar)
+            tasks = self.hand_out(self._reuse(scheduler, bar, failed), bar)
             if self.target and any(map(self.target.reached, ok_existing.to_dict("records"))):
                 out.stop_reason = "performance_target"  # reached before this call: train none
                 tasks = iter(())
@@ -235,13 +263,13 @@ class _Engine:
             executor = make() if first is not None else None
             try:
                 if executor is not None and first is not None:
-                    self._run(executor, itertools.chain([first], tasks), scheduler, bar)
+                    self.run_tasks(executor, itertools.chain([first], tasks), scheduler, bar)
             finally:
                 if executor is not None:
                     executor.close()
-        self._check_round(scheduler, done, failed, first is None)
+        self.check_round(scheduler, done, failed, first is None)
 
-    def _run(self, executor: Any, tasks: Iterator[Task], scheduler: RunAll, bar: Any) -> None:
+    def run_tasks(self, executor: Any, tasks: Iterator[Task], scheduler: Any, bar: Any) -> None:
         s, out, log = self.settings, self.outcome, self.log
         assert log is not None
         failures = 0
@@ -257,10 +285,10 @@ class _Engine:
             try:  # every run: a history key named like a column would overwrite it
                 check_history_keys(s.space.names, result.history)
                 if result.status == "ok" and out.tracked_metric is None:
-                    self._resolve_metrics(result.history)  # fails after run 1, not 500
+                    self.resolve_metrics(result.history)  # fails after run 1, not 500
             except ScanlabError as exc:
                 contract_error = exc
-            row = run_row(task, result, self.outcome)
+            row = run_row(task, result, self.outcome, self.continued)
             try:
                 log.append(row, result.history, result.traceback)
             except OSError as exc:
@@ -268,6 +296,8 @@ class _Engine:
                 raise ResultsWriteError.from_os_error(exc, log.round_dir, task.run_id) from None
             out.trained += 1
             scheduler.tell(task, row)
+            if self.after_row is not None:
+                self.after_row(task, row)
             bar.update(1)
             if contract_error is not None:
                 raise contract_error
@@ -296,7 +326,7 @@ class _Engine:
         if self.best.value is not None:  # None while every value was NaN
             bar.set_postfix_str(f"best {out.tracked_metric}={self.best.value:.4g}")
 
-    def _check_round(self, scheduler: RunAll, done: set[str], failed: set[str], idle: bool) -> None:
+    def check_round(self, scheduler: Any, done: set[str], failed: set[str], idle: bool) -> None:
         """Raise when the round ends with no ok run; say when there was nothing to train."""
         s, out = self.settings, self.outcome
         assert self.log is not None
@@ -313,7 +343,7 @@ class _Engine:
             )
         assert self.reuse is not None
         self.reuse.flush()
-        rows = self._rows()
+        rows = self.rows()
         if len(rows) and not (rows["status"] == "ok").any():
             raise TooManyFailuresError(
                 all_failed_message(
@@ -344,14 +374,14 @@ class _Engine:
             bar.update(1)
             if self.outcome.tracked_metric is None:
                 reserved = RESERVED_COLUMNS | set(self.settings.space.names)
-                self._resolve_metrics([k for k, v in row.items() if k not in reserved])
+                self.resolve_metrics([k for k, v in row.items() if k not in reserved])
             self._after_run_reduction(task, row, "ok", bar)
             self._track(row, bar)
             if self.target and self.target.reached(row):
                 self.outcome.stop_reason = "performance_target"
                 return
 
-    def _hand_out(self, tasks: Iterator[Task], bar: Any) -> Iterator[Task]:
+    def hand_out(self, tasks: Iterator[Task], bar: Any) -> Iterator[Task]:
         """The scheduler's tasks until the deadline; each one's params printed if asked."""
         for task in tasks:
             if self.settings.deadline is not None and time.time() >= self.settings.deadline:
@@ -360,24 +390,28 @@ class _Engine:
             if self.settings.print_params:
                 bar.write(f"run {task.run_id}: {task.labels}")
             if self.marker is not None:
-                self.marker.mark(task.index, task.run_id)
+                self.marker.mark(
+                    task.index, task.run_id, task.rung, task.budget, task.initial_epoch
+                )
             yield task
 
-    def _record_a_run_that_killed_the_process(self, done: set[str]) -> None:
-        """A run the scan process died in twice in a row becomes a failed row."""
+    def record_a_run_that_killed_the_process(self, done: set[str]) -> bool:
+        """A run the scan process died in twice in a row becomes a failed row (True)."""
         if self.marker is None or self.log is None:
-            return
+            return False
         died = self.marker.died_during(done)
         if died is not None and died["deaths"] >= DEATHS_BEFORE_FAILING:
-            task = Task(
-                died["index"], died["run_id"], *self.settings.space.decode(died["index"])[:2]
-            )
+            params, labels = self.settings.space.decode(died["index"])[:2]
+            task = Task(died["index"], died["run_id"], params, labels, *died["task"])
             result = process_death(died["deaths"], task)
-            self.log.append(run_row(task, result, self.outcome), {}, result.traceback)
-            done.add(task.run_id)
+            row = run_row(task, result, self.outcome, self.settings.model_contract == BUILDER)
+            self.log.append(row, {}, result.traceback)
+            done.add(died["key"])
             self.marker.clear()
+            return True
+        return False
 
-    def _boolean_limit(self, params: dict[str, Any], labels: Any) -> bool:
+    def boolean_limit(self, params: dict[str, Any], labels: Any) -> bool:
         assert self.settings.boolean_limit is not None
         try:
             return bool(self.settings.boolean_limit(dict(params)))
@@ -405,12 +439,12 @@ class _Engine:
 
     # -- rows and metrics -----------------------------------------------------------------
 
-    def _rows(self) -> pd.DataFrame:
+    def rows(self) -> pd.DataFrame:
         """The round's rows as the scan shows them: its own and those it reused."""
         assert self.log is not None
         return round_view(self.outcome.round_path, self.log.read_rows(), self.outcome.manifest)
 
-    def _resolve_metrics(self, available: Any) -> None:
+    def resolve_metrics(self, available: Any) -> None:
         """Check names against the first successful run's history keys."""
         s, out = self.settings, self.outcome
         available = [str(k) for k in available]
@@ -420,6 +454,8 @@ class _Engine:
         out.minimize = (
             is_loss_like(out.tracked_metric) if s.minimize_loss is None else bool(s.minimize_loss)
         )
+        if self.ranked is not None:  # budgeted search: promotions rank by it from now on
+            self.ranked.set_metric(out.tracked_metric, out.minimize)
         if self.target is not None:
             metric = resolve_metric(self.target.metric, available, "performance_target metric")
             self.target = PerformanceTarget(metric, self.target.value, self.target.minimize)

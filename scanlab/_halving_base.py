@@ -119,6 +119,7 @@ class BudgetedScheduler(ABC):
         self._in_flight: dict[tuple[str, int], Task] = {}
         self._written = 0
         self._asked = False
+        self._released: list[str] = []
         self.config_limit(space)  # refuses bad limits now, before any training
 
     # -- the contract ---------------------------------------------------------------------
@@ -252,6 +253,21 @@ class BudgetedScheduler(ABC):
                 )
         for run_id, rung, row in parsed:
             self._record(run_id, rung, row)
+
+    def released(self) -> list[str]:
+        """Runs no rung can promote any more since the last call: their checkpoints can go.
+
+        Successive halving and Hyperband release a rung's runs that were not promoted when
+        the rung completes; ASHA may promote any run until the end and releases none (the
+        engine deletes every checkpoint when the scheduler is finished).
+
+        Returns
+        -------
+        list of str
+            Run ids, each returned once.
+        """
+        released, self._released = self._released, []
+        return released
 
     @property
     def in_flight(self) -> int:

@@ -24,7 +24,8 @@ def read_histories(path: str | os.PathLike) -> dict[str, dict[str, list[float]]]
 
     Later records win (a run re-recorded after a crash, or the same permutation in a later
     round). A budgeted run has one record per rung (``"rung": k``, holding that rung's
-    epochs): its history is the rungs' epochs joined in rung order.
+    epochs): its history is the rungs' epochs joined in rung order; a rung trained from
+    scratch (``"initial_epoch": 0``, the Talos contract) starts the history again.
 
     Parameters
     ----------
@@ -45,7 +46,7 @@ def read_histories(path: str | os.PathLike) -> dict[str, dict[str, list[float]]]
         else [d / HISTORY_FILE for d in round_dirs(path) if (d / HISTORY_FILE).exists()]
     )
     histories: dict[str, dict[str, list[float]]] = {}
-    rungs: dict[str, dict[int, dict[str, list[float]]]] = {}
+    rungs: dict[str, dict[int, tuple[int, dict[str, list[float]]]]] = {}
     for file in files:
         data = strip_bom(file.read_bytes())
         data = data[: data.rfind(b"\n") + 1]  # drop a torn last line
@@ -55,13 +56,18 @@ def read_histories(path: str | os.PathLike) -> dict[str, dict[str, list[float]]]
                 record = _history_record(file, number, line)
                 run_id, rung = str(record["run_id"]), record.get("rung")
                 if isinstance(rung, int) and not isinstance(rung, bool):
-                    rungs.setdefault(run_id, {})[rung] = record.get("history") or {}
+                    start = record.get("initial_epoch", 1) or 0
+                    by_rung = rungs.setdefault(run_id, {})
+                    by_rung[rung] = (start, record.get("history") or {})
                 else:
                     histories[run_id] = record.get("history") or {}
     for run_id, by_rung in rungs.items():
         joined: dict[str, list[float]] = {}
         for rung in sorted(by_rung):
-            for key, values in by_rung[rung].items():
+            start, history = by_rung[rung]
+            if not start:
+                joined = {}  # trained from scratch: the earlier rungs' epochs are not its own
+            for key, values in history.items():
                 joined.setdefault(key, []).extend(values)
         histories[run_id] = joined
     return histories

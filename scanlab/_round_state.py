@@ -144,7 +144,9 @@ def finish_manifest(outcome: ScanOutcome, rows: pd.DataFrame, status: str) -> No
     write_manifest(outcome.round_path, outcome.manifest)
 
 
-def run_row(task: Task, result: TrialResult, outcome: ScanOutcome) -> dict[str, Any]:
+def run_row(
+    task: Task, result: TrialResult, outcome: ScanOutcome, continued: bool = True
+) -> dict[str, Any]:
     """The results row of one finished run (the column grammar of :mod:`scanlab._schema`).
 
     Parameters
@@ -155,6 +157,9 @@ def run_row(task: Task, result: TrialResult, outcome: ScanOutcome) -> dict[str, 
         How it ended.
     outcome : ScanOutcome
         The round (its number, tracked metric and direction).
+    continued : bool
+        Budgeted search: the run continued from its checkpoint (a builder); False when it
+        trained from scratch to the rung's budget (a Talos model function).
 
     Returns
     -------
@@ -162,15 +167,24 @@ def run_row(task: Task, result: TrialResult, outcome: ScanOutcome) -> dict[str, 
         Metrics first, so that a metric never overwrites a label or a bookkeeping cell. The
         metric cells hold the epoch ``metrics_from`` names (the last one, or the best one
         when early stopping restored its weights); ``stopped_epoch`` is empty unless early
-        stopping stopped the run.
+        stopping stopped the run. A budgeted task's row also has ``rung``, ``budget`` and
+        ``initial_epoch``; its epochs count from the run's first epoch (``best_epoch`` of a
+        continued run is past its ``initial_epoch``).
     """
     tracked = result.history.get(outcome.tracked_metric or "", [])
     best_value, best_epoch_ = best_epoch(tracked, outcome.minimize)
+    budget: dict[str, Any] = {}
+    if task.rung is not None:
+        start = task.initial_epoch if continued else 0
+        budget = {"rung": task.rung, "budget": task.budget, "initial_epoch": start}
+        if best_epoch_ is not None:
+            best_epoch_ += start
     return {
         **result.metrics,
         "run_id": task.run_id,
         "round": outcome.round,
         "status": result.status,
+        **budget,
         **task.labels,
         "epochs_run": result.epochs_run,
         "best_epoch": best_epoch_,

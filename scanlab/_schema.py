@@ -2,14 +2,18 @@
 
 A row of ``results.csv`` (see ``docs/results-format.md``) is::
 
-    run_id, round, status, <one column per parameter, sorted>, <final value of each history
+    run_id, round, status, [rung, budget, initial_epoch,] <one column per parameter, sorted>, <final value of each history
     key, sorted>, epochs_run, best_epoch, best_value, stopped_epoch, metrics_from, start, end,
     duration_s, error
 
 ``stopped_epoch`` is the epoch after which early stopping stopped the run (empty when it did
 not stop); ``metrics_from`` says which epoch the metric columns hold: ``last_epoch``, or
 ``best_epoch`` when early stopping restored the best epoch's weights (empty for a run that
-failed before any epoch). Results written before these two columns existed still load.
+failed before any epoch). Results written before these two columns existed still load. A
+budgeted round (``Scan(search=...)``) writes one row per run and rung, with ``rung`` (0 =
+first), ``budget`` (epochs the run has trained at the end of the row) and ``initial_epoch``
+(epochs it had trained before: the previous rung's budget when it continued from its
+checkpoint, 0 when it trained from scratch) after ``status``.
 
 This module is the one place that says so: the writer (:mod:`scanlab.log`), the loader
 (:mod:`scanlab.results`), the params checks (:mod:`scanlab.space`) and the engine all read
@@ -47,6 +51,7 @@ __all__ = [
     "TALOS_IGNORED_COLUMNS",
     "TALOS_RENAMED_COLUMNS",
     "check_results",
+    "head_columns",
     "is_numeric",
     "is_reserved",
     "order_columns",
@@ -106,20 +111,45 @@ TALOS_IGNORED_COLUMNS = (
 )
 
 
-def order_columns(param_names: Iterable[str], metric_names: Iterable[str]) -> list[str]:
+def head_columns(budgeted: bool = False) -> tuple[str, ...]:
+    """The first columns of a row: identity and outcome; then, in a budgeted round, the rung.
+
+    Parameters
+    ----------
+    budgeted : bool
+        Whether the round runs a budgeted search (one row per run and rung).
+
+    Returns
+    -------
+    tuple of str
+
+    Examples
+    --------
+    >>> head_columns(budgeted=True)
+    ('run_id', 'round', 'status', 'rung', 'budget', 'initial_epoch')
+    """
+    return HEAD_COLUMNS + BUDGET_COLUMNS if budgeted else HEAD_COLUMNS
+
+
+def order_columns(
+    param_names: Iterable[str], metric_names: Iterable[str], budgeted: bool = False
+) -> list[str]:
     """The header of a results file: head columns, sorted params, sorted metrics, tail.
 
     Parameters
     ----------
     param_names, metric_names : iterable of str
         The parameter names and the history keys.
+    budgeted : bool
+        A budgeted round's rows have ``rung``, ``budget``, ``initial_epoch`` after ``status``.
 
     Returns
     -------
     list of str
         Column names in file order; key order of the params dict never matters.
     """
-    return [*HEAD_COLUMNS, *sorted(param_names), *sorted(metric_names), *TAIL_COLUMNS]
+    head = head_columns(budgeted)
+    return [*head, *sorted(param_names), *sorted(metric_names), *TAIL_COLUMNS]
 
 
 def is_reserved(column: str) -> bool:

@@ -23,6 +23,8 @@ from scanlab._argument_checks import (
     check_results_dir,
 )
 from scanlab._builder import check_builder_params, check_early_stopping, model_contract
+from scanlab._search_settings import check_search
+from scanlab.budget import Budget
 from scanlab.limits import (
     PerformanceTarget,
     parse_deadline,
@@ -139,6 +141,10 @@ class ScanSettings:
     early_stopping : dict or None
         Builders: :func:`scanlab.callbacks.early_stopper` keyword arguments (not
         ``epochs``) for every run; None: off.
+    search : Budget or None
+        The budgeted search (:mod:`scanlab.budget`); None: every run trains its epochs.
+    dry_run : bool
+        Print the plan and train nothing.
     """
 
     params: dict
@@ -171,6 +177,8 @@ class ScanSettings:
     retry_failed: bool = True
     model_contract: str = "talos"
     early_stopping: dict[str, Any] | None = None
+    search: Budget | None = None
+    dry_run: bool = False
 
     def fingerprint_settings(self) -> dict[str, Any]:
         """What decides a round's set of runs besides the grid (part of its fingerprint).
@@ -183,7 +191,8 @@ class ScanSettings:
             when True, so that a call asking for the models does not resume a round that did
             not keep them (it starts a round that trains and saves them; rounds without
             ``save_models`` keep the fingerprint they had); ``early_stopping`` when set (rows
-            trained with and without it are not mixed in one round).
+            trained with and without it are not mixed in one round); ``search``
+            (:meth:`scanlab.budget.Budget.as_dict`) when set.
         """
         settings: dict[str, Any] = {
             "random_method": self.random_method,
@@ -196,6 +205,8 @@ class ScanSettings:
             settings["save_models"] = True
         if self.early_stopping is not None:
             settings["early_stopping"] = dict(sorted(self.early_stopping.items()))
+        if self.search is not None:
+            settings["search"] = self.search.as_dict()
         return settings
 
 
@@ -232,6 +243,8 @@ def check_scan_arguments(
     trial_timeout: Any,
     retry_failed: Any = True,
     early_stopping: Any = None,
+    search: Any = None,
+    dry_run: Any = False,
 ) -> ScanSettings:
     """Check every Scan argument (no training, no files) and return the frozen settings.
 
@@ -251,6 +264,10 @@ def check_scan_arguments(
         Flag (a bool): retry failed runs on resume.
     early_stopping : object
         A preset name, a dict of early_stopper arguments, or None/False; builders only.
+    search : object
+        A :mod:`scanlab.budget` search, or None.
+    dry_run : object
+        Flag (a bool): print the plan, train nothing.
     max_consecutive_failures, workers, executor, workers_per_gpu : object
         Failure limit and parallelism, unchecked.
     max_runs_per_worker, trial_timeout : object
@@ -272,7 +289,18 @@ def check_scan_arguments(
     deadline = parse_deadline(time_limit)
     target = parse_performance_target(performance_target)
     contract = model_contract(model)
-    check_builder_params(space.names, contract)
+    budgeted = check_search(
+        search,
+        space,
+        contract=contract,
+        early_stopping=early_stopping,
+        reduction_method=reduction_method,
+        random_method=method,
+        fraction_limit=fraction_limit,
+        round_limit=round_limit,
+    )
+    if budgeted is None:  # else each rung's budget sets the epochs
+        check_builder_params(space.names, contract)
     stopping = check_early_stopping(early_stopping, contract)
     check_experiment_seed_and_limits(experiment_name, boolean_limit, seed, max_consecutive_failures)
     experiment_path = check_results_dir(results_dir, experiment_name)
@@ -285,6 +313,7 @@ def check_scan_arguments(
             "save_models": save_models,
             "resume": resume,
             "retry_failed": retry_failed,
+            "dry_run": dry_run,
         }
     )
     check_parallel_arguments(workers, executor, workers_per_gpu, max_runs_per_worker, trial_timeout)
@@ -332,4 +361,6 @@ def check_scan_arguments(
         retry_failed=bool(retry_failed),
         model_contract=contract,
         early_stopping=stopping,
+        search=budgeted,
+        dry_run=bool(dry_run),
     )

@@ -151,7 +151,7 @@ class BestSoFar:
             self.value = min(finite) if minimize else max(finite)
 
 
-def progress_bar(settings: Any, round_number: int, initial: int) -> Any:
+def progress_bar(settings: Any, round_number: int, initial: int, total: int | None = None) -> Any:
     """The scan's progress bar (tqdm: terminal or Jupyter), disabled when asked.
 
     Parameters
@@ -162,6 +162,8 @@ def progress_bar(settings: Any, round_number: int, initial: int) -> Any:
         The round, shown in the bar's title.
     initial : int
         Runs already done (a resume).
+    total : int, optional
+        Rows the round plans (budgeted search: one per run and rung); default ``planned``.
 
     Returns
     -------
@@ -169,7 +171,8 @@ def progress_bar(settings: Any, round_number: int, initial: int) -> Any:
     """
     from tqdm.auto import tqdm
 
-    total = settings.planned if settings.planned < 10**15 else None
+    if total is None:
+        total = settings.planned if settings.planned < 10**15 else None
     return tqdm(
         total=total,
         initial=initial,

@@ -122,6 +122,7 @@ class _Synchronous(BudgetedScheduler):
             if any((run_id, b.rung) not in self.results for run_id in members):
                 return None  # rows still in flight: the rung is not complete
             promoted = self._promote(members, b.rung) if b.rung + 1 < len(b.budgets) else []
+            self._released.extend(run_id for run_id in members if run_id not in promoted)
             if not promoted:
                 b.done = True
                 return None

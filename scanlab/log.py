@@ -7,12 +7,10 @@ history key the header lacked: the log starts a new part rather than rewrite a f
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
 import os
-import stat
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -22,12 +20,21 @@ import pandas as pd
 
 from scanlab._csv_text import header_end, parse_header, strip_bom
 from scanlab._files import read_round, result_parts
+from scanlab._log_files import (
+    check_history,
+    csv_line,
+    cut_torn_tail,
+    header_problem,
+    header_tail,
+    read_at,
+    refuse_special_file,
+)
 from scanlab._schema import (
-    HEAD_COLUMNS,
+    BUDGET_COLUMNS,
     HISTORY_FILE,
     PREVIOUS_TAIL_COLUMNS,
-    RESERVED_COLUMNS,
     TAIL_COLUMNS,
+    head_columns,
     order_columns,
 )
 from scanlab.errors import ResultsFormatError
@@ -88,13 +95,24 @@ class ResultLog:
         The round's parameter names.
     fsync : bool
         Call ``os.fsync`` after each row (default). Turn off only for throwaway scans.
+    budgeted : bool
+        A budgeted round: one row per run and rung, with ``rung``, ``budget`` and
+        ``initial_epoch`` after ``status``; each history record names its ``rung``.
     """
 
-    def __init__(self, round_dir: Path, param_names: Iterable[str], fsync: bool = True) -> None:
+    def __init__(
+        self,
+        round_dir: Path,
+        param_names: Iterable[str],
+        fsync: bool = True,
+        budgeted: bool = False,
+    ) -> None:
         self.round_dir = Path(round_dir)
         self.round_dir.mkdir(parents=True, exist_ok=True)
         self.param_names = sorted(param_names)
-        self._not_metrics = set(HEAD_COLUMNS) | set(TAIL_COLUMNS) | set(self.param_names)
+        self.budgeted = budgeted
+        self.head = head_columns(budgeted)
+        self._not_metrics = set(self.head) | set(TAIL_COLUMNS) | set(self.param_names)
         self.fsync = fsync
         self.columns: list[str] | None = None
         self._column_set: set[str] = set()
@@ -105,7 +123,7 @@ class ResultLog:
         parts = result_parts(self.round_dir)
         history_path = self.round_dir / HISTORY_FILE
         for path in [*parts, history_path]:
-            _refuse_special_file(path)
+            refuse_special_file(path)
         if parts:
             last = parts[-1]
             self._part_number = _part_number(last)
@@ -115,7 +133,7 @@ class ResultLog:
             try:
                 header = self._check_header(last, fd)
                 if header is not None:
-                    _cut_torn_tail(fd)
+                    cut_torn_tail(fd)
             except BaseException:
                 os.close(fd)
                 raise
@@ -127,7 +145,7 @@ class ResultLog:
                 self.columns = header
                 self._column_set = set(header)
                 # written before stopped_epoch/metrics_from: the next row starts a new part
-                self._previous_tail = _tail(header) == PREVIOUS_TAIL_COLUMNS
+                self._previous_tail = header_tail(header) == PREVIOUS_TAIL_COLUMNS
                 self._csv_file = open(fd, "a", encoding="utf-8", newline="")  # noqa: SIM115
         fd = os.open(
             history_path,
@@ -135,8 +153,8 @@ class ResultLog:
             0o666,  # like open(): the umask decides, never executable
         )
         try:
-            _check_history(history_path, fd)
-            _cut_torn_tail(fd)
+            check_history(history_path, fd)
+            cut_torn_tail(fd)
         except BaseException:
             os.close(fd)
             if self._csv_file is not None:
@@ -154,13 +172,13 @@ class ResultLog:
         data = b""
         end = None
         while end is None:
-            block = _read_at(fd, 65536, len(data))
+            block = read_at(fd, 65536, len(data))
             if not block:
                 break
             data += block
             end = header_end(strip_bom(data))
         data = strip_bom(data)
-        prefix = _csv_line([*HEAD_COLUMNS, *self.param_names, ""])
+        prefix = csv_line([*self.head, *self.param_names, ""])
         problem: str | None
         if end is None:
             try:
@@ -175,7 +193,7 @@ class ResultLog:
             problem = f"its first line {text[:120]!r} is no complete scanlab header"
         else:
             header = parse_header(path, data[:end])
-            problem = _header_problem(header, self.param_names)
+            problem = header_problem(header, self.param_names, self.head)
             if problem is None:
                 return header
         expected = prefix + "<metric columns, sorted>," + ",".join(TAIL_COLUMNS)
@@ -198,7 +216,7 @@ class ResultLog:
             once per log, however often the rows are read.
         """
         if not result_parts(self.round_dir):
-            return pd.DataFrame(columns=order_columns(self.param_names, []))
+            return pd.DataFrame(columns=order_columns(self.param_names, [], self.budgeted))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             rows = read_round(self.round_dir, self.param_names)
@@ -233,6 +251,8 @@ class ResultLog:
             "history": dict(history or {}),
             "traceback": traceback,
         }
+        if self.budgeted:  # a run's rungs are joined in rung order when read back
+            record.update({c: row.get(c) for c in BUDGET_COLUMNS})
         self._history_file.write(json.dumps(record, default=_json_default) + "\n")
         self._history_file.flush()
         metric_names = [k for k in row if k not in self._not_metrics]  # O(1) per key
@@ -244,7 +264,7 @@ class ResultLog:
             self._start_part(metric_names)
         assert self._csv_file is not None and self.columns is not None
         self._csv_file.write(
-            _csv_line([format_cell(row.get(column)) for column in self.columns]) + "\n"
+            csv_line([format_cell(row.get(column)) for column in self.columns]) + "\n"
         )
         self._csv_file.flush()
         if self.fsync:
@@ -267,16 +287,18 @@ class ResultLog:
         known = [
             c
             for c in (self.columns or [])
-            if c not in HEAD_COLUMNS and c not in TAIL_COLUMNS and c not in self.param_names
+            if c not in self.head and c not in TAIL_COLUMNS and c not in self.param_names
         ]
-        columns = order_columns(self.param_names, sorted(set(known) | set(metric_names)))
+        columns = order_columns(
+            self.param_names, sorted(set(known) | set(metric_names)), self.budgeted
+        )
         if self._csv_file is not None:
             self._csv_file.close()
         self._part_number += 1
         name = "results.csv" if self._part_number == 1 else f"results-{self._part_number}.csv"
         # "x": a new part never replaces a file (nor follows a link) already there.
         self._csv_file = open(self.round_dir / name, "x", encoding="utf-8", newline="")  # noqa: SIM115
-        self._csv_file.write(_csv_line(columns) + "\n")
+        self._csv_file.write(csv_line(columns) + "\n")
         self._csv_file.flush()
         if self.fsync:
             os.fsync(self._csv_file.fileno())
@@ -305,115 +327,7 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def _read_at(fd: int, size: int, offset: int) -> bytes:
-    """Up to ``size`` bytes of an open file from ``offset`` (``os.pread`` is POSIX-only)."""
-    os.lseek(fd, offset, os.SEEK_SET)
-    return os.read(fd, size)
-
-
-def _csv_line(fields: list[str]) -> str:
-    """One CSV record without its line end, quoted as :mod:`csv` quotes (header and rows)."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(fields)
-    return buffer.getvalue()[:-1]
-
-
 def _part_number(path: Path) -> int:
     """1 for ``results.csv``, n for ``results-n.csv``."""
     stem = path.stem
     return int(stem.rpartition("-")[2]) if "-" in stem else 1
-
-
-def _refuse_special_file(path: Path) -> None:
-    """Raise unless ``path`` is missing or a regular file (a link is refused, not followed)."""
-    try:
-        mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        return
-    if stat.S_ISREG(mode):
-        return
-    if stat.S_ISLNK(mode):
-        kind = "a symbolic link"
-        fix = (
-            f"replace the link with a copy of the file it points to (in the round folder: "
-            f'cp --remove-destination "$(readlink -f {path.name})" {path.name})'
-        )
-    else:
-        kind = "not a regular file"
-        fix = "move it out of the round folder"
-    raise ResultsFormatError(
-        f"{str(path)!r} is {kind}: scanlab appends to (and may cut the torn last line of) a "
-        f"round's own files only, never through a link into a file it did not create. Nothing "
-        f"was written and no run was trained. Fix: {fix}, or pass resume=False to start a new "
-        f"round."
-    )
-
-
-def _header_problem(header: list[str], params: list[str]) -> str | None:
-    """What makes ``header`` other than ``order_columns(params, metrics)``; None if nothing."""
-    n = len(params)
-    if header[: len(HEAD_COLUMNS)] != list(HEAD_COLUMNS):
-        return f"it starts with {header[: len(HEAD_COLUMNS)]}, not {list(HEAD_COLUMNS)}"
-    found = header[len(HEAD_COLUMNS) : len(HEAD_COLUMNS) + n]
-    if found != params:
-        return f"its parameter columns are {found}, but this round's params are {params}"
-    tail = _tail(header)
-    if tail is None or len(header) < len(HEAD_COLUMNS) + n + len(tail):
-        return f"it ends with {header[-len(TAIL_COLUMNS) :]}, not {list(TAIL_COLUMNS)}"
-    metrics = header[len(HEAD_COLUMNS) + n : -len(tail)]
-    clash = [m for m in metrics if m in RESERVED_COLUMNS or m in params]
-    if clash or metrics != sorted(set(metrics)):
-        return f"its metric columns {metrics} are not distinct, sorted history keys"
-    return None
-
-
-def _tail(header: list[str]) -> tuple[str, ...] | None:
-    """The tail columns ``header`` ends with: today's, or those written before
-    ``stopped_epoch`` and ``metrics_from`` existed (still resumed); None for neither."""
-    for tail in (TAIL_COLUMNS, PREVIOUS_TAIL_COLUMNS):
-        if tuple(header[-len(tail) :]) == tail:
-            return tail
-    return None
-
-
-def _check_history(path: Path, fd: int) -> None:
-    """Raise unless the sidecar is empty or starts like scanlab's (a JSON record with run_id)."""
-    data = strip_bom(_read_at(fd, 1 << 20, 0))
-    if not data.strip():
-        return
-    newline = data.find(b"\n")
-    first = data[:newline] if newline >= 0 else data
-    start = b'{"run_id": '
-    if newline < 0 and (start.startswith(first) or first.startswith(start)):
-        return  # a first record torn by a crash
-    try:
-        record = json.loads(first)
-    except ValueError:
-        record = None
-    if isinstance(record, dict) and "run_id" in record:
-        return
-    raise ResultsFormatError(
-        f"{str(path)!r} cannot be resumed: it is not scanlab's history sidecar (its first line "
-        f"is {first[:80]!r}, not a JSON record with a run_id), so nothing is appended to it "
-        f"and no run was trained. Fix: if it is scanlab's, restore it from a backup; "
-        f"otherwise move it out of the round folder, or pass resume=False to start a new "
-        f"round."
-    )
-
-
-def _cut_torn_tail(fd: int) -> None:
-    """Remove an unfinished last line (no newline) of an open file: a write killed midway."""
-    size = os.fstat(fd).st_size
-    if size == 0 or _read_at(fd, 1, size - 1) == b"\n":
-        return
-    # Walk back to the last newline; rows are short, so read the tail in blocks.
-    end = size
-    while end > 0:
-        start = max(0, end - 65536)
-        block = _read_at(fd, end - start, start)
-        cut = block.rfind(b"\n")
-        if cut >= 0:
-            os.ftruncate(fd, start + cut + 1)
-            return
-        end = start
-    os.ftruncate(fd, 0)

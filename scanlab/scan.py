@@ -12,11 +12,15 @@ from typing import Any
 
 import pandas as pd
 
+from scanlab._builder import BUILDER
 from scanlab._engine import run_scan
 from scanlab._files import read_round
 from scanlab._metric_names import is_loss_like, resolve_metric
 from scanlab._reuse import histories as read_histories
+from scanlab._schema import order_columns
+from scanlab._search_settings import dry_run_text
 from scanlab._settings import ScanSettings, check_scan_arguments
+from scanlab.budget import Budget
 from scanlab.errors import ScanArgumentError
 
 __all__ = ["Scan"]
@@ -149,7 +153,9 @@ class Scan:
     tracked_metric, minimize : str, bool
         The metric the scan tracked and whether lower is better (recorded in the manifest).
     stop_reason : str
-        ``'completed'``, ``'time_limit'`` or ``'performance_target'``.
+        ``'completed'``, ``'time_limit'``, ``'performance_target'``, or ``'dry_run'``.
+    plan : pandas.DataFrame or None
+        A budgeted search's plan (:meth:`scanlab.budget.Budget.plan`); None without one.
     settings : ScanSettings
         Every argument as checked; each one is also readable as an attribute of the scan
         (``scan.planned``, ``scan.workers``, ``scan.method`` for the sampler's name,
@@ -201,6 +207,8 @@ class Scan:
         trial_timeout: float | None = None,
         retry_failed: bool = True,
         early_stopping: str | dict | bool | None = None,
+        search: Budget | None = None,
+        dry_run: bool = False,
     ) -> None:
         self.settings = check_scan_arguments(
             params=params,
@@ -234,6 +242,8 @@ class Scan:
             trial_timeout=trial_timeout,
             retry_failed=retry_failed,
             early_stopping=early_stopping,
+            search=search,
+            dry_run=dry_run,
         )
         self.params = params
         self.model = model
@@ -241,6 +251,10 @@ class Scan:
         self.space = self.settings.space
         self.experiment_path = self.settings.experiment_path
         self.save_models = self.settings.save_models
+        self.plan: pd.DataFrame | None = self._preview()
+        if self.settings.dry_run:
+            self._dry_run()
+            return
         outcome = run_scan(self.settings, (x, y, x_val, y_val, val_split))
         self.round: int = outcome.round
         self.round_path: Path = outcome.round_path
@@ -266,6 +280,47 @@ class Scan:
                 "runs_trained": outcome.trained,
                 "runs_retried": outcome.retried,
                 "runs_reused": outcome.reused,
+            }
+        )
+
+    def _preview(self) -> pd.DataFrame | None:
+        """The budget plan of a budgeted search (None without one)."""
+        s = self.settings
+        if s.search is None:
+            return None
+        return s.search.scheduler(
+            s.space,
+            s.random_method,
+            0,
+            fraction_limit=s.fraction_limit,
+            round_limit=s.round_limit,
+        ).plan()
+
+    def _dry_run(self) -> None:
+        """Print what would train; set the attributes a round without rows has."""
+        s = self.settings
+        print(
+            dry_run_text(
+                s.search,
+                s.space,
+                s.planned,
+                random_method=s.random_method,
+                fraction_limit=s.fraction_limit,
+                round_limit=s.round_limit,
+                restarts=s.model_contract != BUILDER,
+            )
+        )
+        self.round, self.round_path, self.seed = 0, self.experiment_path, s.seed
+        self.data = pd.DataFrame(columns=order_columns(s.space.names, [], s.search is not None))
+        self.tracked_metric, self.minimize, self.stop_reason = s.metric, s.minimize_loss, "dry_run"
+        self._manifest = {}
+        self.details = pd.Series(
+            {
+                "experiment_name": self.experiment_name,
+                "grid_size": self.space.size,
+                "planned_runs": s.planned,
+                "random_method": s.random_method,
+                "status": "dry_run",
             }
         )
 

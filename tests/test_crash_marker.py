@@ -13,7 +13,13 @@ from scanlab._crash_marker import MARKER_FILE, RunMarker
 def test_mark_then_died_during_then_clear(tmp_path):
     marker = RunMarker(tmp_path)
     marker.mark(7, "abc")
-    assert RunMarker(tmp_path).died_during(done=set()) == {"index": 7, "run_id": "abc", "deaths": 1}
+    assert RunMarker(tmp_path).died_during(done=set()) == {
+        "index": 7,
+        "run_id": "abc",
+        "deaths": 1,
+        "key": "abc",
+        "task": (None, None, 0),
+    }
     assert RunMarker(tmp_path).died_during(done={"abc"}) is None
     marker.clear()
     assert not (tmp_path / MARKER_FILE).exists()

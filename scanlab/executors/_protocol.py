@@ -41,11 +41,16 @@ class TrialOptions(NamedTuple):
         (builders only); None: off.
     checkpoint_dir : str, optional
         Budgeted search: the folder of the runs' full saved states
-        (:func:`scanlab._builder.checkpoint_path`); None: no checkpoints.
+        (:func:`scanlab._builder.checkpoint_path`); None: no checkpoints, every task
+        trains from scratch to its budget.
+    final_budget : int, optional
+        Budgeted search: the top rung's epochs; a task that reaches them saves no checkpoint
+        (nothing continues it).
     """
 
     early_stopping: dict[str, Any] | None = None
     checkpoint_dir: str | None = None
+    final_budget: int | None = None
 
 
 def trial_arguments(task: Task, options: TrialOptions | None) -> dict[str, Any]:
@@ -53,7 +58,9 @@ def trial_arguments(task: Task, options: TrialOptions | None) -> dict[str, Any]:
 
     A budgeted task (``task.budget`` set) with a ``checkpoint_dir`` resumes from the state
     saved after ``task.initial_epoch`` epochs (when that is > 0) and saves its state after
-    ``task.budget`` epochs, both named by :func:`scanlab._builder.checkpoint_path`.
+    ``task.budget`` epochs (unless that is ``final_budget``), both named by
+    :func:`scanlab._builder.checkpoint_path`. Without a ``checkpoint_dir`` it trains from
+    scratch (``initial_epoch`` 0) to its budget.
 
     Parameters
     ----------
@@ -78,18 +85,20 @@ def trial_arguments(task: Task, options: TrialOptions | None) -> dict[str, Any]:
     arguments: dict[str, Any] = {
         "early_stopping": options.early_stopping,
         "budget": task.budget,
-        "initial_epoch": task.initial_epoch,
+        "initial_epoch": 0,
         "resume_from": None,
         "checkpoint_to": None,
     }
     if task.budget is not None and options.checkpoint_dir is not None:
         if task.initial_epoch > 0:
+            arguments["initial_epoch"] = task.initial_epoch
             arguments["resume_from"] = checkpoint_path(
                 options.checkpoint_dir, task.run_id, task.initial_epoch
             )
-        arguments["checkpoint_to"] = checkpoint_path(
-            options.checkpoint_dir, task.run_id, task.budget
-        )
+        if options.final_budget is None or task.budget < options.final_budget:
+            arguments["checkpoint_to"] = checkpoint_path(
+                options.checkpoint_dir, task.run_id, task.budget
+            )
     return arguments
 
 

@@ -1,0 +1,218 @@
+"""The loop of a budgeted round (``Scan(search=...)``): a halving scheduler over the lazy grid,
+one row per (run, rung), continued runs, checkpoints kept bounded, crash-safe resume.
+
+The scheduler (:mod:`scanlab.halving`) is rebuilt on every call from the round's rows: the
+newest row of each (run, rung) counts, failed ones are left out so that they train again
+(``retry_failed``), and promotions are decided again from the same rows, so the same call
+resumes to the same rows. Then the engine asks it for tasks until it is finished; each
+``ask()`` ends when the scheduler must wait for rows in flight (a rung to complete), the
+executor drains them, and the engine asks again.
+
+A builder's run continues from its checkpoint (``<round>/checkpoints/<run_id>-e<epochs>.keras``:
+model, optimizer state and iterations, written to a temporary name and renamed). A checkpoint
+is deleted as soon as nothing can continue from it: when the run's next rung is written, when
+its rung completes without promoting it (successive halving, Hyperband), and at the end of
+the round (every checkpoint, ASHA's too). So at most one checkpoint per run is on disk, and
+only for runs a rung may still promote: under successive halving and Hyperband at most the
+configurations of the brackets' rungs in progress, under ASHA at most one per configuration
+started. A Talos model function cannot continue: it trains from scratch to each rung's budget
+and no checkpoint is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from scanlab._builder import BUILDER
+from scanlab._halving_base import BudgetedScheduler
+from scanlab._round_notes import KEPT_FAILURES, resume_note, say
+from scanlab._schema import RESERVED_COLUMNS
+from scanlab._tracking import progress_bar
+from scanlab.trial import Task
+
+if TYPE_CHECKING:
+    from scanlab._engine import _Engine
+
+__all__ = ["CHECKPOINT_DIR", "Checkpoints", "budgeted_loop", "rung_key"]
+
+#: The folder of a budgeted round's checkpoints, inside the round folder.
+CHECKPOINT_DIR = "checkpoints"
+
+
+def rung_key(run_id: Any, rung: Any) -> str:
+    """The identity of one (run, rung) row, as the crash marker and ``done`` sets hold it.
+
+    Parameters
+    ----------
+    run_id : str
+        The run.
+    rung : int
+        Its rung.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> rung_key('a1b2', 2)
+    'a1b2@2'
+    """
+    return f"{run_id}@{int(rung)}"
+
+
+class Checkpoints:
+    """The checkpoint folder of a budgeted round: what is deleted, and when.
+
+    Only scanlab's own files are touched: regular files named ``<run_id>-e<n>.keras`` (or
+    their ``.tmp.keras`` leftovers); a link is removed, never followed.
+
+    Parameters
+    ----------
+    round_dir : Path
+        The round folder.
+    """
+
+    def __init__(self, round_dir: Path) -> None:
+        self.path = Path(round_dir) / CHECKPOINT_DIR
+
+    def discard_temporary(self) -> None:
+        """Delete the half-written checkpoints a killed run left (never loaded: renamed only
+        once whole)."""
+        for file in self._files("*.tmp.keras"):
+            _unlink(file)
+
+    def discard(self, run_id: str, epochs: int | None = None) -> None:
+        """Delete one run's checkpoint after ``epochs`` epochs, or all of the run's.
+
+        Parameters
+        ----------
+        run_id : str
+            The run.
+        epochs : int, optional
+            The epochs the checkpoint holds; default every checkpoint of the run.
+        """
+        pattern = f"{run_id}-e{epochs}.keras" if epochs is not None else f"{run_id}-e*.keras"
+        for file in self._files(pattern):
+            _unlink(file)
+
+    def discard_all(self) -> None:
+        """The round is finished: nothing continues, every checkpoint goes (and the folder)."""
+        for file in self._files("*.keras"):
+            _unlink(file)
+        with contextlib.suppress(OSError):  # not empty (a user's file), or already gone
+            self.path.rmdir()
+
+    def _files(self, pattern: str) -> list[Path]:
+        try:
+            if not stat.S_ISDIR(os.lstat(self.path).st_mode):
+                return []
+        except FileNotFoundError:
+            return []
+        return sorted(self.path.glob(pattern))
+
+
+def _unlink(file: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        file.unlink()
+
+
+def budgeted_loop(engine: _Engine, make: Callable[[], Any], existing: pd.DataFrame) -> None:
+    """Run (or resume) a budgeted round until its scheduler is finished or a stop applies.
+
+    Parameters
+    ----------
+    engine : _Engine
+        The round's engine: settings, outcome, log, tracking and the run loop.
+    make : callable
+        Starts the executor (only when something is left to train).
+    existing : DataFrame
+        The round's rows on disk (newest per run and rung).
+    """
+    s, out = engine.settings, engine.outcome
+    assert s.search is not None and out.seed is not None
+    keys = (
+        existing["run_id"].astype(str) + "@" + existing["rung"].astype("int64").astype(str)
+        if len(existing)
+        else pd.Series([], dtype=str)
+    )
+    failed: set[str] = set()
+    if len(existing) and s.retry_failed:
+        error = existing["error"].astype(str) if "error" in existing else keys
+        failed = set(keys[(existing["status"] != "ok") & ~error.str.startswith(KEPT_FAILURES)])
+    done = set(keys) - failed
+    if engine.record_a_run_that_killed_the_process(done):
+        existing = engine.rows()
+        keys = existing["run_id"].astype(str) + "@" + existing["rung"].astype("int64").astype(str)
+    kept = existing[keys.isin(done)] if len(existing) else existing
+    ok_existing = kept[kept["status"] == "ok"] if len(kept) else kept
+    if len(ok_existing):
+        reserved = RESERVED_COLUMNS | set(s.space.names)
+        engine.resolve_metrics([c for c in ok_existing.columns if c not in reserved])
+        engine.best.update(ok_existing[out.tracked_metric].tolist(), out.minimize)
+    checkpoints = Checkpoints(out.round_path)
+    checkpoints.discard_temporary()
+    scheduler = s.search.scheduler(
+        s.space,
+        s.random_method,
+        out.seed,
+        fraction_limit=s.fraction_limit,
+        round_limit=s.round_limit,
+        filters=[engine.boolean_limit] if s.boolean_limit is not None else [],
+    )
+    plan = scheduler.plan()  # a filtered-out permutation is replaced: the plan holds
+    planned_rows = int(plan["configurations"].sum())
+    note = resume_note(out.round, engine.latest, len(kept), len(failed))
+    if note and len(done | failed):
+        say(s.disable_progress_bar, note)
+    continues = s.model_contract == BUILDER
+    engine.continued = continues
+    engine.ranked = scheduler
+    if out.tracked_metric is not None:
+        scheduler.set_metric(out.tracked_metric, bool(out.minimize))
+    scheduler.restore(kept)
+    engine.after_row = _after_row(scheduler, checkpoints, continues)
+    out.manifest["plan"] = plan.attrs["totals"]
+    with progress_bar(s, out.round, initial=len(done), total=planned_rows) as bar:
+        if engine.target and any(map(engine.target.reached, ok_existing.to_dict("records"))):
+            out.stop_reason = "performance_target"  # reached before this call: train none
+        executor = None
+        try:
+            while out.stop_reason == "completed" and not scheduler.finished:
+                tasks: Iterator[Task] = engine.hand_out(scheduler.ask(), bar)
+                first = next(tasks, None)
+                if first is None:
+                    break  # the deadline passed (or, never, a scheduler waiting on nothing)
+                if executor is None:
+                    executor = make()
+                engine.run_tasks(executor, itertools.chain([first], tasks), scheduler, bar)
+        finally:
+            if executor is not None:
+                executor.close()
+    if scheduler.finished:
+        checkpoints.discard_all()
+    engine.check_round(scheduler, done, failed, executor is None)
+
+
+def _after_row(
+    scheduler: BudgetedScheduler, checkpoints: Checkpoints, continues: bool
+) -> Callable[[Task, dict[str, Any]], None]:
+    """What follows each (run, rung) row: the checkpoints nothing can continue from go."""
+
+    def after(task: Task, row: dict[str, Any]) -> None:
+        if not continues:
+            return
+        if row.get("status") == "ok" and task.initial_epoch:
+            checkpoints.discard(task.run_id, task.initial_epoch)  # superseded by this rung's
+        for run_id in scheduler.released():
+            checkpoints.discard(run_id)
+
+    return after
