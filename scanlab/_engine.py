@@ -6,7 +6,9 @@ and then repeats: ask the scheduler for the next task, let the executor run it, 
 row, append it to the log (flushed and fsynced), tell the scheduler. Only this process
 writes. A resumed round trains its failed runs again (``retry_failed``); a permutation with
 an ok row in another round of the same data and model is reused, not trained
-(:mod:`scanlab._reuse`); with nothing left to run no executor is started. It stops when the
+(:mod:`scanlab._reuse`); with nothing left to run no executor is started. The loops live apart:
+:mod:`scanlab._engine_plain` (every sampled permutation once) and
+:mod:`scanlab._engine_budget` (``search=``: one row per run and rung, continued runs). It stops when the
 scheduler has nothing left (``completed``), at the deadline (``time_limit``), when a run
 reaches the performance target (``performance_target``), or on a fatal error (the error is
 raised and recorded as the manifest's status; a run that raised
@@ -18,7 +20,6 @@ and runs it again). A round that ends without an ok run raises
 from __future__ import annotations
 
 import contextlib
-import itertools
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -28,7 +29,8 @@ import pandas as pd
 
 from scanlab._builder import BUILDER
 from scanlab._crash_marker import DEATHS_BEFORE_FAILING, RunMarker, process_death
-from scanlab._engine_budget import CHECKPOINT_DIR, budgeted_loop
+from scanlab._engine_budget import budgeted_loop, trial_options
+from scanlab._engine_plain import after_run_reduction, plain_loop, row_keys
 from scanlab._experiment_folder import ExperimentFolder, fingerprint
 from scanlab._halving_base import BudgetedScheduler
 from scanlab._manifest import recorded_seed, write_manifest
@@ -51,8 +53,6 @@ from scanlab._tracking import (
     BestSoFar,
     check_history_keys,
     choose_metric,
-    progress_bar,
-    shrink,
 )
 from scanlab.data import fingerprint_data, prepare_data
 from scanlab.errors import (
@@ -63,11 +63,9 @@ from scanlab.errors import (
     TooManyFailuresError,
     rule_message,
 )
-from scanlab.executors._protocol import TrialOptions
 from scanlab.executors.choose import make_executor, runs_in_process
 from scanlab.limits import PerformanceTarget
 from scanlab.log import ResultLog
-from scanlab.schedulers import RunAll
 from scanlab.trial import Task
 
 __all__ = ["ScanOutcome", "run_scan"]
@@ -169,7 +167,7 @@ class _Engine:
             if s.search is not None:
                 budgeted_loop(self, make, existing)
             else:
-                self._loop(make, existing)
+                plain_loop(self, make, existing)
         except BaseException as exc:
             if self.log is not None and out.manifest:
                 # recording why the scan stopped must never hide why it stopped (a full disk
@@ -200,74 +198,51 @@ class _Engine:
             workers_per_gpu=s.workers_per_gpu,
             max_runs_per_worker=s.max_runs_per_worker,
             trial_timeout=s.trial_timeout,
-            options=self._options(),
-        )
-
-    def _options(self) -> TrialOptions:
-        s = self.settings
-        if s.search is None or s.model_contract != BUILDER:
-            return TrialOptions(early_stopping=s.early_stopping)
-        return TrialOptions(
-            early_stopping=s.early_stopping,
-            checkpoint_dir=str(self.outcome.round_path / CHECKPOINT_DIR),
-            final_budget=s.search.scheduler(
-                s.space,
-                s.random_method,
-                0,
-                fraction_limit=s.fraction_limit,
-                round_limit=s.round_limit,
-            ).max_epochs,
+            options=trial_options(s, self.outcome.round_path),
         )
 
     # -- the loop -------------------------------------------------------------------------
 
-    def _loop(self, make: Callable[[], Any], existing: pd.DataFrame) -> None:
-        s, out, log = self.settings, self.outcome, self.log
-        assert log is not None
-        ids = existing["run_id"].astype(str) if len(existing) else pd.Series([], dtype=str)
+    def keep_rows(
+        self, existing: pd.DataFrame, keys: pd.Series
+    ) -> tuple[set[str], set[str], pd.DataFrame, pd.DataFrame]:
+        """Split the round's rows: kept, and failed ones to train again (``retry_failed``).
+
+        Records a run the process died in twice, resolves the tracked metric from the kept
+        ok rows and says what the call resumes.
+
+        Parameters
+        ----------
+        existing : DataFrame
+            The round's rows (newest per key).
+        keys : Series
+            Each row's key: its run id, or ``<run_id>@<rung>`` in a budgeted round.
+
+        Returns
+        -------
+        tuple
+            ``(done, failed, kept, ok_kept)``: the keys kept and retried, the kept rows and
+            those of them that are ok.
+        """
+        s, out = self.settings, self.outcome
         failed: set[str] = set()
         if len(existing) and s.retry_failed:
-            error = existing["error"].astype(str) if "error" in existing else ids.map(str)
-            failed = set(ids[(existing["status"] != "ok") & ~error.str.startswith(KEPT_FAILURES)])
-        done = set(ids) - failed
-        self.record_a_run_that_killed_the_process(done)
-        kept = existing[ids.isin(done)] if len(existing) else existing
-        ok_existing = kept[kept["status"] == "ok"] if len(kept) else kept
-        if len(ok_existing):
+            error = existing["error"].astype(str) if "error" in existing else keys
+            failed = set(keys[(existing["status"] != "ok") & ~error.str.startswith(KEPT_FAILURES)])
+        done = set(keys) - failed
+        if self.record_a_run_that_killed_the_process(done):
+            existing = self.rows()
+            keys = row_keys(existing, s.search is not None)
+        kept = existing[keys.isin(done)] if len(existing) else existing
+        ok_kept = kept[kept["status"] == "ok"] if len(kept) else kept
+        if len(ok_kept):
             reserved = RESERVED_COLUMNS | set(s.space.names)
-            self.resolve_metrics([c for c in ok_existing.columns if c not in reserved])
-            self.best.update(ok_existing[out.tracked_metric].tolist(), out.minimize)
+            self.resolve_metrics([c for c in ok_kept.columns if c not in reserved])
+            self.best.update(ok_kept[out.tracked_metric].tolist(), out.minimize)
         note = resume_note(out.round, self.latest, len(kept), len(failed))
         if note and len(done | failed):
             say(s.disable_progress_bar, note)
-        with progress_bar(s, out.round, initial=len(done)) as bar:
-            filters = []
-            if s.boolean_limit is not None:
-                filters.append(self.boolean_limit)
-            if s.reduction is not None:
-                self.reduction = AutoReduction(
-                    s.reduction, s.space, out.manifest.setdefault("reductions", []), len(kept)
-                )
-                if len(ok_existing) and out.tracked_metric:
-                    self.reduction.restore_window(ok_existing, out.tracked_metric)
-                filters.append(self.reduction.keep)
-            assert out.seed is not None
-            scheduler = RunAll(
-                s.space, s.random_method, out.seed, s.planned, done, filters, lambda: shrink(bar)
-            )
-            tasks = self.hand_out(self._reuse(scheduler, bar, failed), bar)
-            if self.target and any(map(self.target.reached, ok_existing.to_dict("records"))):
-                out.stop_reason = "performance_target"  # reached before this call: train none
-                tasks = iter(())
-            first = next(tasks, None)  # nothing left to run: no executor, no worker started
-            executor = make() if first is not None else None
-            try:
-                if executor is not None and first is not None:
-                    self.run_tasks(executor, itertools.chain([first], tasks), scheduler, bar)
-            finally:
-                if executor is not None:
-                    executor.close()
-        self.check_round(scheduler, done, failed, first is None)
+        return done, failed, kept, ok_kept
 
     def run_tasks(self, executor: Any, tasks: Iterator[Task], scheduler: Any, bar: Any) -> None:
         s, out, log = self.settings, self.outcome, self.log
@@ -301,9 +276,9 @@ class _Engine:
             bar.update(1)
             if contract_error is not None:
                 raise contract_error
-            self._after_run_reduction(task, result.metrics, result.status, bar)
+            after_run_reduction(self, task, result.metrics, result.status, bar)
             if result.status == "ok":
-                self._track(result.metrics, bar)
+                self.track(result.metrics, bar)
             elif self.first_failure is None:
                 self.first_failure = (task.run_id, task.labels, result.traceback or result.error)
             failures = failures + 1 if result.raised else 0
@@ -320,7 +295,7 @@ class _Engine:
                 out.stop_reason = "performance_target"
                 break
 
-    def _track(self, metrics: dict[str, Any], bar: Any) -> None:
+    def track(self, metrics: dict[str, Any], bar: Any) -> None:
         out = self.outcome
         self.best.update([metrics.get(out.tracked_metric or "")], out.minimize)
         if self.best.value is not None:  # None while every value was NaN
@@ -358,28 +333,6 @@ class _Engine:
                 s.disable_progress_bar,
                 complete_note(out.round, self.latest, out.round_path, rows, s.retry_failed),
             )
-
-    def _reuse(self, scheduler: RunAll, bar: Any, failed: set[str]) -> Iterator[Task]:
-        """The scheduler's tasks, less those whose ok row another round already holds."""
-        assert self.reuse is not None
-        for task in scheduler.ask():
-            row = self.reuse.take(task.run_id)
-            if row is None:
-                self.reuse.flush()
-                self.outcome.retried += task.run_id in failed
-                yield task
-                continue
-            self.outcome.reused += 1
-            scheduler.tell(task, row)
-            bar.update(1)
-            if self.outcome.tracked_metric is None:
-                reserved = RESERVED_COLUMNS | set(self.settings.space.names)
-                self.resolve_metrics([k for k, v in row.items() if k not in reserved])
-            self._after_run_reduction(task, row, "ok", bar)
-            self._track(row, bar)
-            if self.target and self.target.reached(row):
-                self.outcome.stop_reason = "performance_target"
-                return
 
     def hand_out(self, tasks: Iterator[Task], bar: Any) -> Iterator[Task]:
         """The scheduler's tasks until the deadline; each one's params printed if asked."""
@@ -420,22 +373,6 @@ class _Engine:
                 f"boolean_limit raised {type(exc).__name__}: {exc} for the permutation "
                 f"{params}. It must accept every permutation dict and return True or False."
             ) from exc
-
-    def _after_run_reduction(
-        self, task: Task, metrics: dict[str, Any], status: str, bar: Any
-    ) -> None:
-        out = self.outcome
-        if self.reduction is None:
-            return
-        value = metrics.get(out.tracked_metric) if status == "ok" and out.tracked_metric else None
-        record = self.reduction.observe(task.labels, value, out.tracked_metric, out.minimize)
-        if record is None:
-            return
-        write_manifest(out.round_path, out.manifest)
-        bar.write(
-            f"reduction after {record['after_runs']} runs: dropped {record['param']}="
-            f"{record['value']} ({record['method']} score {record['score']:.2f})"
-        )
 
     # -- rows and metrics -----------------------------------------------------------------
 

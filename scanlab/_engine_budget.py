@@ -32,41 +32,20 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from scanlab._builder import BUILDER
+from scanlab._engine_plain import row_keys
 from scanlab._halving_base import BudgetedScheduler
-from scanlab._round_notes import KEPT_FAILURES, resume_note, say
-from scanlab._schema import RESERVED_COLUMNS
 from scanlab._tracking import progress_bar
+from scanlab.executors._protocol import TrialOptions
 from scanlab.trial import Task
 
 if TYPE_CHECKING:
     from scanlab._engine import _Engine
+    from scanlab._settings import ScanSettings
 
-__all__ = ["CHECKPOINT_DIR", "Checkpoints", "budgeted_loop", "rung_key"]
+__all__ = ["CHECKPOINT_DIR", "Checkpoints", "budgeted_loop", "trial_options"]
 
 #: The folder of a budgeted round's checkpoints, inside the round folder.
 CHECKPOINT_DIR = "checkpoints"
-
-
-def rung_key(run_id: Any, rung: Any) -> str:
-    """The identity of one (run, rung) row, as the crash marker and ``done`` sets hold it.
-
-    Parameters
-    ----------
-    run_id : str
-        The run.
-    rung : int
-        Its rung.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> rung_key('a1b2', 2)
-    'a1b2@2'
-    """
-    return f"{run_id}@{int(rung)}"
 
 
 class Checkpoints:
@@ -125,6 +104,33 @@ def _unlink(file: Path) -> None:
         file.unlink()
 
 
+def trial_options(settings: ScanSettings, round_path: Path) -> TrialOptions:
+    """Every run's options: early stopping; for a builder under a search, its checkpoints.
+
+    Parameters
+    ----------
+    settings : ScanSettings
+        The checked arguments.
+    round_path : Path
+        The round folder (its ``checkpoints`` folder).
+
+    Returns
+    -------
+    TrialOptions
+    """
+    s = settings
+    if s.search is None or s.model_contract != BUILDER:
+        return TrialOptions(early_stopping=s.early_stopping)
+    scheduler = s.search.scheduler(
+        s.space, s.random_method, 0, fraction_limit=s.fraction_limit, round_limit=s.round_limit
+    )
+    return TrialOptions(
+        early_stopping=s.early_stopping,
+        checkpoint_dir=str(round_path / CHECKPOINT_DIR),
+        final_budget=scheduler.max_epochs,
+    )
+
+
 def budgeted_loop(engine: _Engine, make: Callable[[], Any], existing: pd.DataFrame) -> None:
     """Run (or resume) a budgeted round until its scheduler is finished or a stop applies.
 
@@ -139,25 +145,7 @@ def budgeted_loop(engine: _Engine, make: Callable[[], Any], existing: pd.DataFra
     """
     s, out = engine.settings, engine.outcome
     assert s.search is not None and out.seed is not None
-    keys = (
-        existing["run_id"].astype(str) + "@" + existing["rung"].astype("int64").astype(str)
-        if len(existing)
-        else pd.Series([], dtype=str)
-    )
-    failed: set[str] = set()
-    if len(existing) and s.retry_failed:
-        error = existing["error"].astype(str) if "error" in existing else keys
-        failed = set(keys[(existing["status"] != "ok") & ~error.str.startswith(KEPT_FAILURES)])
-    done = set(keys) - failed
-    if engine.record_a_run_that_killed_the_process(done):
-        existing = engine.rows()
-        keys = existing["run_id"].astype(str) + "@" + existing["rung"].astype("int64").astype(str)
-    kept = existing[keys.isin(done)] if len(existing) else existing
-    ok_existing = kept[kept["status"] == "ok"] if len(kept) else kept
-    if len(ok_existing):
-        reserved = RESERVED_COLUMNS | set(s.space.names)
-        engine.resolve_metrics([c for c in ok_existing.columns if c not in reserved])
-        engine.best.update(ok_existing[out.tracked_metric].tolist(), out.minimize)
+    done, failed, kept, ok_existing = engine.keep_rows(existing, row_keys(existing, True))
     checkpoints = Checkpoints(out.round_path)
     checkpoints.discard_temporary()
     scheduler = s.search.scheduler(
@@ -170,9 +158,6 @@ def budgeted_loop(engine: _Engine, make: Callable[[], Any], existing: pd.DataFra
     )
     plan = scheduler.plan()  # a filtered-out permutation is replaced: the plan holds
     planned_rows = int(plan["configurations"].sum())
-    note = resume_note(out.round, engine.latest, len(kept), len(failed))
-    if note and len(done | failed):
-        say(s.disable_progress_bar, note)
     continues = s.model_contract == BUILDER
     engine.continued = continues
     engine.ranked = scheduler
