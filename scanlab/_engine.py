@@ -155,7 +155,7 @@ class _Engine:
                 data_fingerprint,
                 model,
                 s.save_models,
-                s.resume,
+                s.resume and s.search is None,  # a budgeted round trains its own rungs
                 (s.metric, s.minimize_loss),
                 s.early_stopping,
             )

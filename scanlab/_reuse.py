@@ -186,6 +186,8 @@ def _comparable(
         return False
     if manifest.get("early_stopping") != early_stopping:  # it decides where runs stop
         return False
+    if manifest.get("search") is not None:  # its rows trained for rung budgets, not epochs
+        return False
     metric, minimize = tracked
     if metric is not None and manifest.get("metric") is not None:
         try:

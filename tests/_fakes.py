@@ -60,3 +60,37 @@ def runs(**columns) -> pd.DataFrame:
     }
     base.update(columns)
     return pd.DataFrame(base)
+
+
+def budget_model(x_train, y_train, x_val, y_val, params):
+    """A Talos-contract model for budgeted search: its loss falls with the epochs it gets
+    (``params['epochs']``, the rung's budget) and depends on ``lr`` and ``units``; an
+    ``units`` of 0 fails at budgets above 1 (a run that breaks once promoted)."""
+    import time
+
+    time.sleep(float(os.environ.get("SCANLAB_FAKE_DELAY", "0")))
+    epochs = int(params["epochs"])
+    if params.get("units") == 0 and epochs > 1 and os.environ.get("SCANLAB_FAKE_FAIL") == "1":
+        raise RuntimeError("units=0 broke at a higher budget")
+    base = float(params.get("lr", 0.1)) + abs(float(params.get("units", 1)) - 16) / 100
+    loss = [base + 1.0 / (e + 1) for e in range(epochs)]
+    return FakeHistory({"loss": loss, "val_loss": [v + 0.05 for v in loss]}), None
+
+
+def tiny_builder(params):
+    """A builder (``build(params) -> compiled keras.Model``) small enough for the tests."""
+    import keras
+
+    model = keras.Sequential(
+        [
+            keras.Input((3,)),
+            keras.layers.Dense(int(params["units"]), activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(float(params["lr"])),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
