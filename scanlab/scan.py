@@ -12,13 +12,12 @@ from typing import Any
 
 import pandas as pd
 
-from scanlab._builder import BUILDER
 from scanlab._engine import run_scan
 from scanlab._files import read_round
 from scanlab._metric_names import is_loss_like, resolve_metric
 from scanlab._reuse import histories as read_histories
 from scanlab._schema import order_columns
-from scanlab._search_settings import dry_run_text
+from scanlab._search_settings import dry_run_text, search_details, search_plan
 from scanlab._settings import ScanSettings, check_scan_arguments
 from scanlab.budget import Budget
 from scanlab.errors import ScanArgumentError
@@ -149,7 +148,9 @@ class Scan:
     round_path, experiment_path : Path
         Where the round and the experiment live.
     details : pandas.Series
-        What was run: grid size, planned runs, sampler, seed, stop reason, counts.
+        What was run: grid size, planned runs, sampler, seed, stop reason, counts; under a
+        search also the search, its planned configurations (``planned_runs``) and epochs,
+        and the epochs trained.
     tracked_metric, minimize : str, bool
         The metric the scan tracked and whether lower is better (recorded in the manifest).
     stop_reason : str
@@ -251,7 +252,7 @@ class Scan:
         self.space = self.settings.space
         self.experiment_path = self.settings.experiment_path
         self.save_models = self.settings.save_models
-        self.plan: pd.DataFrame | None = self._preview()
+        self.plan: pd.DataFrame | None = search_plan(self.settings)
         if self.settings.dry_run:
             self._dry_run()
             return
@@ -282,34 +283,15 @@ class Scan:
                 "runs_reused": outcome.reused,
             }
         )
-
-    def _preview(self) -> pd.DataFrame | None:
-        """The budget plan of a budgeted search (None without one)."""
-        s = self.settings
-        if s.search is None:
-            return None
-        return s.search.scheduler(
-            s.space,
-            s.random_method,
-            0,
-            fraction_limit=s.fraction_limit,
-            round_limit=s.round_limit,
-        ).plan()
+        if self.plan is not None:  # a budgeted search: runs count configurations
+            self.details = pd.concat(
+                [self.details, pd.Series(search_details(self.settings, self.plan, self.data))]
+            )
 
     def _dry_run(self) -> None:
         """Print what would train; set the attributes a round without rows has."""
         s = self.settings
-        print(
-            dry_run_text(
-                s.search,
-                s.space,
-                s.planned,
-                random_method=s.random_method,
-                fraction_limit=s.fraction_limit,
-                round_limit=s.round_limit,
-                restarts=s.model_contract != BUILDER,
-            )
-        )
+        print(dry_run_text(s))
         self.round, self.round_path, self.seed = 0, self.experiment_path, s.seed
         self.data = pd.DataFrame(columns=order_columns(s.space.names, [], s.search is not None))
         self.tracked_metric, self.minimize, self.stop_reason = s.metric, s.minimize_loss, "dry_run"
@@ -373,6 +355,8 @@ class Scan:
                 "best_model() needs the models on disk: run the Scan with save_models=True."
             )
         ok = self.data[self.data["status"] == "ok"]
+        if "rung" in ok:  # a budgeted round: each run's model is its highest rung's
+            ok = ok.sort_values("rung").drop_duplicates("run_id", keep="last")
         if ok.empty:
             raise ScanArgumentError("best_model(): this round has no successful run.")
         metric = resolve_metric(metric or (self.tracked_metric or ""), ok.columns, "metric")

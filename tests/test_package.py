@@ -499,6 +499,7 @@ def test_public_api_is_the_decided_list():
     """Adding or removing a public name is a decision: it changes this list."""
     scanlab = importlib.import_module(PACKAGE)
     assert sorted(scanlab.__all__) == [
+        "ASHA",
         "AnalysisError",
         "Analyze",
         "ContractError",
@@ -506,6 +507,7 @@ def test_public_api_is_the_decided_list():
         "ExperimentLockedError",
         "FailedRunError",
         "FatalScanError",
+        "Hyperband",
         "MetricNotFoundError",
         "NoRunsError",
         "ParamSpace",
@@ -517,6 +519,7 @@ def test_public_api_is_the_decided_list():
         "ScanArgumentError",
         "ScanArgumentTypeError",
         "ScanlabError",
+        "SuccessiveHalving",
         "TooManyFailuresError",
         "WorkerStartError",
         "__version__",
