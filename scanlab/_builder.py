@@ -2,8 +2,8 @@
 
 Which contract a function follows is read from its signature (:func:`model_contract`): one
 positional parameter is a builder, five are Talos's ``model(x_train, y_train, x_val, y_val,
-params) -> (history, model)``. For a builder, :func:`fit_builder` builds the model (or loads
-the full saved state of the run's previous rung), fits it, and saves its full state when
+params) -> (history, model)``. For a builder, :func:`fit_builder` builds the model (and loads
+into it the weights and optimizer state of the run's previous rung), fits it, and saves its full state when
 asked (:func:`save_checkpoint`: written under a temporary name, then renamed, so a kill
 mid-write never leaves a corrupt checkpoint).
 
@@ -222,8 +222,8 @@ def fit_builder(
     initial_epoch : int
         Epochs already trained (``fit``'s ``initial_epoch``).
     resume_from : path-like, optional
-        A checkpoint of the run's previous rung (:func:`save_checkpoint`): its model,
-        optimizer state and iterations are loaded (``safe_mode=True``) instead of building.
+        A checkpoint of the run's previous rung (:func:`save_checkpoint`): its weights,
+        optimizer state and iterations are loaded into the model ``build(params)`` makes.
 
     Returns
     -------
@@ -258,21 +258,20 @@ def fit_builder(
         )
     import keras
 
+    model = build(dict(params))
+    if not isinstance(model, keras.Model) or not getattr(model, "compiled", False):
+        what = (
+            "an uncompiled keras.Model"
+            if isinstance(model, keras.Model)
+            else f"a {type(model).__name__}"
+        )
+        raise ContractError(
+            f"the builder must return a compiled keras.Model (builder contract: "
+            f"build(params) -> model; scanlab calls fit), got {what}. Fix: end it with "
+            f"model.compile(optimizer=..., loss=..., metrics=[...]); return model."
+        )
     if resume_from is not None:
-        model = keras.saving.load_model(resume_from, compile=True, safe_mode=True)
-    else:
-        model = build(dict(params))
-        if not isinstance(model, keras.Model) or not getattr(model, "compiled", False):
-            what = (
-                "an uncompiled keras.Model"
-                if isinstance(model, keras.Model)
-                else f"a {type(model).__name__}"
-            )
-            raise ContractError(
-                f"the builder must return a compiled keras.Model (builder contract: "
-                f"build(params) -> model; scanlab calls fit), got {what}. Fix: end it with "
-                f"model.compile(optimizer=..., loss=..., metrics=[...]); return model."
-            )
+        model = _restore_state(keras, model, resume_from)
     callbacks = []
     stopper = None
     if early_stopping is not None:
@@ -296,6 +295,20 @@ def fit_builder(
         if stopper.restore_best_weights and stopper.best_weights is not None:
             restored = stopper.best_epoch - initial_epoch + 1
     return FitOutcome(history, model, stopped, restored)
+
+
+def _restore_state(keras: Any, model: Any, checkpoint: str | os.PathLike) -> Any:
+    """The built model with the checkpoint's weights and optimizer state (iterations too).
+
+    Only arrays are read into the model ``build(params)`` made (custom layers need no
+    registration, nothing from the file is deserialized as code); a model that does not know
+    its input shape yet is loaded whole instead (``safe_mode=True``).
+    """
+    if not model.built:
+        return keras.saving.load_model(checkpoint, compile=True, safe_mode=True)
+    model.optimizer.build(model.trainable_variables)
+    model.load_weights(checkpoint)
+    return model
 
 
 def _whole(value: Any) -> Any:
