@@ -300,3 +300,13 @@ def test_sigkill_a_builder_mid_halving_resumes_from_whole_checkpoints(tmp_path):
     assert (continued["epochs_run"] == continued["budget"] - continued["initial_epoch"]).all()
     assert not checkpoints.exists()
     assert os.path.isdir(round_dir)
+
+
+def test_a_grid_smaller_than_a_bracket_gives_smaller_rungs_not_a_loop(tmp_path, xy):
+    params = {"lr": [0.1, 0.01], "units": [16], "epochs": [1]}
+    scan = _scan(tmp_path, xy, Hyperband(max_epochs=27), params=params)
+    assert scan.data["run_id"].nunique() == 2
+    # both go to the first bracket; its later rungs keep one run each, up to max_epochs
+    assert scan.data.groupby("rung").size().tolist() == [2, 1, 1, 1]
+    assert scan.data["budget"].tolist() == [1, 1, 3, 9, 27]
+    assert scan.stop_reason == "completed"
