@@ -25,10 +25,11 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 
+from scanlab import budget
 from scanlab.errors import CommandLineError, ScanlabError, rule_message
 
 __all__ = ["COMMANDS", "Command", "main"]
@@ -196,6 +197,14 @@ def _cmd_correlate(args: argparse.Namespace) -> int:
     return 0
 
 
+#: ``scanlab demo --search NAME``: the search over 1 .. max_epochs epochs.
+DEMO_SEARCHES: dict[str, Callable[[int], Any]] = {
+    "asha": lambda top: budget.ASHA(min_epochs=1, max_epochs=top),
+    "halving": lambda top: budget.SuccessiveHalving(min_epochs=1, max_epochs=top),
+    "hyperband": lambda top: budget.Hyperband(max_epochs=top),
+}
+
+
 def _add_demo_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--runs",
@@ -215,6 +224,18 @@ def _add_demo_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers", type=int, default=None, help="run this many trials at once in worker processes"
     )
     parser.add_argument("--seed", type=int, default=7, help="sampling seed (default: 7)")
+    parser.add_argument(
+        "--search",
+        choices=sorted(DEMO_SEARCHES),
+        help="a budgeted search over epochs (up to --max-epochs); --runs then counts "
+        "configurations",
+    )
+    parser.add_argument(
+        "--max-epochs", type=int, default=27, help="epochs of a full run under --search (27)"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print what would train, and train nothing"
+    )
     parser.add_argument(
         "-v",
         "--verbose",
@@ -243,7 +264,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         results_dir=args.results_dir,
         seed=args.seed,
         workers=args.workers,
+        search=DEMO_SEARCHES[args.search](args.max_epochs) if args.search else None,
+        dry_run=args.dry_run,
     )
+    if args.dry_run:
+        return 0
     print("\nnext, to see the results (one command per line):")
     print(f"  scanlab show {scan.experiment_path}")
     print(f"  scanlab report {scan.experiment_path} -o report.html")

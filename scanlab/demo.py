@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["breast_cancer_model", "run_demo"]
+__all__ = ["breast_cancer_builder", "breast_cancer_model", "run_demo"]
 
 DEMO_PARAMS: dict[str, Any] = {
     "first_neuron": [8, 16, 32, 64],
@@ -38,17 +38,7 @@ def breast_cancer_model(x_train, y_train, x_val, y_val, params):
     model : keras.Model
         The trained model.
     """
-    import keras
-
-    model = keras.Sequential([keras.Input(shape=(x_train.shape[1],))])
-    for _ in range(params["hidden_layers"] + 1):
-        model.add(keras.layers.Dense(params["first_neuron"], activation=params["activation"]))
-        model.add(keras.layers.Dropout(params["dropout"]))
-    model.add(keras.layers.Dense(1, activation="sigmoid"))
-    optimizer = keras.optimizers.get(
-        {"class_name": params["optimizer"], "config": {"learning_rate": params["lr"]}}
-    )
-    model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
+    model = _build(params, x_train.shape[1])
     history = model.fit(
         x_train,
         y_train,
@@ -60,6 +50,38 @@ def breast_cancer_model(x_train, y_train, x_val, y_val, params):
     return history, model
 
 
+def breast_cancer_builder(params: dict[str, Any]) -> Any:
+    """The same MLP as a builder (``build(params) -> compiled model``; scanlab calls fit):
+    under a budgeted search a promoted run continues from its checkpoint.
+
+    Parameters
+    ----------
+    params : dict
+        One permutation of ``DEMO_PARAMS`` (``epochs`` is the search's).
+
+    Returns
+    -------
+    keras.Model
+        Compiled, not trained.
+    """
+    return _build(params, 30)
+
+
+def _build(params: dict[str, Any], features: int) -> Any:
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(features,))])
+    for _ in range(params["hidden_layers"] + 1):
+        model.add(keras.layers.Dense(params["first_neuron"], activation=params["activation"]))
+        model.add(keras.layers.Dropout(params["dropout"]))
+    model.add(keras.layers.Dense(1, activation="sigmoid"))
+    optimizer = keras.optimizers.get(
+        {"class_name": params["optimizer"], "config": {"learning_rate": params["lr"]}}
+    )
+    model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
 def run_demo(
     experiment_name: str = "breast_cancer_demo",
     round_limit: int = 20,
@@ -67,6 +89,8 @@ def run_demo(
     seed: int = 7,
     top: int = 5,
     workers: int | None = None,
+    search: Any = None,
+    dry_run: bool = False,
 ) -> Any:
     """Scan ``round_limit`` runs of the demo grid, print the best runs, return the Scan.
 
@@ -84,6 +108,11 @@ def run_demo(
         Number of best runs printed (by ``val_accuracy``).
     workers : int, optional
         Trials run at once (see :class:`scanlab.Scan`).
+    search : Budget, optional
+        A budgeted search (:mod:`scanlab.budget`); ``round_limit`` then counts
+        configurations and the best runs are those that trained the most epochs.
+    dry_run : bool, default False
+        Print the plan and train nothing.
 
     Returns
     -------
@@ -112,27 +141,42 @@ def run_demo(
         scan = Scan(
             x,
             y,
-            params=DEMO_PARAMS,
-            model=breast_cancer_model,
+            params=DEMO_PARAMS if search is None else _without_epochs(DEMO_PARAMS),
+            model=breast_cancer_model if search is None else breast_cancer_builder,
             experiment_name=experiment_name,
             round_limit=round_limit,
             seed=seed,
             metric="val_accuracy",
             results_dir=results_dir,
             workers=workers,
+            search=search,
+            dry_run=dry_run,
         )
     finally:
         NEW_ROUND_HOW.reset(how)
+    if dry_run:
+        return scan
     ok = scan.data[scan.data["status"] == "ok"]
     if not scan.details["runs_trained"] and not scan.details["runs_reused"]:
         print(f"\nround {scan.round} of {experiment_name!r}: nothing new was trained.")
-    print(f"\n{len(ok)} runs ok, {len(scan.data) - len(ok)} failed; results in {scan.round_path}")
+    unit = "runs" if search is None else "rows (one per run and rung)"
+    print(f"\n{len(ok)} {unit} ok, {len(scan.data) - len(ok)} failed; results in {scan.round_path}")
     if ok.empty:
         print(f"every run failed; the first error: {scan.data['error'].iloc[0]}")
         return scan
     columns = ["run_id", *scan.space.names, "val_accuracy", "val_loss", "duration_s"]
+    order, ascending, what = ["val_accuracy"], [False], "by val_accuracy"
+    if "budget" in ok:  # budgeted: each run once, those trained longest first
+        ok = ok.sort_values("rung").drop_duplicates("run_id", keep="last")
+        columns.insert(1, "budget")
+        order, ascending = ["budget", "val_accuracy"], [False, False]
+        what = "by epochs trained, then val_accuracy"
     # stable: runs that tie keep their order, as in `scanlab show`
-    best = ok.sort_values("val_accuracy", ascending=False, kind="stable").head(top)[columns]
-    print(f"best {min(top, len(ok))} runs by val_accuracy:")
+    best = ok.sort_values(order, ascending=ascending, kind="stable").head(top)[columns]
+    print(f"best {min(top, len(ok))} runs {what}:")
     print(best.to_string(index=False))
     return scan
+
+
+def _without_epochs(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if k != "epochs"}

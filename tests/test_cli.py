@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 
+import pandas as pd
 import pytest
 from _fakes import RESULTS_TAIL, T0
 
@@ -188,6 +189,27 @@ def test_demo_scans_the_bundled_data_and_prints_the_best_runs(capsys, tmp_path, 
     assert f"scanlab show {experiment}" in out
     code, _, err = run(capsys, "demo", "--runs", "0")
     assert code == 2 and "--runs must be a positive number of runs, got 0" in err
+
+
+def test_the_demo_runs_a_budgeted_search_with_a_builder(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("SCANLAB_QUIET_FRAMEWORKS", "0")
+    folder = str(tmp_path)
+    code, out, _ = run(
+        capsys, "demo", "--search", "halving", "--max-epochs", "3", "--runs", "3",
+        "--results-dir", folder, "--dry-run",
+    )  # fmt: skip
+    assert code == 0 and "3 configurations, 5 epochs with continuation" in out
+    assert "Talos contract" not in out  # the demo's builder continues its runs
+    assert not (tmp_path / "breast_cancer_demo").exists()
+    code, out, _ = run(
+        capsys, "demo", "--search", "halving", "--max-epochs", "3", "--runs", "3",
+        "--results-dir", folder,
+    )  # fmt: skip
+    assert code == 0 and "4 rows (one per run and rung) ok, 0 failed" in out
+    assert "best 3 runs by epochs trained, then val_accuracy" in out
+    rows = pd.read_csv(tmp_path / "breast_cancer_demo" / "round-001" / "results.csv")
+    assert rows["budget"].tolist() == [1, 1, 1, 3]
+    assert rows["initial_epoch"].tolist() == [0, 0, 0, 1]
 
 
 NOISE = ("cuInit", "oneDNN", "cpu_feature_guard", "absl::InitializeLog", "cudart_stub")
