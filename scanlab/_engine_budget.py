@@ -12,7 +12,8 @@ A builder's run continues from its checkpoint (``<round>/checkpoints/<run_id>-e<
 model, optimizer state and iterations, written to a temporary name and renamed). A checkpoint
 is deleted as soon as nothing can continue from it: when the run's next rung is written, when
 its rung completes without promoting it (successive halving, Hyperband), and at the end of
-the round (every checkpoint, ASHA's too). So at most one checkpoint per run is on disk, and
+the round (every checkpoint, ASHA's too), except the one a failed continuation started from
+while a resume would train it again (``retry_failed``). So at most one checkpoint per run is on disk, and
 only for runs a rung may still promote: under successive halving and Hyperband at most the
 configurations of the brackets' rungs in progress, under ASHA at most one per configuration
 started. A Talos model function cannot continue: it trains from scratch to each rung's budget
@@ -25,7 +26,7 @@ import contextlib
 import itertools
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ import pandas as pd
 from scanlab._builder import BUILDER
 from scanlab._engine_plain import row_keys
 from scanlab._halving_base import BudgetedScheduler
+from scanlab._round_notes import KEPT_FAILURES
 from scanlab._tracking import progress_bar
 from scanlab.executors._protocol import TrialOptions
 from scanlab.trial import Task
@@ -83,10 +85,19 @@ class Checkpoints:
         for file in self._files(pattern):
             _unlink(file)
 
-    def discard_all(self) -> None:
-        """The round is finished: nothing continues, every checkpoint goes (and the folder)."""
+    def discard_all(self, keep: Iterable[str] = ()) -> None:
+        """The round is finished: nothing continues, every checkpoint goes (and the folder),
+        but those of the runs in ``keep`` (a failed continuation a resume trains again).
+
+        Parameters
+        ----------
+        keep : iterable of str
+            Run ids whose checkpoints stay.
+        """
+        kept = tuple(f"{run_id}-e" for run_id in keep)
         for file in self._files("*.keras"):
-            _unlink(file)
+            if not file.name.startswith(kept):
+                _unlink(file)
         with contextlib.suppress(OSError):  # not empty (a user's file), or already gone
             self.path.rmdir()
 
@@ -164,7 +175,8 @@ def budgeted_loop(engine: _Engine, make: Callable[[], Any], existing: pd.DataFra
     if out.tracked_metric is not None:
         scheduler.set_metric(out.tracked_metric, bool(out.minimize))
     scheduler.restore(kept)
-    engine.after_row = _after_row(scheduler, checkpoints, continues)
+    retried = {key.rpartition("@")[0] for key in failed}  # their checkpoints are needed
+    engine.after_row = _after_row(scheduler, checkpoints, continues, retried, s.retry_failed)
     out.manifest["plan"] = plan.attrs["totals"]
     with progress_bar(s, out.round, initial=len(done), total=planned_rows) as bar:
         if engine.target and any(map(engine.target.reached, ok_existing.to_dict("records"))):
@@ -183,21 +195,32 @@ def budgeted_loop(engine: _Engine, make: Callable[[], Any], existing: pd.DataFra
             if executor is not None:
                 executor.close()
     if scheduler.finished:
-        checkpoints.discard_all()
+        checkpoints.discard_all(keep=retried)
     engine.check_round(scheduler, done, failed, executor is None)
 
 
 def _after_row(
-    scheduler: BudgetedScheduler, checkpoints: Checkpoints, continues: bool
+    scheduler: BudgetedScheduler,
+    checkpoints: Checkpoints,
+    continues: bool,
+    retried: set[str],
+    retry_failed: bool,
 ) -> Callable[[Task, dict[str, Any]], None]:
-    """What follows each (run, rung) row: the checkpoints nothing can continue from go."""
+    """What follows each (run, rung) row: the checkpoints nothing can continue from go; a
+    run whose continuation failed in a way a resume retries (``retried``, updated here) keeps
+    the checkpoint it continued from."""
 
     def after(task: Task, row: dict[str, Any]) -> None:
         if not continues:
             return
-        if row.get("status") == "ok" and task.initial_epoch:
-            checkpoints.discard(task.run_id, task.initial_epoch)  # superseded by this rung's
+        if row.get("status") == "ok":
+            retried.discard(task.run_id)
+            if task.initial_epoch:
+                checkpoints.discard(task.run_id, task.initial_epoch)  # superseded
+        elif retry_failed and not str(row.get("error") or "").startswith(KEPT_FAILURES):
+            retried.add(task.run_id)
         for run_id in scheduler.released():
-            checkpoints.discard(run_id)
+            if run_id not in retried:
+                checkpoints.discard(run_id)
 
     return after

@@ -94,3 +94,16 @@ def tiny_builder(params):
         metrics=["accuracy"],
     )
     return model
+
+
+BUILDS: dict[tuple, int] = {}
+
+
+def flaky_builder(params):
+    """:func:`tiny_builder` that raises on its second build of a configuration (its first
+    continuation) while ``SCANLAB_FAKE_FAIL=1``."""
+    key = tuple(sorted(params.items()))
+    BUILDS[key] = BUILDS.get(key, 0) + 1
+    if BUILDS[key] == 2 and os.environ.get("SCANLAB_FAKE_FAIL") == "1":
+        raise RuntimeError("the first continuation broke")
+    return tiny_builder(params)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from _fakes import budget_model, fake_model, subprocess_env, tiny_builder
+from _fakes import budget_model, fake_model, flaky_builder, subprocess_env, tiny_builder
 
 import scanlab
 from scanlab import Scan
@@ -138,6 +138,24 @@ def test_a_builder_continues_promoted_runs_from_their_checkpoints(tmp_path, xy):
     last = scan.data[(scan.data["run_id"] == top) & (scan.data["rung"] == 2)]
     assert history["val_loss"][-1] == pytest.approx(float(last["val_loss"].iloc[0]))
     assert not (scan.round_path / CHECKPOINT_DIR).exists()  # finished: nothing continues
+
+
+def test_a_failed_continuation_keeps_its_checkpoint_and_continues_on_resume(
+    tmp_path, xy, monkeypatch
+):
+    params = {"lr": [0.05], "units": [5, 6, 7], "batch_size": [16]}
+    search = SuccessiveHalving(min_epochs=1, max_epochs=3, n_configs=3)
+    monkeypatch.setenv("SCANLAB_FAKE_FAIL", "1")
+    first = _scan(tmp_path, xy, search, params=params, model=flaky_builder)
+    failed = first.data[first.data["status"] == "failed"]
+    assert failed["rung"].tolist() == [1]
+    run_id = failed["run_id"].iloc[0]
+    assert [p.name for p in (first.round_path / CHECKPOINT_DIR).iterdir()] == [f"{run_id}-e1.keras"]
+    monkeypatch.setenv("SCANLAB_FAKE_FAIL", "0")
+    again = _scan(tmp_path, xy, search, params=params, model=flaky_builder)
+    row = again.data[(again.data["run_id"] == run_id) & (again.data["rung"] == 1)]
+    assert row["status"].tolist() == ["ok"] and row["initial_epoch"].tolist() == [1]
+    assert not (again.round_path / CHECKPOINT_DIR).exists()
 
 
 def test_checkpoints_are_deleted_when_nothing_can_continue_from_them(tmp_path):
