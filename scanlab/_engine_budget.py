@@ -137,7 +137,7 @@ def trial_options(settings: ScanSettings, round_path: Path) -> TrialOptions:
     )
     return TrialOptions(
         early_stopping=s.early_stopping,
-        checkpoint_dir=str(round_path / CHECKPOINT_DIR),
+        checkpoint_dir=str((round_path / CHECKPOINT_DIR).absolute()),  # a worker's cwd may differ
         final_budget=scheduler.max_epochs,
     )
 

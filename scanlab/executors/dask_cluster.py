@@ -151,7 +151,8 @@ class DaskExecutor:
             self._threads,
             trial_arguments(task, self._options),
             pure=False,
-            key=f"scanlab-trial-{task.run_id}-{self._token[:8]}",
+            # one key per (run, rung): Dask hands back a finished key's result, not a new run
+            key=f"scanlab-trial-{task.run_id}{_rung(task)}-{self._token[:8]}",
         )
         in_flight[future] = (task, time.monotonic())
         finished.add(future)
@@ -161,6 +162,10 @@ class DaskExecutor:
         """Forget the scattered payload (the client stays open: it is the user's)."""
         with contextlib.suppress(Exception):  # the client may already be closed
             self.client.cancel(self._payload)
+
+
+def _rung(task: Task) -> str:
+    return "" if task.rung is None else f"-r{task.rung}"
 
 
 def dask_client_type() -> type:

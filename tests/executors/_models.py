@@ -128,3 +128,8 @@ def dies_in_cleanup_model(x_train, y_train, x_val, y_val, params):
     gc.disable()  # the collection happens in the clean-up, not before the result is sent
     _DiesWhenCollected()
     return echo_model(x_train, y_train, x_val, y_val, params)
+
+
+def epochs_model(x_train, y_train, x_val, y_val, params):
+    """One epoch per ``params['epochs']`` (a budgeted task's budget), loss ``x`` each."""
+    return FakeHistory({"loss": [float(params["x"])] * int(params["epochs"])}), None

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from _fakes import fake_model
 
-from executors._models import echo_model, nan_model, raising_model, saving_model
+from executors._models import echo_model, epochs_model, nan_model, raising_model, saving_model
 from scanlab.executors import (
     DaskExecutor,
     Executor,
@@ -176,3 +176,13 @@ def test_models_dir_gets_one_model_file_per_successful_run(make_executor, tmp_pa
     assert ok == ["run-000", "run-002", "run-003"]
     assert sorted(path.name for path in models.iterdir()) == [f"{run_id}.keras" for run_id in ok]
     assert (models / "run-002.keras").read_text() == "x=2\n"
+
+
+def test_one_run_at_two_rungs_is_two_runs_with_their_own_budgets(make_executor):
+    tasks = [
+        Task(0, "run-000", {"x": 0, "epochs": 1}, {"x": "0"}, rung=0, budget=1),
+        Task(0, "run-000", {"x": 0, "epochs": 1}, {"x": "0"}, rung=1, budget=3, initial_epoch=1),
+    ]
+    back = list(make_executor(epochs_model).run(iter(tasks)))
+    epochs = sorted((task.rung, result.epochs_run) for task, result in back)
+    assert epochs == [(0, 1), (1, 3)]  # a Talos model function trains from scratch to 3
