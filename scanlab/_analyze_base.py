@@ -1,6 +1,7 @@
 """What every part of :class:`scanlab.Analyze` stands on: the runs read once with
-:func:`scanlab.read_results`, the parameter and metric columns, each metric's direction, and
-Talos's ``correlate``. Its statistics (:mod:`scanlab._analyze_stats`) and plots
+:func:`scanlab.read_results`, the parameter and metric columns, each metric's direction, the
+rows the statistics read (for budgeted results: those of one budget), and Talos's
+``correlate``. Its statistics (:mod:`scanlab._analyze_stats`) and plots
 (:mod:`scanlab._analyze_plots`) build on this class; ``Analyze`` adds Talos's other methods.
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from scanlab import analysis as an
+from scanlab._budget_view import budget_view
 from scanlab._metric_names import direction_words
 from scanlab._schema import ResultColumns
 from scanlab.results import Results, read_results
@@ -33,6 +35,7 @@ class AnalyzeBase:
         params: Sequence[str] | None = None,
         metrics: Sequence[str] | None = None,
         histories: Histories | None = None,
+        budget: int | str | None = None,
     ) -> None:
         self.results: Results = read_results(
             source, metric, minimize, params=params, metrics=metrics, histories=histories
@@ -41,6 +44,16 @@ class AnalyzeBase:
         self.source: str = self.results.source
         self.columns = ResultColumns(self.results.params, self.results.metrics)
         self.metric: str = self.results.metric
+        view, choice = budget_view(self.results, budget)
+        #: The results the statistics read: :attr:`results`, or its rows at :attr:`budget`.
+        self.view: Results = view
+        #: The rows every statistic and plot reads (failed ones included): :attr:`data`, or
+        #: for budgeted results the rows trained to :attr:`budget` epochs.
+        self.rows: pd.DataFrame = view.data
+        #: For budgeted results, the budget the statistics use and why; None otherwise.
+        self.budget_choice: an.BudgetChoice | None = choice
+        #: Epochs trained by the rows the statistics read (None: not budgeted, or 'all').
+        self.budget: int | None = choice.budget if choice is not None else None
 
     # ---- bookkeeping ------------------------------------------------------------------------
 
@@ -85,15 +98,24 @@ class AnalyzeBase:
 
     @property
     def ok(self) -> pd.DataFrame:
-        """The successful runs."""
-        return an.ok_runs(self.data)
+        """The successful runs (of :attr:`rows`: at :attr:`budget` for budgeted results)."""
+        return an.ok_runs(self.rows)
+
+    def _tag(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with ``attrs['budget']`` (and the note) when the results are budgeted."""
+        if self.budget_choice is not None:
+            frame.attrs["budget"] = self.budget
+            frame.attrs["budget_note"] = self.budget_choice.note()
+        return frame
 
     def __repr__(self) -> str:
         n_ok = int(an.ok_mask(self.data).sum())
+        budget = f"; statistics at {self.budget_choice.note()}" if self.budget_choice else ""
+        unit = "rows" if self.budget_choice else "runs"  # budgeted: one row per run and rung
         return (
-            f"Analyze({self.source}: {len(self.data):,} runs, {n_ok:,} ok, "
+            f"Analyze({self.source}: {len(self.data):,} {unit}, {n_ok:,} ok, "
             f"{len(self.data) - n_ok:,} failed; metric {self.metric!r}, "
-            f"{direction_words(self.minimize())})"
+            f"{direction_words(self.minimize())}{budget})"
         )
 
     def correlate(
@@ -129,4 +151,6 @@ class AnalyzeBase:
         >>> Analyze(df).correlate()[['param', 'correlation']].to_dict('list')
         {'param': ['lr'], 'correlation': [1.0]}
         """
-        return an.correlations(self.data, self._metric(metric), self._params(exclude), method)
+        return self._tag(
+            an.correlations(self.rows, self._metric(metric), self._params(exclude), method)
+        )

@@ -1,6 +1,8 @@
 """The plot methods of :class:`scanlab.Analyze` (Talos's names first), kept apart from its
 statistics. Each one computes with :mod:`scanlab.analysis` through the ``Analyze`` methods
-and draws with :mod:`scanlab.plots`, imported only when a plot is asked for.
+and draws with :mod:`scanlab.plots`, imported only when a plot is asked for. They draw
+:attr:`~scanlab.Analyze.rows` (for budgeted results: the rows of one budget), except
+:meth:`AnalyzePlots.plot_budgets`, which draws every rung.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class AnalyzePlots(AnalyzeStatistics):
         from scanlab import plots
 
         metric = self._metric(metric)
-        return plots.plot_line(self.data, metric, self.minimize(metric))
+        return plots.plot_line(self.rows, metric, self.minimize(metric))
 
     def plot_hist(
         self, metric: str | None = None, bins: int | str | None = None, by: str | None = None
@@ -61,7 +63,7 @@ class AnalyzePlots(AnalyzeStatistics):
         """
         from scanlab import plots
 
-        return plots.plot_hist(self.data, self._metric(metric), by=by, bins=bins)
+        return plots.plot_hist(self.rows, self._metric(metric), by=by, bins=bins)
 
     def plot_kde(self, x: str | None = None, y: str | None = None, by: str | None = None) -> Axes:
         """Density of a metric, by parameter value (``by``), or joint with metric ``y``.
@@ -82,7 +84,7 @@ class AnalyzePlots(AnalyzeStatistics):
         """
         from scanlab import plots
 
-        return plots.plot_kde(self.data, self._metric(x), y=self._metric(y) if y else None, by=by)
+        return plots.plot_kde(self.rows, self._metric(x), y=self._metric(y) if y else None, by=by)
 
     def plot_corr(
         self,
@@ -133,7 +135,7 @@ class AnalyzePlots(AnalyzeStatistics):
                 )
             )
         others = [m for m in self.metrics if m != metric]
-        matrix = an.corr_matrix(self.data, self._params(exclude), [metric, *others], method)
+        matrix = an.corr_matrix(self.rows, self._params(exclude), [metric, *others], method)
         return plots.plot_corr_matrix(matrix, title=f"{method} correlations")
 
     def plot_regs(self, x: str = "loss", y: str = "val_loss") -> Axes:
@@ -153,7 +155,7 @@ class AnalyzePlots(AnalyzeStatistics):
         """
         from scanlab import plots
 
-        return plots.plot_regression(self.data, self.regression(x, y))
+        return plots.plot_regression(self.rows, self.regression(x, y))
 
     def plot_box(
         self, x: str, y: str | None = None, hue: str | None = None, col: str | None = None
@@ -178,7 +180,7 @@ class AnalyzePlots(AnalyzeStatistics):
         """
         from scanlab import plots
 
-        return plots.plot_box(self.data, x, self._metric(y), hue=hue, col=col)
+        return plots.plot_box(self.rows, x, self._metric(y), hue=hue, col=col)
 
     def plot_bars(
         self, x: str, y: str | None = None, hue: str | None = None, col: str | None = None
@@ -205,7 +207,7 @@ class AnalyzePlots(AnalyzeStatistics):
         """
         from scanlab import plots
 
-        return plots.plot_bars(self.data, x, self._metric(y), hue=hue, col=col)
+        return plots.plot_bars(self.rows, x, self._metric(y), hue=hue, col=col)
 
     def plot_rounds(self, metric: str | None = None) -> Axes:
         """Distribution of the metric per round.
@@ -222,7 +224,7 @@ class AnalyzePlots(AnalyzeStatistics):
         """
         from scanlab import plots
 
-        return plots.plot_rounds(self.data, self._metric(metric))
+        return plots.plot_rounds(self.rows, self._metric(metric))
 
     def plot_round_comparison(self, metric: str | None = None, quantile: float = 0.2) -> Figure:
         """The metric per round (best, distribution) and the share of each round's runs and
@@ -243,7 +245,7 @@ class AnalyzePlots(AnalyzeStatistics):
         from scanlab import plots
 
         metric = self._metric(metric)
-        return plots.plot_round_comparison(self.data, self.compare_rounds(metric, quantile), metric)
+        return plots.plot_round_comparison(self.rows, self.compare_rounds(metric, quantile), metric)
 
     def plot_importance(self, metric: str | None = None, exclude: Iterable[str] = ()) -> Axes:
         """Parameter importance for reaching the top 10 %.
@@ -283,7 +285,7 @@ class AnalyzePlots(AnalyzeStatistics):
 
         metric = self._metric(metric)
         info = an.parallel_coordinates(
-            self.data, metric, self._params(exclude), self.minimize(metric)
+            self.rows, metric, self._params(exclude), self.minimize(metric)
         )
         return plots.plot_parallel(info)
 
@@ -328,3 +330,36 @@ class AnalyzePlots(AnalyzeStatistics):
         ids = best["run_id"].astype(str).tolist() if "run_id" in best.columns else []
         curves = an.learning_curves(self.histories(), ids)
         return plots.plot_learning_curves(curves, title=f"best {k} runs by {metric}")
+
+    def plot_budgets(self, metric: str | None = None, minimize: bool | None = None) -> Axes:
+        """Budgeted results: every run's metric against the epochs it trained, the runs that
+        reached the top budget drawn strong and the others faint (Hyperband's picture).
+
+        Curves come from the per-epoch histories (rungs joined); a run without one is drawn
+        from its rows, one point per rung.
+
+        Parameters
+        ----------
+        metric : str, optional
+            Default: the default metric (:attr:`metric`).
+        minimize : bool, optional
+            Whether lower is better (for the best run marked); default: :meth:`minimize`.
+
+        Returns
+        -------
+        Axes
+            See :func:`scanlab.plots.plot_budgets` and :func:`scanlab.analysis.budget_curves`.
+
+        Raises
+        ------
+        AnalysisError
+            When the results are not budgeted.
+        """
+        from scanlab import plots
+
+        self._require_budgeted()
+        metric = self._metric(metric)
+        info = an.budget_curves(
+            self.data, self.results.histories(), metric, self.minimize(metric, minimize)
+        )
+        return plots.plot_budgets(info)

@@ -2,7 +2,9 @@
 comparison, suggestions, per-value tables, importance, regressions, learning entropy.
 
 Each one resolves the metric and its direction through :class:`scanlab.Results` and calls one
-function of :mod:`scanlab.analysis`.
+function of :mod:`scanlab.analysis` on :attr:`~scanlab.Analyze.rows`: every row, or for
+budgeted results the rows of one budget (the DataFrames returned then say which in
+``attrs['budget']``). :meth:`AnalyzeStatistics.rungs` summarizes the rungs of budgeted results.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ class AnalyzeStatistics(AnalyzeBase):
     def summary(self, metric: str | None = None, minimize: bool | None = None) -> an.Summary:
         """Runs ok / failed, rounds, metric, direction and best value.
 
+        For budgeted results, of the rows at :attr:`budget` (its ``budget`` field).
+
         Parameters
         ----------
         metric : str, optional
@@ -37,7 +41,8 @@ class AnalyzeStatistics(AnalyzeBase):
             See :func:`scanlab.analysis.summarize`.
         """
         metric = self._metric(metric)
-        return an.summarize(self.data, metric, self.minimize(metric, minimize), self.columns)
+        out = an.summarize(self.rows, metric, self.minimize(metric, minimize), self.columns)
+        return out._replace(budget=self.budget)
 
     def failures(self) -> pd.DataFrame:
         """Failed runs by error type: ``error_type``, ``count``, ``example``.
@@ -63,7 +68,7 @@ class AnalyzeStatistics(AnalyzeBase):
             See :func:`scanlab.analysis.round_summary`.
         """
         metric = self._metric(metric)
-        return an.round_summary(self.data, metric, self.minimize(metric))
+        return self._tag(an.round_summary(self.rows, metric, self.minimize(metric)))
 
     def compare_rounds(
         self, metric: str | None = None, quantile: float = 0.2, minimize: bool | None = None
@@ -96,7 +101,54 @@ class AnalyzeStatistics(AnalyzeBase):
         {'round': [1, 2], 'best': [0.94, 0.97], 'top_rate': [0.0, 1.0]}
         """
         metric = self._metric(metric)
-        return an.round_comparison(self.data, metric, self.minimize(metric, minimize), quantile)
+        return self._tag(
+            an.round_comparison(self.rows, metric, self.minimize(metric, minimize), quantile)
+        )
+
+    def _require_budgeted(self) -> None:
+        if not an.is_budgeted(self.data):
+            raise an.AnalysisError(
+                f"{self.source} is not budgeted (no 'budget' column): it has no rungs. Fix: "
+                "analyse a round scanned with a budget (successive halving, Hyperband, ASHA); "
+                "round_summary() summarizes plain rounds."
+            )
+
+    def rungs(self, metric: str | None = None, minimize: bool | None = None) -> pd.DataFrame:
+        """Budgeted results: per rung (and bracket, and round when several) the runs trained,
+        ok, failed, epochs spent, runs promoted to the next rung, and the best run.
+
+        Every row of every budget counts here (not only those at :attr:`budget`).
+
+        Parameters
+        ----------
+        metric : str, optional
+            Default: the default metric (:attr:`metric`).
+        minimize : bool, optional
+            Whether lower is better; default: :meth:`minimize`.
+
+        Returns
+        -------
+        DataFrame
+            See :func:`scanlab.analysis.rung_summary`.
+
+        Raises
+        ------
+        AnalysisError
+            When the results are not budgeted.
+
+        Examples
+        --------
+        >>> from scanlab import Analyze
+        >>> df = pd.DataFrame({'run_id': list('abcdac'), 'status': 'ok', 'lr': [1, 2, 3, 4, 1, 3],
+        ...                    'rung': [0, 0, 0, 0, 1, 1], 'budget': [1, 1, 1, 1, 3, 3],
+        ...                    'initial_epoch': [0, 0, 0, 0, 1, 1],
+        ...                    'val_loss': [0.5, 0.9, 0.4, 0.8, 0.3, 0.35]})
+        >>> Analyze(df).rungs()[['rung', 'budget', 'runs', 'promoted', 'best']].to_dict('list')
+        {'rung': [0, 1], 'budget': [1, 3], 'runs': [4, 2], 'promoted': [2, 0], 'best': [0.4, 0.3]}
+        """
+        self._require_budgeted()
+        metric = self._metric(metric)
+        return an.rung_summary(self.data, metric, self.minimize(metric, minimize))
 
     def suggest(
         self,
@@ -109,7 +161,7 @@ class AnalyzeStatistics(AnalyzeBase):
         """Propose the next round's params dict from these runs, with the evidence.
 
         See :func:`scanlab.suggest.suggest` (``options``: ``min_runs``, ``p_threshold``,
-        ``max_effect``, ``cost``). Returns a :class:`scanlab.suggest.Suggestion`: its
+        ``max_effect``, ``cost``, ``budget``: default this Analyze's). Returns a :class:`scanlab.suggest.Suggestion`: its
         ``params`` is the new dict, its ``evidence`` says why, one row per parameter.
 
         Parameters
@@ -141,6 +193,7 @@ class AnalyzeStatistics(AnalyzeBase):
         from scanlab.suggest import suggest
 
         metric = self._metric(metric)
+        options.setdefault("budget", self.budget_choice)
         return suggest(
             self.results, params, metric, quantile, self.minimize(metric, minimize), **options
         )
@@ -165,7 +218,9 @@ class AnalyzeStatistics(AnalyzeBase):
             See :func:`scanlab.analysis.best_runs`.
         """
         metric = self._metric(metric)
-        return an.best_runs(self.data, metric, k, self.minimize(metric, minimize), self.columns)
+        return self._tag(
+            an.best_runs(self.rows, metric, k, self.minimize(metric, minimize), self.columns)
+        )
 
     def correlate_values(
         self, metric: str | None = None, exclude: Iterable[str] = (), method: str = "spearman"
@@ -188,7 +243,9 @@ class AnalyzeStatistics(AnalyzeBase):
         DataFrame
             ``param``, ``value``, ``n``, ``correlation``, ``p_value``.
         """
-        return an.value_correlations(self.data, self._metric(metric), self._params(exclude), method)
+        return self._tag(
+            an.value_correlations(self.rows, self._metric(metric), self._params(exclude), method)
+        )
 
     def value_summary(
         self,
@@ -218,8 +275,14 @@ class AnalyzeStatistics(AnalyzeBase):
             One row per parameter value.
         """
         metric = self._metric(metric)
-        return an.value_summary(
-            self.data, metric, self._params(exclude), self.minimize(metric, minimize), top_quantile
+        return self._tag(
+            an.value_summary(
+                self.rows,
+                metric,
+                self._params(exclude),
+                self.minimize(metric, minimize),
+                top_quantile,
+            )
         )
 
     def importance(
@@ -253,13 +316,15 @@ class AnalyzeStatistics(AnalyzeBase):
             ``param``, ``importance``, ``importance_std``, most important first.
         """
         metric = self._metric(metric)
-        return an.param_importance(
-            self.data,
-            metric,
-            self._params(exclude),
-            self.minimize(metric, minimize),
-            top_quantile,
-            seed,
+        return self._tag(
+            an.param_importance(
+                self.rows,
+                metric,
+                self._params(exclude),
+                self.minimize(metric, minimize),
+                top_quantile,
+                seed,
+            )
         )
 
     def regression(
@@ -283,7 +348,7 @@ class AnalyzeStatistics(AnalyzeBase):
         Regression
         """
         x, y = self._metric(x), self._metric(y)
-        return an.regression(self.data, x, y, threshold, self.minimize(y))
+        return an.regression(self.rows, x, y, threshold, self.minimize(y))
 
     def regressions(self, threshold: float = 3.0) -> list[an.Regression]:
         """:meth:`regression` for every training/validation pair (loss, accuracy).
@@ -298,16 +363,19 @@ class AnalyzeStatistics(AnalyzeBase):
         list of Regression
             One per pair (see :func:`scanlab.analysis.train_val_regressions`).
         """
-        return an.train_val_regressions(self.data, self.metrics, threshold, self.results.minimize)
+        return an.train_val_regressions(self.rows, self.metrics, threshold, self.results.minimize)
 
     def histories(self) -> dict[str, Any]:
         """Per-epoch histories ``{run_id: {key: [values]}}`` of these runs ({} if none).
+
+        For budgeted results, those of the runs at :attr:`budget`, cut at that budget (every
+        run's whole history: ``a.results.histories()``).
 
         Returns
         -------
         dict
         """
-        return self.results.histories()
+        return self.view.histories()
 
     def learning_entropy(self) -> pd.DataFrame:
         """KL divergence of validation from training curves per run and metric.
@@ -320,7 +388,7 @@ class AnalyzeStatistics(AnalyzeBase):
             ``run_id``, ``round`` (when the runs have a ``run_id`` column), ``key``, ``kl``,
             ``epochs``.
         """
-        return an.learning_entropy(self.histories(), self.data)
+        return self._tag(an.learning_entropy(self.histories(), self.rows))
 
     def entropy_summary(self) -> pd.DataFrame:
         """:meth:`learning_entropy` summarized per round.

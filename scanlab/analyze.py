@@ -6,6 +6,11 @@ computation to :mod:`scanlab.analysis`; its plot methods (:mod:`scanlab._analyze
 delegate every drawing to :mod:`scanlab.plots`, imported only when a plot is asked for, so
 computing never imports matplotlib. Nothing it calls imports it back.
 
+Budgeted results (successive halving, Hyperband, ASHA: one row per run and rung) are never
+ranked across budgets: every statistic reads the rows of one budget (``budget=``, by default
+the highest with 3 ok runs; :attr:`Analyze.budget` says which), :meth:`Analyze.rungs`
+summarizes the rungs and :meth:`Analyze.plot_budgets` draws every run's metric against epochs.
+
 Words: a *run* is one permutation trained once, which Talos calls a "round"; Talos's method
 names ``rounds()`` and ``rounds2high()`` keep Talos's meaning and count runs. A *round* is
 one scan of an experiment: the ``round`` column of the results.
@@ -57,13 +62,26 @@ class Analyze(AnalyzePlots):
     histories : mapping, optional
         Per-epoch histories ``{run_id: {key: [values]}}``; default: read from the results
         folder when there is one (``history.jsonl``).
+    budget : int, 'max' or 'all', optional
+        Budgeted results only (a ``budget`` column: one row per run and rung): the epoch
+        budget whose rows every statistic and plot compares, ``'max'`` for the highest one,
+        ``'all'`` for every row as if equal (not advised). Default: the highest budget with
+        at least 3 ok rows, else the one with the most ok rows. A budget the results do not
+        have raises :class:`~scanlab.errors.AnalysisError` listing those they have.
 
     Attributes
     ----------
     results : Results
         The runs and what is known about them; every method reads this value.
     data : DataFrame
-        Every run, failed ones included (Talos's ``data``).
+        Every run, failed ones included (Talos's ``data``); budgeted: every (run, rung) row.
+    rows : DataFrame
+        The rows the statistics read: :attr:`data`, or for budgeted results those at
+        :attr:`budget` (failed ones included).
+    budget : int or None
+        The epoch budget of :attr:`rows`; None when the results are not budgeted.
+    budget_choice : BudgetChoice or None
+        That budget, why it was chosen and how many rows it has (``.note()`` says it).
     params, metrics : tuple of str
         Parameter and metric columns.
     metric : str
@@ -72,7 +90,8 @@ class Analyze(AnalyzePlots):
     Notes
     -----
     Failed runs (``status != 'ok'``) are left out of every statistic and plot but counted
-    (:meth:`summary`) and listed (:meth:`failures`).
+    (:meth:`summary`) and listed (:meth:`failures`). For budgeted results the best run is
+    the best row at :attr:`budget`; DataFrames returned carry it in ``attrs['budget']``.
 
     Examples
     --------
@@ -125,7 +144,7 @@ class Analyze(AnalyzePlots):
         0.2
         """
         metric = self._metric(metric)
-        return an.best_value(self.data, metric, self.minimize(metric, minimize))
+        return an.best_value(self.rows, metric, self.minimize(metric, minimize))
 
     def low(self, metric: str | None = None, minimize: bool | None = None) -> float:
         """Worst value of ``metric`` over the ok runs (the highest for a loss-like metric).
@@ -147,12 +166,13 @@ class Analyze(AnalyzePlots):
         0.3
         """
         metric = self._metric(metric)
-        return an.worst_value(self.data, metric, self.minimize(metric, minimize))
+        return an.worst_value(self.rows, metric, self.minimize(metric, minimize))
 
     def rounds2high(self, metric: str | None = None, minimize: bool | None = None) -> int:
         """0-based number of the run (in recorded order) that reached the best value.
 
-        Talos's name: "round" there means run. Failed runs count as runs.
+        Talos's name: "round" there means run. Failed runs count as runs. For budgeted
+        results, the best row at :attr:`budget`, counted among every row (all rungs).
 
         Parameters
         ----------
@@ -171,7 +191,11 @@ class Analyze(AnalyzePlots):
         1
         """
         metric = self._metric(metric)
-        return an.rounds2high(self.data, metric, self.minimize(metric, minimize))
+        position = an.rounds2high(self.rows, metric, self.minimize(metric, minimize))
+        if self.rows is self.data:
+            return position
+        budgets = pd.to_numeric(self.data["budget"], errors="coerce").to_numpy(dtype=float)
+        return int(np.flatnonzero(budgets == self.budget)[position])
 
     def best_params(
         self,
@@ -216,8 +240,8 @@ class Analyze(AnalyzePlots):
         """
         metric = self._metric(metric)
         minimize = self.minimize(metric) if ascending is None else bool(ascending)
-        best = an.best_runs(self.data, metric, k=n, minimize=minimize, columns=self.columns)
-        out = best[self._params(exclude)]
+        best = an.best_runs(self.rows, metric, k=n, minimize=minimize, columns=self.columns)
+        out = self._tag(best[self._params(exclude)])
         return out if as_frame else out.to_numpy()
 
     def table(
@@ -259,7 +283,7 @@ class Analyze(AnalyzePlots):
         first = metrics if isinstance(metrics, str) else metrics[0]
         if ascending is None and (sort_by is None or sort_by == first):
             ascending = self.minimize(first)
-        return an.table(self.data, metrics, self.columns, exclude, sort_by, ascending)
+        return self._tag(an.table(self.rows, metrics, self.columns, exclude, sort_by, ascending))
 
     # ---- report -----------------------------------------------------------------------------
 
@@ -272,7 +296,8 @@ class Analyze(AnalyzePlots):
     ) -> Path:
         """Write a self-contained HTML report (tables and every plot) and return its path.
 
-        See :func:`scanlab.report.write_report`.
+        See :func:`scanlab.report.write_report`. For budgeted results its statistics are at
+        :attr:`budget`, and a section summarizes the rungs and draws every run against epochs.
 
         Parameters
         ----------
@@ -292,4 +317,6 @@ class Analyze(AnalyzePlots):
         """
         from scanlab.report import write_report
 
-        return write_report(self.results, path, metric=metric, k=k, title=title)
+        return write_report(
+            self.results, path, metric=metric, k=k, title=title, budget=self.budget_choice
+        )

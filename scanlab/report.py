@@ -3,7 +3,8 @@
 One file: inline CSS, every figure a PNG embedded as base64, no script, no network access,
 so it can be mailed, archived or opened offline. Sections: summary (runs ok / failed,
 metric, direction, best value, failures, rounds, and the rounds compared when there are
-several), best runs, parameters (correlations, importance, per-value summary), distributions
+several; for budgeted results, the budget whose rows every statistic compares, and a section
+on the rungs with every run's metric against epochs), best runs, parameters (correlations, importance, per-value summary), distributions
 of the metric, parameter plots (bars, boxes, parallel coordinates), training vs validation
 (regressions, learning entropy, learning curves of the best runs).
 """
@@ -22,8 +23,10 @@ from typing import Any
 import pandas as pd
 
 from scanlab import analysis as an
+from scanlab._budget_view import budget_view
 from scanlab._html import CSS, HtmlBuilder, fmt
 from scanlab._metric_names import direction_words
+from scanlab._report_budgets import BUDGET_SECTION, budget_note, write_budget_section
 from scanlab._schema import ResultColumns
 from scanlab.results import Results, read_results
 
@@ -50,6 +53,12 @@ def _pick_panels(data: pd.DataFrame, corr: pd.DataFrame) -> list[str]:
     return chosen[:3]
 
 
+def _budget_words(choice: an.BudgetChoice | None) -> str:
+    if choice is None or choice.budget is None:
+        return "every budget"
+    return f"statistics at {choice.budget} epochs"
+
+
 def write_report(
     results: Any,
     path: str | os.PathLike[str] = "report.html",
@@ -57,6 +66,7 @@ def write_report(
     k: int = 10,
     title: str | None = None,
     seed: int = 0,
+    budget: int | str | an.BudgetChoice | None = None,
 ) -> Path:
     """Write the HTML report of the runs to ``path`` and return the path.
 
@@ -75,6 +85,9 @@ def write_report(
         Heading of the report (default: the results' source).
     seed : int
         Seed of the subsamples and of the importance model.
+    budget : int, 'max' or 'all', optional
+        Budgeted results only: the budget whose rows the statistics compare (see
+        :func:`scanlab.analysis.choose_budget`; default: the highest with 3 ok runs).
 
     Returns
     -------
@@ -98,12 +111,14 @@ def write_report(
     """
     from scanlab import plots
 
-    runs: Results = read_results(results)
+    every: Results = read_results(results)
+    runs, choice = budget_view(every, budget)
     metric = runs.resolve(metric)
     minimize = runs.minimize(metric)
     data = runs.data
     columns = ResultColumns(runs.params, runs.metrics)
     summary = an.summarize(data, metric, minimize, columns)
+    counts = an.summarize(every.data, metric, minimize, columns) if choice else summary
     an.metric_ok(data, metric)  # raises NoRunsError with a clear message
     params = list(runs.params)
     b = HtmlBuilder()
@@ -112,10 +127,11 @@ def write_report(
     # ---- summary ---------------------------------------------------------------------------
     b.h(2, "Summary", "summary")
     cards = [
-        ("runs", f"{summary.n_runs:,}", False),
-        ("ok", f"{summary.n_ok:,}", False),
-        ("failed", f"{summary.n_failed:,}", summary.n_failed > 0),
-        ("rounds", f"{summary.n_rounds:,}", False),
+        ("rows" if choice else "runs", f"{counts.n_runs:,}", False),
+        ("ok", f"{counts.n_ok:,}", False),
+        ("failed", f"{counts.n_failed:,}", counts.n_failed > 0),
+        ("rounds", f"{counts.n_rounds:,}", False),
+        *([("budget", _budget_words(choice), False)] if choice else []),
         ("metric", metric, False),
         ("direction", direction_words(minimize), False),
         ("best value", fmt(summary.best_value), False),
@@ -141,7 +157,9 @@ def write_report(
         'statistic and plot below. A run is one trained permutation (Talos\'s "round"); '
         "a round is one scan of the experiment."
     )
-    fails = an.failures(data)
+    if choice:
+        b.note(budget_note(choice))
+    fails = an.failures(every.data)
     if len(fails):
         b.h(3, "Failed runs by error type")
         b.table(fails)
@@ -164,6 +182,9 @@ def write_report(
             lambda: plots.plot_round_comparison(data, comparison, metric, seed=seed),
             wide=True,
         )
+
+    if choice:
+        write_budget_section(b, every, metric, minimize, seed)
 
     # ---- best runs -------------------------------------------------------------------------
     b.h(2, f"Best runs (top {k} by {metric})", "best-runs")
@@ -336,12 +357,15 @@ def write_report(
 
     heading = title or f"scanlab report: {runs.source}"
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    nav = "".join(f'<a href="#{a}">{html.escape(t)}</a>' for a, t in SECTIONS)
+    sections = (SECTIONS[0], BUDGET_SECTION, *SECTIONS[1:]) if choice else SECTIONS
+    nav = "".join(f'<a href="#{a}">{html.escape(t)}</a>' for a, t in sections)
     page = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(heading)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f"<header><h1>{html.escape(heading)}</h1><p>{summary.n_runs:,} runs "
-        f"({summary.n_ok:,} ok, {summary.n_failed:,} failed) · metric {html.escape(metric)} "
+        f"<header><h1>{html.escape(heading)}</h1><p>{counts.n_runs:,} "
+        f"{'rows' if choice else 'runs'} ({counts.n_ok:,} ok, {counts.n_failed:,} failed)"
+        f"{' · ' + html.escape(_budget_words(choice)) if choice else ''} · metric "
+        f"{html.escape(metric)} "
         f"({direction_words(minimize)}) · generated {stamp} by scanlab {__version__} "
         f"in {elapsed:.1f} s</p></header>\n<nav>{nav}</nav>\n<main>\n"
         + "\n".join(b.parts)

@@ -40,18 +40,18 @@ Examples
 
 from __future__ import annotations
 
-import html
 import numbers
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from scanlab import analysis as an
 from scanlab import reduce
-from scanlab._metric_names import direction_words
+from scanlab._budget_view import budget_view
 from scanlab._suggest_rules import COST_LIKE, decide, param_tests, value_codes, value_stats
+from scanlab._suggestion import Suggestion
 from scanlab.errors import AnalysisError, ParamsError, rule_message
 from scanlab.results import Results, read_results
 from scanlab.space import ParamSpace
@@ -87,75 +87,6 @@ _VALUE_COLUMNS = [
 ]
 
 
-class Suggestion(NamedTuple):
-    """What :func:`suggest` proposes, and why.
-
-    Parameters
-    ----------
-    params, evidence, values, metric, minimize, quantile, n_runs, grid_before, grid_after
-        The fields, in this order (see Attributes); :func:`suggest` builds it.
-
-    Attributes
-    ----------
-    params : dict
-        The proposed params dict for the next round (a new dict; unchanged parameters keep
-        their original spec, Talos ranges included).
-    evidence : DataFrame
-        One row per parameter: ``param``, ``decision`` (``keep``, ``drop values``,
-        ``narrow``, ``fix``), ``kept`` / ``dropped`` / ``untried`` value labels, ``n`` (ok
-        runs used), ``spearman_rho`` and ``spearman_p`` (numeric parameters),
-        ``kruskal_eps2`` (bias-corrected epsilon-squared) and ``kruskal_p``, ``top_share``
-        (share of the top-quantile runs per value, as text) and a one-line ``reason``.
-    values : DataFrame
-        One row per parameter value: ``runs`` (recorded, failed included), ``ok`` (with a
-        metric value), ``failed``, ``top`` (runs in the top quantile), ``top_share``,
-        ``top_rate``, ``mean``, ``median`` and ``status`` (``kept``, ``dropped``,
-        ``untried``, ``too few runs``).
-    metric : str
-        The metric judged.
-    minimize : bool
-        Whether lower values of the metric are better.
-    quantile : float
-        The top quantile.
-    n_runs : int
-        Ok runs with a metric value that the evidence comes from.
-    grid_before, grid_after : int
-        Number of permutations of ``params`` and of the proposal.
-    """
-
-    params: dict[str, Any]
-    evidence: pd.DataFrame
-    values: pd.DataFrame
-    metric: str
-    minimize: bool
-    quantile: float
-    n_runs: int
-    grid_before: int
-    grid_after: int
-
-    def _headline(self) -> str:
-        return (
-            f"Suggestion from {self.n_runs:,} ok runs: {self.metric} "
-            f"({direction_words(self.minimize)}), top {self.quantile:.0%}; grid "
-            f"{self.grid_before:,} -> {self.grid_after:,} permutations"
-        )
-
-    def _shown(self) -> pd.DataFrame:
-        shown = self.evidence[["param", "decision", "kept", "dropped", "reason"]].copy()
-        for column in ("kept", "dropped"):
-            shown[column] = shown[column].map(lambda labels: ", ".join(labels) or "-")
-        return shown
-
-    def __repr__(self) -> str:
-        with pd.option_context("display.max_colwidth", 90, "display.width", 250):
-            table = self._shown().to_string(index=False)
-        return f"{self._headline()}\n{table}"
-
-    def _repr_html_(self) -> str:
-        table = self._shown().to_html(index=False, border=0, escape=True)
-        return f"<p><b>{html.escape(self._headline())}</b></p>{table}"
-
-
 def suggest(
     results: Any,
     params: Mapping[str, Any],
@@ -167,6 +98,7 @@ def suggest(
     p_threshold: float = 0.2,
     max_effect: float = 0.1,
     cost: Mapping[str, str | None] | None = None,
+    budget: int | str | an.BudgetChoice | None = None,
 ) -> Suggestion:
     """Propose the next round's params dict from the runs so far, with the evidence.
 
@@ -221,6 +153,10 @@ def suggest(
     cost : dict, optional
         ``{param: 'min' | 'max' | None}``: which end of a numeric parameter is cheapest
         (None: not cost-like), overriding :data:`COST_LIKE`'s name rule.
+    budget : int, 'max' or 'all', optional
+        Budgeted results (one row per run and rung) are judged on the rows of one budget
+        only (:func:`scanlab.analysis.choose_budget`; default: the highest with 3 ok runs);
+        the suggestion's ``budget`` says which.
 
     Returns
     -------
@@ -280,6 +216,9 @@ def suggest(
             )
     names = list(params)
     runs, metric, minimize = _source(results, metric, minimize, names)
+    if budget is None:  # an Analyze's budget, when results is one
+        budget = getattr(results, "budget_choice", None)
+    runs, choice = budget_view(runs, budget)
     data = runs.data
     missing = [name for name in names if name not in data.columns]
     if missing:
@@ -381,6 +320,7 @@ def suggest(
         len(y),
         space.size,
         ParamSpace(proposal).size,
+        choice.budget if choice is not None else None,
     )
 
 

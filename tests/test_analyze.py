@@ -200,3 +200,75 @@ def test_docstring_examples_run():
         analyze_module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     )
     assert result.attempted > 10 and result.failed == 0
+
+
+# ---- budgeted results: one row per run and rung ------------------------------------------
+
+
+def test_budgeted_statistics_compare_the_rows_of_one_budget():
+    from _budgeted import halving_rows
+
+    a = Analyze(halving_rows())  # budget 1 is the highest with 3 ok rows (a, b, c, e)
+    assert (a.budget, a.budget_choice.rule) == (1, "enough ok runs")
+    assert a.rows["budget"].eq(1).all() and len(a.rows) == 5 and len(a.data) == 8
+    assert a.rounds() == 8  # every row recorded
+    assert a.high() == 0.45 and a.low() == 0.70  # c and e at 1 epoch, not a at 9 (0.20)
+    assert a.rounds2high() == 2  # c's row among every row
+    assert a.best_params(n=2).tolist() == [[0.1], [0.2]]
+    assert a.table()["run_id"].tolist() == ["c", "a", "b", "e"]
+    assert a.best_runs(1)["run_id"].tolist() == ["c"]
+    summary = a.summary()
+    assert (summary.budget, summary.n_runs, summary.n_ok, summary.best_run_id) == (1, 5, 4, "c")
+    corr = a.correlate()
+    assert corr.attrs["budget"] == 1 and corr.loc[0, "n"] == 4
+    assert corr.loc[0, "correlation"] == pytest.approx(1.0)  # higher lr, worse at 1 epoch
+    for frame in (a.table(), a.value_summary(), a.correlate_values(), a.round_summary()):
+        assert frame.attrs["budget"] == 1
+    assert "budget 1 epochs: 5 of 8 rows (4 ok)" in a.table().attrs["budget_note"]
+    assert "8 rows, 7 ok, 1 failed" in repr(a) and "statistics at budget 1 epochs" in repr(a)
+    assert a.failures()["count"].tolist() == [1]
+
+
+def test_budgeted_analysis_at_a_chosen_budget():
+    from _budgeted import halving_rows
+
+    top = Analyze(halving_rows(), budget="max")
+    assert (top.budget, top.high(), top.rounds2high(), len(top.rows)) == (9, 0.20, 7, 1)
+    assert Analyze(halving_rows(), budget=3).best_params(n=1).tolist() == [[0.2]]
+    every = Analyze(halving_rows(), budget="all")
+    assert every.budget is None and every.high() == 0.20 and len(every.rows) == 8
+    with pytest.raises(an.AnalysisError, match=r"budget must be one of .*\(1, 3, 9 epochs\)"):
+        Analyze(halving_rows(), budget=27)
+
+
+def test_budgeted_rungs_and_histories_from_a_round_folder(tmp_path):
+    from _budgeted import write_budgeted_round
+
+    write_budgeted_round(tmp_path / "round-001")
+    a = Analyze(tmp_path)
+    assert a.budget == 3 and a.params == ("lr",)
+    rungs = a.rungs()
+    assert rungs[["bracket", "rung", "budget", "promoted", "best_run_id"]].to_dict("list") == {
+        "bracket": [0, 0, 0, 1, 1],
+        "rung": [0, 1, 2, 0, 1],
+        "budget": [1, 3, 9, 3, 9],
+        "promoted": [2, 1, 0, 1, 0],
+        "best_run_id": ["c", "a", "a", "f", "f"],
+    }
+    # histories of the runs at 3 epochs, cut at 3 epochs; the whole ones from results
+    assert sorted(a.histories()) == ["a", "c", "f", "g"]
+    assert {len(h["loss"]) for h in a.histories().values()} == {3}
+    assert len(a.results.histories()["a"]["loss"]) == 9
+    entropy = a.learning_entropy()
+    assert set(entropy["epochs"]) == {3} and entropy.attrs["budget"] == 3
+
+
+def test_plain_results_are_not_touched_by_budgets(results_csv):
+    a = Analyze(results_csv)
+    assert a.budget is None and a.budget_choice is None and a.rows is a.data
+    assert "budget" not in a.table().attrs and a.summary().budget is None
+    assert "budget" not in repr(a)
+    with pytest.raises(an.AnalysisError, match=r"is not budgeted .* round_summary"):
+        a.rungs()
+    with pytest.raises(an.AnalysisError, match="budget applies only to budgeted results"):
+        Analyze(results_csv, budget=3)

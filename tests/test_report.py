@@ -186,3 +186,35 @@ def test_report_compares_rounds_only_when_there_are_several(report_html, experim
     assert "top_compute_share" in report_html
     one = write_report(Analyze(experiment / "round-001"), tmp_path / "one.html").read_text()
     assert "Rounds compared" not in one and 'alt="round comparison"' not in one
+
+
+# ---- budgeted results ----------------------------------------------------------------------
+
+
+def test_report_of_budgeted_results_has_the_budgets_section(tmp_path):
+    from _budgeted import write_budgeted_round
+
+    write_budgeted_round(tmp_path / "exp" / "round-001")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a plot that fails to draw warns
+        text = Analyze(tmp_path / "exp").report(tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'id="budgets"' in text and '<a href="#budgets">Budgets and rungs</a>' in text
+    for anchor, _ in SECTIONS:
+        assert f'id="{anchor}"' in text
+    assert 'alt="budgets"' in text and "promoted" in text and "best_run_id" in text
+    # which budget the statistics use, said in the header, a card and a note
+    assert "11 rows (10 ok, 1 failed) · statistics at 3 epochs" in text
+    assert "budget 3 epochs: 4 of 11 rows (4 ok), the highest budget with &gt;= 3 ok runs" in text
+    assert "Best runs (top 10 by val_loss)" in text
+    best = text.split('id="best-runs"')[1].split("</table>")[0]
+    assert ">a<" in best and ">b<" not in best  # rows at 3 epochs: a, c, f, g; b stopped at 1
+    # a chosen budget
+    at_9 = write_report(tmp_path / "exp", tmp_path / "r9.html", budget=9).read_text()
+    assert "statistics at 9 epochs" in at_9
+    with pytest.raises(an.AnalysisError, match=r"budget must be one of .*\(1, 3, 9 epochs\)"):
+        write_report(tmp_path / "exp", tmp_path / "bad.html", budget=4)
+
+
+def test_report_of_plain_results_has_no_budgets_section(report_html):
+    assert 'id="budgets"' not in report_html and "Budgeted search" not in report_html
+    assert 'alt="budgets"' not in report_html

@@ -352,3 +352,32 @@ def test_docstring_examples_run():
         suggest_module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     )
     assert result.attempted >= 4 and result.failed == 0
+
+
+# ---- budgeted results: judged at one budget -------------------------------------------------
+
+
+def test_budgeted_results_are_judged_at_one_budget():
+    from _budgeted import halving_rows
+
+    rows, params = halving_rows(), {"lr": [0.1, 0.2, 0.3, 0.4, 0.5]}
+    # default: 1 epoch (4 ok rows), where c (lr 0.1) is best; not a at 9 epochs (lr 0.2)
+    s = suggest(rows, params, quantile=0.25, min_runs=1)
+    assert (s.budget, s.n_runs, s.params) == (1, 4, {"lr": [0.1]})
+    assert repr(s).startswith("Suggestion from 4 ok runs at 1 epochs: val_loss")
+    at_3 = suggest(rows, params, quantile=0.25, min_runs=1, budget=3)
+    assert (at_3.budget, at_3.n_runs, at_3.params) == (3, 2, {"lr": [0.2, 0.3, 0.4, 0.5]})
+    every = suggest(rows, params, quantile=0.25, min_runs=1, budget="all")
+    assert (every.budget, every.n_runs, every.params) == (None, 7, {"lr": [0.2]})
+    # an Analyze's budget is the default, through its method or passed as the results
+    a = Analyze(rows, budget=3)
+    assert a.suggest(params, quantile=0.25, min_runs=1).params == at_3.params
+    assert suggest(a, params, quantile=0.25, min_runs=1).budget == 3
+    with pytest.raises(an.AnalysisError, match=r"budget must be one of .*\(1, 3, 9 epochs\)"):
+        suggest(rows, params, budget=2)
+
+
+def test_plain_results_suggest_without_a_budget():
+    runs = pd.DataFrame({"status": "ok", "lr": [0.1, 0.01, 0.1, 0.01], "acc": [0.5, 0.9, 0.6, 0.8]})
+    s = suggest(runs, {"lr": [0.1, 0.01]})
+    assert s.budget is None and " at " not in repr(s).splitlines()[0]

@@ -10,6 +10,9 @@ over both. One family of statistics per module, all re-exported here:
   :mod:`scanlab.results`, metric names and directions from the rulebook
   :mod:`scanlab._metric_names`);
 - :mod:`~scanlab.analysis.rounds`: the rounds of an experiment compared;
+- :mod:`~scanlab.analysis.budgets`: budgeted results (halving, Hyperband, ASHA): the one
+  budget whose rows are compared, and the rungs summarized;
+- :mod:`~scanlab.analysis.budget_curves`: budgeted runs' metric against the epochs trained;
 - :mod:`~scanlab.analysis.correlations`: parameters vs the metric;
 - :mod:`~scanlab.analysis.distributions`: levels of a column and seeded samples of the runs;
 - :mod:`~scanlab.analysis.regression`: validation vs training metric across runs;
@@ -41,6 +44,21 @@ from scanlab.analysis.best import (
     top_mask,
     worst_value,
 )
+from scanlab.analysis.budget_curves import (
+    BudgetCurves,
+    budget_curves,
+    histories_at_budget,
+    run_curve,
+)
+from scanlab.analysis.budgets import (
+    MIN_OK_AT_BUDGET,
+    BudgetChoice,
+    at_budget,
+    budget_values,
+    choose_budget,
+    is_budgeted,
+    rung_summary,
+)
 from scanlab.analysis.correlations import (
     corr_matrix,
     correlations,
@@ -71,17 +89,26 @@ from scanlab.errors import AnalysisError, NoRunsError
 
 __all__ = [
     "AnalysisError",
+    "BudgetChoice",
+    "BudgetCurves",
+    "MIN_OK_AT_BUDGET",
     "NoRunsError",
     "ParallelInfo",
     "Regression",
     "Summary",
     "as_levels",
+    "at_budget",
     "best_runs",
     "best_value",
+    "budget_curves",
+    "budget_values",
+    "choose_budget",
     "corr_matrix",
     "correlations",
     "entropy_summary",
     "failures",
+    "histories_at_budget",
+    "is_budgeted",
     "is_numeric",
     "learning_curves",
     "learning_entropy",
@@ -98,6 +125,8 @@ __all__ = [
     "round_comparison",
     "round_summary",
     "rounds2high",
+    "run_curve",
+    "rung_summary",
     "subsample",
     "summarize",
     "table",

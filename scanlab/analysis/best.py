@@ -47,6 +47,9 @@ class Summary(NamedTuple):
         Its round (None without a ``round`` column or an ok run).
     params, metrics : tuple of str
         Parameter and metric columns.
+    budget : int or None
+        For budgeted results, the epoch budget of the rows summarized (set by
+        :meth:`scanlab.Analyze.summary`); None otherwise.
     """
 
     n_runs: int
@@ -60,6 +63,7 @@ class Summary(NamedTuple):
     best_round: int | None
     params: tuple[str, ...]
     metrics: tuple[str, ...]
+    budget: int | None = None
 
 
 def summarize(

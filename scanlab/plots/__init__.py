@@ -19,6 +19,7 @@ result; single-panel plots are shown by the inline backend as usual.
 from __future__ import annotations
 
 from scanlab.plots._common import MAX_POINTS, figure_of, sample_size_note
+from scanlab.plots.budgets import MAX_CURVES, plot_budgets
 from scanlab.plots.correlations import plot_corr_matrix, plot_correlations
 from scanlab.plots.distributions import plot_bars, plot_box, plot_hist, plot_kde
 from scanlab.plots.histories import plot_entropy, plot_learning_curves
@@ -29,10 +30,12 @@ from scanlab.plots.rounds import plot_round_comparison, plot_rounds
 from scanlab.plots.runs import plot_line
 
 __all__ = [
+    "MAX_CURVES",
     "MAX_POINTS",
     "figure_of",
     "plot_bars",
     "plot_box",
+    "plot_budgets",
     "plot_corr_matrix",
     "plot_correlations",
     "plot_entropy",
