@@ -87,14 +87,14 @@ def test_shapes_that_are_not_a_classifier_are_a_clear_error(y, raw, match):
 
 
 def test_binary_only_names_refuse_a_multiclass_output():
-    with pytest.raises(ContractError, match="'f1' is binary-only .* use f1_macro"):
+    with pytest.raises(ContractError, match=r"'f1' is binary-only .* use f1_macro"):
         score_predictions(Y3, SOFTMAX, ("f1",))
 
 
 def test_check_scoring_names_the_known_scorers():
     assert check_scoring(None) == ()
     assert check_scoring(["f1_macro", "f1_macro", "roc_auc"]) == ("f1_macro", "roc_auc")
-    with pytest.raises(ScanArgumentError, match="scoring must name .* got 'recal_macro'.*did"):
+    with pytest.raises(ScanArgumentError, match=r"scoring must name .* got 'recal_macro'.*did"):
         check_scoring(["recal_macro"])
     with pytest.raises(ScanArgumentTypeError, match="scoring must be a scikit-learn scorer"):
         check_scoring(3)
