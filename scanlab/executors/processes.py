@@ -140,10 +140,16 @@ class ProcessExecutor:
         self._undelivered: collections.deque[Task] = collections.deque()  # hand out first
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, TrialResult]]:
-        """Run ``tasks`` on the workers, yielding each with its result as it finishes."""
+        """Run ``tasks`` on the workers, yielding each with its result as it finishes.
+
+        The workers and the log stay open for the next call (a budgeted search runs each
+        batch of tasks the scheduler can hand out); :meth:`close` ends them."""
         pending = iter(tasks)
         exhausted = False
         selector = selectors.DefaultSelector()
+        for worker in self._slots:  # the workers an earlier call started, idle now
+            if worker is not None:
+                selector.register(worker.stdout, selectors.EVENT_READ, worker)
         try:
             while True:
                 if not exhausted or self._undelivered:
@@ -155,9 +161,8 @@ class ProcessExecutor:
                     yield outcome
                     if worker is not None:
                         self._after_result(worker, selector)
-        finally:
+        finally:  # the workers stay: a budgeted search calls run() again; close() ends
             selector.close()
-            self.close()
 
     def _hand_out(
         self, pending: Iterator[Task], selector: selectors.BaseSelector, exhausted: bool

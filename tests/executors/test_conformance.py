@@ -186,3 +186,11 @@ def test_one_run_at_two_rungs_is_two_runs_with_their_own_budgets(make_executor):
     back = list(make_executor(epochs_model).run(iter(tasks)))
     epochs = sorted((task.rung, result.epochs_run) for task, result in back)
     assert epochs == [(0, 1), (1, 3)]  # a Talos model function trains from scratch to 3
+
+
+def test_run_can_be_called_again_and_start_more_workers(make_executor):
+    executor = make_executor(echo_model)
+    first = run_all(executor, make_tasks(1))  # one task: one worker started, at most
+    again = run_all(executor, make_tasks(4)[1:])  # a budgeted search asks again
+    assert sorted(first) + sorted(again) == [f"run-{i:03d}" for i in range(4)]
+    assert all(result.status == "ok" for _, result in again.values())
