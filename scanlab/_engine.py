@@ -158,6 +158,7 @@ class _Engine:
                 s.resume and s.search is None,  # a budgeted round trains its own rungs
                 (s.metric, s.minimize_loss),
                 s.early_stopping,
+                s.scoring,
             )
             in_process = runs_in_process(
                 s.workers, s.executor, s.workers_per_gpu, s.max_runs_per_worker, s.trial_timeout
@@ -258,14 +259,14 @@ class _Engine:
                 )
             contract_error = None
             try:  # every run: a history key named like a column would overwrite it
-                check_history_keys(s.space.names, result.history)
+                check_history_keys(s.space.names, result.metrics)
                 if result.status == "ok" and out.tracked_metric is None:
-                    self.resolve_metrics(result.history)  # fails after run 1, not 500
+                    self.resolve_metrics(result.metrics)  # fails after run 1, not 500
             except ScanlabError as exc:
                 contract_error = exc
             row = run_row(task, result, self.outcome, self.continued)
             try:
-                log.append(row, result.history, result.traceback)
+                log.append(row, result.history, result.traceback, scores=result.score_details)
             except OSError as exc:
                 exc.filename = exc.filename or log.current_file
                 raise ResultsWriteError.from_os_error(exc, log.round_dir, task.run_id) from None

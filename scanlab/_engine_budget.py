@@ -116,7 +116,8 @@ def _unlink(file: Path) -> None:
 
 
 def trial_options(settings: ScanSettings, round_path: Path) -> TrialOptions:
-    """Every run's options: early stopping; for a builder under a search, its checkpoints.
+    """Every run's options: early stopping, scoring; for a builder under a search, its
+    checkpoints.
 
     Parameters
     ----------
@@ -131,7 +132,7 @@ def trial_options(settings: ScanSettings, round_path: Path) -> TrialOptions:
     """
     s = settings
     if s.search is None or s.model_contract != BUILDER:
-        return TrialOptions(early_stopping=s.early_stopping)
+        return TrialOptions(early_stopping=s.early_stopping, scoring=s.scoring)
     scheduler = s.search.scheduler(
         s.space, s.random_method, 0, fraction_limit=s.fraction_limit, round_limit=s.round_limit
     )
@@ -139,6 +140,7 @@ def trial_options(settings: ScanSettings, round_path: Path) -> TrialOptions:
         early_stopping=s.early_stopping,
         checkpoint_dir=str((round_path / CHECKPOINT_DIR).absolute()),  # a worker's cwd may differ
         final_budget=scheduler.max_epochs,
+        scoring=s.scoring,
     )
 
 

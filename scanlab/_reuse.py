@@ -174,6 +174,7 @@ def _comparable(
     model: str,
     tracked: tuple[Any, Any] = (None, None),
     early_stopping: Any = None,
+    scoring: Any = (),
 ) -> bool:
     """Rows of a round are reusable: same data, same model code, same early stopping and,
     when this round names its tracked metric or direction, the same ones
@@ -185,6 +186,8 @@ def _comparable(
     ):
         return False
     if manifest.get("early_stopping") != early_stopping:  # it decides where runs stop
+        return False
+    if list(manifest.get("scoring") or []) != list(scoring):  # its rows lack those columns
         return False
     if manifest.get("search") is not None:  # its rows trained for rung budgets, not epochs
         return False
@@ -204,6 +207,7 @@ def reusable_rows(
     model: str,
     tracked: tuple[Any, Any] = (None, None),
     early_stopping: Any = None,
+    scoring: Any = (),
 ) -> dict[str, tuple[int, dict[str, Any]]]:
     """The ok rows of the experiment's other rounds that a round may take instead of training.
 
@@ -219,6 +223,8 @@ def reusable_rows(
         The metric and direction this round was asked to track (None: not named).
     early_stopping : dict or None
         The round's early stopping (rows of a round that stopped runs otherwise differ).
+    scoring : sequence of str
+        The round's scoring (rows scored otherwise lack or add columns).
 
     Returns
     -------
@@ -230,7 +236,7 @@ def reusable_rows(
         number = int(folder.name.split("-")[1])
         manifest = read_manifest(folder)
         if number == this_round or not _comparable(
-            manifest, data_fingerprint, model, tracked, early_stopping
+            manifest, data_fingerprint, model, tracked, early_stopping, scoring
         ):
             continue
         rows = read_round(folder, manifest_params(folder))
@@ -320,6 +326,8 @@ class RoundReuse:
         The metric and direction the round was asked to track (see :func:`reusable_rows`).
     early_stopping : dict or None
         The round's early stopping.
+    scoring : sequence of str
+        The round's scoring.
     """
 
     def __init__(
@@ -332,12 +340,19 @@ class RoundReuse:
         enabled: bool = True,
         tracked: tuple[Any, Any] = (None, None),
         early_stopping: Any = None,
+        scoring: Any = (),
     ) -> None:
         self.experiment_path = Path(experiment_path)
         self.outcome = outcome
         self.rows = (
             reusable_rows(
-                experiment_path, outcome.round, data_fingerprint, model, tracked, early_stopping
+                experiment_path,
+                outcome.round,
+                data_fingerprint,
+                model,
+                tracked,
+                early_stopping,
+                scoring,
             )
             if enabled
             else {}

@@ -105,6 +105,7 @@ def start_manifest(
             "round_limit": s.round_limit,
             "data_fingerprint": data_fingerprint,
             "early_stopping": s.early_stopping,
+            "scoring": list(s.scoring),
             "search": s.search.as_dict() if s.search is not None else None,
             "versions": versions(),
             "status": "running",

@@ -32,6 +32,7 @@ from scanlab.limits import (
     planned_runs,
 )
 from scanlab.sampling import resolve_method
+from scanlab.scoring import check_scoring, warn_if_weighted_recall
 from scanlab.space import ParamSpace
 
 __all__ = ["REDUCTION_METHODS", "ReductionSettings", "ScanSettings", "check_scan_arguments"]
@@ -145,6 +146,8 @@ class ScanSettings:
         The budgeted search (:mod:`scanlab.budget`); None: every run trains its epochs.
     dry_run : bool
         Print the plan and train nothing.
+    scoring : tuple of str
+        scikit-learn scorer names computed from every run's validation predictions.
     """
 
     params: dict
@@ -179,6 +182,7 @@ class ScanSettings:
     early_stopping: dict[str, Any] | None = None
     search: Budget | None = None
     dry_run: bool = False
+    scoring: tuple[str, ...] = ()
 
     def fingerprint_settings(self) -> dict[str, Any]:
         """What decides a round's set of runs besides the grid (part of its fingerprint).
@@ -192,7 +196,7 @@ class ScanSettings:
             not keep them (it starts a round that trains and saves them; rounds without
             ``save_models`` keep the fingerprint they had); ``early_stopping`` when set (rows
             trained with and without it are not mixed in one round); ``search``
-            (:meth:`scanlab.budget.Budget.as_dict`) when set.
+            (:meth:`scanlab.budget.Budget.as_dict`) and ``scoring`` when set.
         """
         settings: dict[str, Any] = {
             "random_method": self.random_method,
@@ -207,6 +211,8 @@ class ScanSettings:
             settings["early_stopping"] = dict(sorted(self.early_stopping.items()))
         if self.search is not None:
             settings["search"] = self.search.as_dict()
+        if self.scoring:
+            settings["scoring"] = list(self.scoring)
         return settings
 
 
@@ -245,6 +251,7 @@ def check_scan_arguments(
     early_stopping: Any = None,
     search: Any = None,
     dry_run: Any = False,
+    scoring: Any = None,
 ) -> ScanSettings:
     """Check every Scan argument (no training, no files) and return the frozen settings.
 
@@ -268,6 +275,8 @@ def check_scan_arguments(
         A :mod:`scanlab.budget` search, or None.
     dry_run : object
         Flag (a bool): print the plan, train nothing.
+    scoring : object
+        A scikit-learn scorer name or a list of them (:mod:`scanlab.scoring`), or None.
     max_consecutive_failures, workers, executor, workers_per_gpu : object
         Failure limit and parallelism, unchecked.
     max_runs_per_worker, trial_timeout : object
@@ -302,6 +311,8 @@ def check_scan_arguments(
     if budgeted is None:  # else each rung's budget sets the epochs
         check_builder_params(space.names, contract)
     stopping = check_early_stopping(early_stopping, contract)
+    scorers = check_scoring(scoring)
+    warn_if_weighted_recall(metric or reduction_metric)
     check_experiment_seed_and_limits(experiment_name, boolean_limit, seed, max_consecutive_failures)
     experiment_path = check_results_dir(results_dir, experiment_name)
     check_metric_arguments(metric, reduction_metric, minimize_loss)
@@ -363,4 +374,5 @@ def check_scan_arguments(
         early_stopping=stopping,
         search=budgeted,
         dry_run=bool(dry_run),
+        scoring=scorers,
     )

@@ -231,6 +231,7 @@ class ResultLog:
         row: Mapping[str, Any],
         history: Mapping[str, list] | None = None,
         traceback: str | None = None,
+        scores: Mapping[str, Any] | None = None,
     ) -> None:
         """Write one finished run: its history to the sidecar, then its row to the CSV.
 
@@ -244,6 +245,9 @@ class ResultLog:
             Per-epoch values by history key.
         traceback : str, optional
             The traceback of a failed run, kept in the sidecar.
+        scores : mapping, optional
+            ``Scan(scoring=...)``: the per-class details and confusion matrix of the run's
+            validation predictions, kept in the sidecar under ``"scores"``.
         """
         record = {
             "run_id": row["run_id"],
@@ -251,6 +255,8 @@ class ResultLog:
             "history": dict(history or {}),
             "traceback": traceback,
         }
+        if scores:
+            record["scores"] = dict(scores)
         if self.budgeted:  # a run's rungs are joined in rung order when read back
             record.update({c: row.get(c) for c in BUDGET_COLUMNS})
         self._history_file.write(json.dumps(record, default=_json_default) + "\n")

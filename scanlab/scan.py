@@ -210,6 +210,7 @@ class Scan:
         early_stopping: str | dict | bool | None = None,
         search: Budget | None = None,
         dry_run: bool = False,
+        scoring: str | list[str] | None = None,
     ) -> None:
         self.settings = check_scan_arguments(
             params=params,
@@ -245,6 +246,7 @@ class Scan:
             early_stopping=early_stopping,
             search=search,
             dry_run=dry_run,
+            scoring=scoring,
         )
         self.params = params
         self.model = model

@@ -39,6 +39,7 @@ __all__ = [
     "SCORERS",
     "check_scoring",
     "read_predictions",
+    "score_model",
     "score_predictions",
     "warn_if_weighted_recall",
 ]
@@ -80,12 +81,13 @@ def _average_precision(y_true: Any, y_pred: Any, proba: Any) -> float:
     return float(_metrics().average_precision_score(one_hot, proba, average="macro"))
 
 
-def _neg_log_loss(y_true: Any, y_pred: Any, proba: Any) -> float:
+def _log_loss(y_true: Any, y_pred: Any, proba: Any) -> float:
     labels = [0, 1] if proba.ndim == 1 else list(range(proba.shape[1]))
-    return -float(_metrics().log_loss(y_true, proba, labels=labels))
+    return float(_metrics().log_loss(y_true, proba, labels=labels))
 
 
-#: scikit-learn's scorer names that scanlab computes from predictions, and how.
+#: scikit-learn's scorer names that scanlab computes from predictions, and how
+#: (``log_loss`` is the loss itself, lower is better, where scikit-learn's scorer negates it).
 SCORERS: dict[str, Callable[[Any, Any, Any], float]] = {
     "accuracy": _labels_score("accuracy_score"),
     "average_precision": _average_precision,
@@ -96,7 +98,7 @@ SCORERS: dict[str, Callable[[Any, Any, Any], float]] = {
     "f1_weighted": _averaged("f1_score", "weighted"),
     "jaccard_macro": _averaged("jaccard_score", "macro"),
     "matthews_corrcoef": _labels_score("matthews_corrcoef"),
-    "neg_log_loss": _neg_log_loss,
+    "log_loss": _log_loss,
     "precision": _averaged("precision_score", "binary"),
     "precision_macro": _averaged("precision_score", "macro"),
     "precision_micro": _averaged("precision_score", "micro"),
@@ -295,6 +297,41 @@ def score_predictions(
         "support": support.tolist(),
     }
     return scores, details
+
+
+def score_model(
+    model: Any, data: Any, names: Iterable[str]
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """Predict the validation data once and score it: the ``val_<name>`` columns of a run.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The trained model the model function returned (anything with ``predict``).
+    data : TrialData
+        Its ``x_val`` and ``y_val``.
+    names : iterable of str
+        Scorer names.
+
+    Returns
+    -------
+    (scores, details)
+        ``{'val_<name>': value}`` and :func:`score_predictions`'s details.
+
+    Raises
+    ------
+    ContractError
+        No model to predict with, or predictions that are not a classifier's.
+    """
+    if not hasattr(model, "predict"):
+        raise ContractError(
+            f"scoring needs the trained model: the model function returned "
+            f"{type(model).__name__} as its model. Fix: return history, model (the keras "
+            f"model that was fitted), or drop scoring."
+        )
+    raw = model.predict(data.x_val, verbose=0)
+    scores, details = score_predictions(data.y_val, raw, names)
+    return {f"val_{name}": value for name, value in scores.items()}, details
 
 
 def _shape_message(y_shape: tuple, raw_shape: tuple) -> str:

@@ -20,14 +20,16 @@ import signal
 import threading
 import time
 import traceback as tb
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from os import PathLike
 from typing import Any, NamedTuple
 
 from scanlab._builder import BUILDER, fit_builder, model_contract, save_checkpoint
-from scanlab.errors import ContractError, FailedRunError, FatalScanError, ScanArgumentError
+from scanlab._history_contract import checked_history, read_history
+from scanlab.errors import FailedRunError, FatalScanError, ScanArgumentError
+from scanlab.scoring import score_model
 
 __all__ = ["Task", "TrialData", "TrialResult", "read_history", "run_trial"]
 
@@ -111,6 +113,10 @@ class TrialResult:
     metrics_epoch : int, optional
         1-based position in ``history`` of the epoch whose values :attr:`metrics` holds
         (early stopping restored that epoch's weights); None: the last epoch.
+    scores : dict
+        ``Scan(scoring=...)``: ``val_<name>`` computed from the validation predictions.
+    score_details : dict, optional
+        Their per-class details and confusion matrix (:func:`scanlab.scoring.score_predictions`).
     """
 
     status: str
@@ -124,14 +130,19 @@ class TrialResult:
     fatal: bool = False
     stopped_epoch: int | None = None
     metrics_epoch: int | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+    score_details: dict[str, Any] | None = None
 
     @property
     def metrics(self) -> dict[str, float]:
-        """Value of every history key at the last epoch, or at :attr:`metrics_epoch`."""
+        """Value of every history key at the last epoch, or at :attr:`metrics_epoch`; then
+        the :attr:`scores` (computed from predictions, they win over a same-named key)."""
         if self.metrics_epoch is None:
-            return {key: values[-1] for key, values in self.history.items() if values}
-        at = self.metrics_epoch - 1
-        return {key: values[at] for key, values in self.history.items() if len(values) > at}
+            values = {key: v[-1] for key, v in self.history.items() if v}
+        else:
+            at = self.metrics_epoch - 1
+            values = {key: v[at] for key, v in self.history.items() if len(v) > at}
+        return {**values, **self.scores}
 
     @property
     def metrics_from(self) -> str | None:
@@ -148,47 +159,6 @@ class TrialResult:
         return max(lengths) if lengths else None
 
 
-def read_history(history: Any) -> dict[str, list[float]]:
-    """Per-epoch values as plain float lists, from a Keras History or a dict.
-
-    Parameters
-    ----------
-    history : History or mapping
-        A Keras ``History`` (anything with a ``.history`` mapping) or a mapping of history
-        key -> per-epoch values; a single number counts as one epoch.
-
-    Returns
-    -------
-    dict
-        History key (as str) -> list of floats.
-
-    Raises
-    ------
-    ContractError
-        When ``history`` is neither.
-
-    Examples
-    --------
-    >>> read_history({'loss': [0.9, 0.5], 'val_loss': [1.0, 0.7]})
-    {'loss': [0.9, 0.5], 'val_loss': [1.0, 0.7]}
-    """
-    raw = history.history if hasattr(history, "history") else history
-    if not isinstance(raw, Mapping):
-        raise ContractError(
-            f"the model function must return (history, model) where history is a Keras "
-            f"History (the return value of model.fit) or a dict of per-epoch lists; got "
-            f"history of type {type(history).__name__}."
-        )
-    out = {}
-    for key, values in raw.items():
-        if isinstance(values, (int, float)) or (
-            hasattr(values, "item") and not hasattr(values, "__len__")
-        ):
-            values = [values]
-        out[str(key)] = [float(v) for v in values]
-    return out
-
-
 def run_trial(
     model_fn: Callable,
     data: TrialData,
@@ -200,6 +170,7 @@ def run_trial(
     initial_epoch: int = 0,
     resume_from: str | PathLike | None = None,
     checkpoint_to: str | PathLike | None = None,
+    scoring: tuple[str, ...] = (),
 ) -> TrialResult:
     """Train one permutation and return its result; never raises for a failed run.
 
@@ -228,6 +199,9 @@ def run_trial(
     checkpoint_to : path-like, optional
         Builder: save the full state there after this task (temporary file, then rename).
         Unused for a Talos model function.
+    scoring : tuple of str
+        scikit-learn scorer names: the trained model predicts the validation data once and
+        :func:`scanlab.scoring.score_model` scores it (``val_<name>``).
 
     Returns
     -------
@@ -254,6 +228,7 @@ def run_trial(
     start = time.perf_counter()
     history: dict[str, list[float]] = {}
     stopped = restored = None
+    scores: tuple[dict[str, float], dict[str, Any] | None] = ({}, None)
     ctrl_c = _WatchCtrlC()
     with ctrl_c:
         try:
@@ -274,7 +249,8 @@ def run_trial(
                 returned = model_fn(
                     data.x_train, data.y_train, data.x_val, data.y_val, dict(params)
                 )
-            history = _checked_history(returned)
+            history = checked_history(returned)
+            scores = score_model(returned[1], data, scoring) if scoring else ({}, None)
             if builder and checkpoint_to is not None:
                 save_checkpoint(returned[1], checkpoint_to)
             if save_model is not None:
@@ -310,25 +286,8 @@ def run_trial(
         )
     result = _finish(start_wall, start, history, "ok", None, None, raised=False)
     result.stopped_epoch, result.metrics_epoch = stopped, restored
+    result.scores, result.score_details = scores
     return result
-
-
-def _checked_history(returned: Any) -> dict[str, list[float]]:
-    """The per-epoch history of a ``(history, model)`` pair, once it keeps the contract."""
-    if not isinstance(returned, (tuple, list)) or len(returned) != 2:
-        raise ContractError(
-            f"the model function must return (history, model), a 2-tuple; got "
-            f"{_describe(returned)}. End it with `return history, model` where "
-            f"history = model.fit(...)."
-        )
-    history = read_history(returned[0])
-    if not any(history.values()):
-        raise ContractError(
-            f"the model function returned a history with no per-epoch values "
-            f"({_describe_history(history)}). Return the History of a model.fit that ran "
-            f"at least one epoch: history = model.fit(...); return history, model."
-        )
-    return history
 
 
 class _WatchCtrlC:
@@ -377,12 +336,6 @@ def _failed(
     )
 
 
-def _describe_history(history: dict[str, list[float]]) -> str:
-    if not history:
-        return "an empty dict"
-    return "keys " + ", ".join(f"{k!r} with 0 epochs" for k in sorted(history))
-
-
 def _finish(
     start_wall: datetime,
     start: float,
@@ -402,9 +355,3 @@ def _finish(
         traceback=traceback,
         raised=raised,
     )
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of length {len(value)}"
-    return f"a value of type {type(value).__name__}"

@@ -25,7 +25,7 @@ SOFTMAX = RNG.dirichlet(np.ones(3), size=len(Y3))
 def test_binary_sigmoid_outputs_score_as_scikit_learn_does():
     y = np.array([0, 1, 1, 0, 1, 0, 1, 1])
     p = np.array([0.2, 0.7, 0.4, 0.6, 0.9, 0.1, 0.55, 0.3])
-    names = ("accuracy", "f1", "recall_macro", "roc_auc", "average_precision", "neg_log_loss")
+    names = ("accuracy", "f1", "recall_macro", "roc_auc", "average_precision", "log_loss")
     scores, details = score_predictions(y, p.reshape(-1, 1), names)
     predicted = (p >= 0.5).astype(int)
     assert scores["accuracy"] == pytest.approx(metrics.accuracy_score(y, predicted))
@@ -35,7 +35,7 @@ def test_binary_sigmoid_outputs_score_as_scikit_learn_does():
     )
     assert scores["roc_auc"] == pytest.approx(metrics.roc_auc_score(y, p))
     assert scores["average_precision"] == pytest.approx(metrics.average_precision_score(y, p))
-    assert scores["neg_log_loss"] == pytest.approx(-metrics.log_loss(y, p))
+    assert scores["log_loss"] == pytest.approx(metrics.log_loss(y, p))
     assert details["confusion_matrix"] == metrics.confusion_matrix(y, predicted).tolist()
     assert details["support"] == [3, 5]
 
@@ -104,3 +104,38 @@ def test_check_scoring_names_the_known_scorers():
 def test_weighted_recall_as_the_objective_warns():
     with pytest.warns(UserWarning, match="weighted recall is accuracy"):
         warn_if_weighted_recall("val_recall_weighted")
+
+
+def test_a_scan_scores_every_run_from_its_predictions(tmp_path):
+    import json
+
+    from _fakes import tiny_builder
+
+    from scanlab import Scan
+
+    x = np.random.default_rng(0).normal(size=(60, 3)).astype("float32")
+    y = (x[:, 0] > 0.3).astype("float32")
+    scan = Scan(
+        x, y, {"lr": [0.05, 0.01], "units": [3], "epochs": [2], "batch_size": [16]},
+        tiny_builder, "scored", results_dir=tmp_path, scoring=["recall_macro", "f1_macro"],
+        metric="val_recall_macro", performance_target=["val_recall_macro", 1.01, False],
+        seed=1, disable_progress_bar=True,
+    )  # fmt: skip
+    assert scan.tracked_metric == "val_recall_macro" and scan.minimize is False
+    assert scan.data["val_recall_macro"].between(0, 1).all()
+    record = json.loads((scan.round_path / "history.jsonl").read_text().splitlines()[0])
+    assert sum(map(sum, record["scores"]["confusion_matrix"])) == 18  # the validation split
+    assert set(record["scores"]) == {"labels", "confusion_matrix", "precision", "recall", "f1",
+                                     "support"}  # fmt: skip
+
+
+def test_scoring_without_a_model_to_predict_with_fails_the_run_clearly(tmp_path):
+    from _fakes import fake_model
+
+    from scanlab import Scan
+    from scanlab.errors import TooManyFailuresError
+
+    x, y = np.zeros((20, 2)), np.zeros(20)
+    with pytest.raises(TooManyFailuresError, match="scoring needs the trained model"):
+        Scan(x, y, {"lr": [0.1]}, fake_model, "nomodel", results_dir=tmp_path,
+             scoring="f1_macro", disable_progress_bar=True)  # fmt: skip

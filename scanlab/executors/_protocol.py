@@ -46,11 +46,14 @@ class TrialOptions(NamedTuple):
     final_budget : int, optional
         Budgeted search: the top rung's epochs; a task that reaches them saves no checkpoint
         (nothing continues it).
+    scoring : tuple of str
+        scikit-learn scorer names computed from the validation predictions of every run.
     """
 
     early_stopping: dict[str, Any] | None = None
     checkpoint_dir: str | None = None
     final_budget: int | None = None
+    scoring: tuple[str, ...] = ()
 
 
 def trial_arguments(task: Task, options: TrialOptions | None) -> dict[str, Any]:
@@ -72,7 +75,8 @@ def trial_arguments(task: Task, options: TrialOptions | None) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``early_stopping``, ``budget``, ``initial_epoch``, ``resume_from``, ``checkpoint_to``.
+        ``early_stopping``, ``scoring``, ``budget``, ``initial_epoch``, ``resume_from``,
+        ``checkpoint_to``.
 
     Examples
     --------
@@ -84,6 +88,7 @@ def trial_arguments(task: Task, options: TrialOptions | None) -> dict[str, Any]:
     options = options or TrialOptions()
     arguments: dict[str, Any] = {
         "early_stopping": options.early_stopping,
+        "scoring": options.scoring,
         "budget": task.budget,
         "initial_epoch": 0,
         "resume_from": None,
