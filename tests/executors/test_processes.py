@@ -274,18 +274,31 @@ def make_tasks(n: int) -> list[Task]:
     return [Task(i, f"run-{i:03d}", {"x": i}, {"x": str(i)}) for i in range(n)]
 
 
+_MADE: list[ProcessExecutor] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_the_executors_made():
+    """``run`` leaves its workers open for the next call: each test's executors close."""
+    yield
+    while _MADE:
+        _MADE.pop().close()
+
+
 def process_executor(
     model_fn, tmp_path, monkeypatch, workers=1, clear_session=False
 ) -> ProcessExecutor:
     shutdown_workers()  # fresh workers only
     monkeypatch.setattr(scanlab.executors, "WORKER_IDLE_TIMEOUT", 0)
-    return ProcessExecutor(
+    executor = ProcessExecutor(
         model_fn,
         DATA,
         workers=workers,
         hygiene={"clear_session": clear_session},
         log_path=tmp_path / "workers.log",
     )
+    _MADE.append(executor)
+    return executor
 
 
 def kill_while_starting(monkeypatch, how_many: int | None) -> list[int]:
