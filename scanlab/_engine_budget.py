@@ -34,6 +34,7 @@ import pandas as pd
 
 from scanlab._builder import BUILDER
 from scanlab._engine_plain import row_keys
+from scanlab._engine_protocol import RoundEngine
 from scanlab._halving_base import BudgetedScheduler
 from scanlab._round_notes import KEPT_FAILURES
 from scanlab._tracking import progress_bar
@@ -41,7 +42,6 @@ from scanlab.executors._protocol import TrialOptions
 from scanlab.trial import Task
 
 if TYPE_CHECKING:
-    from scanlab._engine import _Engine
     from scanlab._settings import ScanSettings
 
 __all__ = ["CHECKPOINT_DIR", "Checkpoints", "budgeted_loop", "trial_options"]
@@ -144,12 +144,12 @@ def trial_options(settings: ScanSettings, round_path: Path) -> TrialOptions:
     )
 
 
-def budgeted_loop(engine: _Engine, make: Callable[[], Any], existing: pd.DataFrame) -> None:
+def budgeted_loop(engine: RoundEngine, make: Callable[[], Any], existing: pd.DataFrame) -> None:
     """Run (or resume) a budgeted round until its scheduler is finished or a stop applies.
 
     Parameters
     ----------
-    engine : _Engine
+    engine : RoundEngine
         The round's engine: settings, outcome, log, tracking and the run loop.
     make : callable
         Starts the executor (only when something is left to train).

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
+from scanlab._engine_protocol import RoundEngine
 from scanlab._manifest import write_manifest
 from scanlab._reduction import AutoReduction
 from scanlab._schema import RESERVED_COLUMNS
 from scanlab._tracking import progress_bar, shrink
 from scanlab.schedulers import RunAll
 from scanlab.trial import Task
-
-if TYPE_CHECKING:
-    from scanlab._engine import _Engine
 
 __all__ = ["after_run_reduction", "plain_loop", "row_keys"]
 
@@ -49,12 +47,12 @@ def row_keys(rows: pd.DataFrame, budgeted: bool) -> pd.Series:
     return ids + "@" + rows["rung"].astype("int64").astype(str) if budgeted else ids
 
 
-def plain_loop(engine: _Engine, make: Callable[[], Any], existing: pd.DataFrame) -> None:
+def plain_loop(engine: RoundEngine, make: Callable[[], Any], existing: pd.DataFrame) -> None:
     """Run (or resume) a round of plain runs until the sampler is done or a stop applies.
 
     Parameters
     ----------
-    engine : _Engine
+    engine : RoundEngine
         The round's engine: settings, outcome, log, tracking and the run loop.
     make : callable
         Starts the executor (only when something is left to train).
@@ -93,7 +91,7 @@ def plain_loop(engine: _Engine, make: Callable[[], Any], existing: pd.DataFrame)
     engine.check_round(scheduler, done, failed, first is None)
 
 
-def _reuse(engine: _Engine, scheduler: RunAll, bar: Any, failed: set[str]) -> Iterator[Task]:
+def _reuse(engine: RoundEngine, scheduler: RunAll, bar: Any, failed: set[str]) -> Iterator[Task]:
     """The scheduler's tasks, less those whose ok row another round already holds."""
     assert engine.reuse is not None
     out = engine.outcome
@@ -118,7 +116,7 @@ def _reuse(engine: _Engine, scheduler: RunAll, bar: Any, failed: set[str]) -> It
 
 
 def after_run_reduction(
-    engine: _Engine, task: Task, metrics: dict[str, Any], status: str, bar: Any
+    engine: RoundEngine, task: Task, metrics: dict[str, Any], status: str, bar: Any
 ) -> None:
     """Talos's automatic reduction sees the row; a reduction it makes is recorded and said."""
     out = engine.outcome

@@ -17,7 +17,7 @@ from scanlab._files import read_round
 from scanlab._metric_names import is_loss_like, resolve_metric
 from scanlab._reuse import histories as read_histories
 from scanlab._schema import order_columns
-from scanlab._search_settings import dry_run_text, search_details, search_plan
+from scanlab._search_plan import dry_run_text, search_details, search_plan
 from scanlab._settings import ScanSettings, check_scan_arguments
 from scanlab.budget import Budget
 from scanlab.errors import ScanArgumentError
