@@ -24,9 +24,8 @@ class AnalyzeStatistics(AnalyzeBase):
     """The statistics methods of :class:`scanlab.Analyze` beyond Talos's."""
 
     def summary(self, metric: str | None = None, minimize: bool | None = None) -> an.Summary:
-        """Runs ok / failed, rounds, metric, direction and best value.
-
-        For budgeted results, of the rows at :attr:`budget` (its ``budget`` field).
+        """Runs ok / failed, rounds, metric, direction and best value (budgeted results: of
+        the rows at :attr:`budget`, said in its ``budget`` field).
 
         Parameters
         ----------

@@ -6,9 +6,8 @@ and then repeats: ask the scheduler for the next task, let the executor run it, 
 row, append it to the log (flushed and fsynced), tell the scheduler. Only this process
 writes. A resumed round trains its failed runs again (``retry_failed``); a permutation with
 an ok row in another round of the same data and model is reused, not trained
-(:mod:`scanlab._reuse`); with nothing left to run no executor is started. The loops live apart:
-:mod:`scanlab._engine_plain` (every sampled permutation once) and
-:mod:`scanlab._engine_budget` (``search=``: one row per run and rung, continued runs). It stops when the
+(:mod:`scanlab._reuse`); with nothing left to run no executor is started. The loops:
+:mod:`scanlab._engine_plain`, :mod:`scanlab._engine_budget` (``search=``). It stops when the
 scheduler has nothing left (``completed``), at the deadline (``time_limit``), when a run
 reaches the performance target (``performance_target``), or on a fatal error (the error is
 raised and recorded as the manifest's status; a run that raised
@@ -119,8 +118,7 @@ class _Engine:
         self.latest = 0
         self.reuse: RoundReuse | None = None
         self.first_failure: tuple[str, Any, str | None] | None = None
-        # budgeted search (scanlab._engine_budget): the scheduler that ranks rows by the
-        # tracked metric, whether runs continue from checkpoints, what follows each row
+        # budgeted search: the ranking scheduler, continued runs, what follows each row
         self.ranked: BudgetedScheduler | None = None
         self.continued = True
         self.after_row: Callable[[Task, dict[str, Any]], None] | None = None

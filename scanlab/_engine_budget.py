@@ -133,13 +133,10 @@ def trial_options(settings: ScanSettings, round_path: Path) -> TrialOptions:
     s = settings
     if s.search is None or s.model_contract != BUILDER:
         return TrialOptions(early_stopping=s.early_stopping, scoring=s.scoring)
-    scheduler = s.search.scheduler(
-        s.space, s.random_method, 0, fraction_limit=s.fraction_limit, round_limit=s.round_limit
-    )
     return TrialOptions(
         early_stopping=s.early_stopping,
         checkpoint_dir=str((round_path / CHECKPOINT_DIR).absolute()),  # a worker's cwd may differ
-        final_budget=scheduler.max_epochs,
+        final_budget=s.search.max_epochs,  # the top rung's budget
         scoring=s.scoring,
     )
 

@@ -255,11 +255,8 @@ class BudgetedScheduler(ABC):
             self._record(run_id, rung, row)
 
     def released(self) -> list[str]:
-        """Runs no rung can promote any more since the last call: their checkpoints can go.
-
-        Successive halving and Hyperband release a rung's runs that were not promoted when
-        the rung completes; ASHA may promote any run until the end and releases none (the
-        engine deletes every checkpoint when the scheduler is finished).
+        """Runs no rung can promote any more since the last call (their checkpoints can go):
+        a complete rung's runs not promoted; ASHA releases none (any may be promoted later).
 
         Returns
         -------

@@ -20,6 +20,7 @@ __all__ = [
     "Config",
     "ConfigStream",
     "Filter",
+    "check_epochs",
     "check_epochs_param",
     "check_int",
     "halving_sizes",
@@ -67,6 +68,39 @@ def check_int(name: str, value: Any, minimum: int, fix: str) -> int:
     if value < minimum:
         raise ScanArgumentError(rule_message(name, f"must be >= {minimum}", value, fix))
     return int(value)
+
+
+def check_epochs(min_epochs: Any, max_epochs: Any, factor: Any) -> tuple[int, int, int]:
+    """The rung epochs and factor of a halving scheduler, checked (``max > min >= 1``,
+    ``factor >= 2``).
+
+    Parameters
+    ----------
+    min_epochs, max_epochs, factor : int
+        As given.
+
+    Returns
+    -------
+    tuple of int
+
+    Examples
+    --------
+    >>> check_epochs(1, 27, 3)
+    (1, 27, 3)
+    """
+    min_epochs = check_int("min_epochs", min_epochs, 1, "use e.g. min_epochs=1")
+    max_epochs = check_int("max_epochs", max_epochs, 1, "use e.g. max_epochs=81")
+    factor = check_int("factor", factor, 2, "use factor=3 (Li et al.'s default) or 2")
+    if max_epochs <= min_epochs:
+        raise ScanArgumentError(
+            rule_message(
+                "max_epochs",
+                f"must be > min_epochs={min_epochs} (else there is one rung)",
+                max_epochs,
+                "raise max_epochs, or scan without a scheduler for a fixed budget",
+            )
+        )
+    return min_epochs, max_epochs, factor
 
 
 def check_epochs_param(space: ParamSpace) -> None:

@@ -224,7 +224,7 @@ def reusable_rows(
     early_stopping : dict or None
         The round's early stopping (rows of a round that stopped runs otherwise differ).
     scoring : sequence of str
-        The round's scoring (rows scored otherwise lack or add columns).
+        The round's scoring (rows scored otherwise have other columns).
 
     Returns
     -------
@@ -344,19 +344,8 @@ class RoundReuse:
     ) -> None:
         self.experiment_path = Path(experiment_path)
         self.outcome = outcome
-        self.rows = (
-            reusable_rows(
-                experiment_path,
-                outcome.round,
-                data_fingerprint,
-                model,
-                tracked,
-                early_stopping,
-                scoring,
-            )
-            if enabled
-            else {}
-        )
+        same = (data_fingerprint, model, tracked, early_stopping, scoring)
+        self.rows = reusable_rows(experiment_path, outcome.round, *same) if enabled else {}
         self.save_models = save_models
         self.pending = False
 

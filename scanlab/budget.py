@@ -16,10 +16,9 @@ Examples
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -33,10 +32,14 @@ __all__ = ["ASHA", "Budget", "Hyperband", "SuccessiveHalving"]
 _PROBE = {"probe": [0]}
 
 
-class Budget(ABC):
-    """The shared part of the specs: plan, describe, bind to a scan."""
+class Budget:
+    """The shared part of the specs: plan, describe, bind to a scan. A spec's fields are its
+    scheduler's keyword arguments, under the same names."""
 
-    @abstractmethod
+    #: The :mod:`scanlab.halving` scheduler a spec makes.
+    scheduler_class: ClassVar[type[BudgetedScheduler]]
+    max_epochs: int
+
     def scheduler(
         self,
         space: ParamSpace,
@@ -67,6 +70,16 @@ class Budget(ABC):
         -------
         BudgetedScheduler
         """
+        return self.scheduler_class(
+            space,
+            method,
+            seed,
+            **asdict(self),  # type: ignore[call-overload]
+            fraction_limit=fraction_limit,
+            round_limit=round_limit,
+            filters=filters,
+            on_skip=on_skip,
+        )
 
     def plan(self, params: Mapping[str, Any] | ParamSpace) -> pd.DataFrame:
         """The budget preview over a params dict (or grid), before anything trains.
@@ -129,6 +142,7 @@ class SuccessiveHalving(Budget):
         Configurations in the first rung (default ``factor**(rungs - 1)``).
     """
 
+    scheduler_class: ClassVar[type[BudgetedScheduler]] = SuccessiveHalvingScheduler
     min_epochs: int
     max_epochs: int
     factor: int = 3
@@ -136,18 +150,6 @@ class SuccessiveHalving(Budget):
 
     def __post_init__(self) -> None:
         self._check()
-
-    def scheduler(self, space, method, seed, **limits):
-        return SuccessiveHalvingScheduler(
-            space,
-            method,
-            seed,
-            self.min_epochs,
-            self.max_epochs,
-            self.factor,
-            self.n_configs,
-            **limits,
-        )
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ class Hyperband(Budget):
         The smallest rung's epochs.
     """
 
+    scheduler_class: ClassVar[type[BudgetedScheduler]] = HyperbandScheduler
     max_epochs: int
     factor: int = 3
     iterations: int = 1
@@ -174,18 +177,6 @@ class Hyperband(Budget):
 
     def __post_init__(self) -> None:
         self._check()
-
-    def scheduler(self, space, method, seed, **limits):
-        return HyperbandScheduler(
-            space,
-            method,
-            seed,
-            self.max_epochs,
-            self.factor,
-            self.iterations,
-            min_epochs=self.min_epochs,
-            **limits,
-        )
 
 
 @dataclass(frozen=True)
@@ -203,6 +194,7 @@ class ASHA(Budget):
         The most configurations started (default: the grid, or the scan's limits).
     """
 
+    scheduler_class: ClassVar[type[BudgetedScheduler]] = ASHAScheduler
     min_epochs: int
     max_epochs: int
     factor: int = 3
@@ -210,15 +202,3 @@ class ASHA(Budget):
 
     def __post_init__(self) -> None:
         self._check()
-
-    def scheduler(self, space, method, seed, **limits):
-        return ASHAScheduler(
-            space,
-            method,
-            seed,
-            self.min_epochs,
-            self.max_epochs,
-            self.factor,
-            self.max_configs,
-            **limits,
-        )

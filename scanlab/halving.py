@@ -36,6 +36,7 @@ from scanlab._halving_base import BudgetedScheduler
 from scanlab._halving_core import (
     ConfigStream,
     Filter,
+    check_epochs,
     check_int,
     halving_sizes,
     hyperband_brackets,
@@ -46,22 +47,6 @@ from scanlab.space import ParamSpace
 from scanlab.trial import Task
 
 __all__ = ["ASHAScheduler", "HyperbandScheduler", "SuccessiveHalvingScheduler"]
-
-
-def _epochs(min_epochs: int, max_epochs: int, factor: int) -> tuple[int, int, int]:
-    min_epochs = check_int("min_epochs", min_epochs, 1, "use e.g. min_epochs=1")
-    max_epochs = check_int("max_epochs", max_epochs, 1, "use e.g. max_epochs=81")
-    factor = check_int("factor", factor, 2, "use factor=3 (Li et al.'s default) or 2")
-    if max_epochs <= min_epochs:
-        raise ScanArgumentError(
-            rule_message(
-                "max_epochs",
-                f"must be > min_epochs={min_epochs} (else there is one rung)",
-                max_epochs,
-                "raise max_epochs, or scan without a scheduler for a fixed budget",
-            )
-        )
-    return min_epochs, max_epochs, factor
 
 
 @dataclass
@@ -192,7 +177,7 @@ class SuccessiveHalvingScheduler(_Synchronous):
         on_skip: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(space, method, seed, fraction_limit, round_limit, filters, on_skip)
-        self.min_epochs, self.max_epochs, self.factor = _epochs(min_epochs, max_epochs, factor)
+        self.min_epochs, self.max_epochs, self.factor = check_epochs(min_epochs, max_epochs, factor)
         self.budgets = rung_budgets(self.min_epochs, self.max_epochs, self.factor)
         default = self.factor ** (len(self.budgets) - 1)
         fix = f"use e.g. n_configs={default} (one run reaches max_epochs)"
@@ -251,7 +236,7 @@ class HyperbandScheduler(_Synchronous):
         on_skip: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(space, method, seed, fraction_limit, round_limit, filters, on_skip)
-        self.min_epochs, self.max_epochs, self.factor = _epochs(min_epochs, max_epochs, factor)
+        self.min_epochs, self.max_epochs, self.factor = check_epochs(min_epochs, max_epochs, factor)
         if self.max_epochs < self.factor * self.min_epochs:
             raise ScanArgumentError(
                 rule_message(
@@ -316,7 +301,7 @@ class ASHAScheduler(BudgetedScheduler):
         on_skip: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(space, method, seed, fraction_limit, round_limit, filters, on_skip)
-        self.min_epochs, self.max_epochs, self.factor = _epochs(min_epochs, max_epochs, factor)
+        self.min_epochs, self.max_epochs, self.factor = check_epochs(min_epochs, max_epochs, factor)
         self.budgets = rung_budgets(self.min_epochs, self.max_epochs, self.factor)
         if max_configs is not None:
             max_configs = check_int("max_configs", max_configs, 1, "use e.g. max_configs=100")

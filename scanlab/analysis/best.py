@@ -48,8 +48,7 @@ class Summary(NamedTuple):
     params, metrics : tuple of str
         Parameter and metric columns.
     budget : int or None
-        For budgeted results, the epoch budget of the rows summarized (set by
-        :meth:`scanlab.Analyze.summary`); None otherwise.
+        Budgeted results: the epochs of the rows summarized (``Analyze.summary``).
     """
 
     n_runs: int
