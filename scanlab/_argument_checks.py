@@ -240,8 +240,10 @@ def check_model_pickles(
     workers_per_gpu: Any,
     max_runs_per_worker: Any,
     trial_timeout: Any,
+    argument: str = "model",
 ) -> None:
-    """Worker processes and Dask receive the model function cloudpickled: try it now."""
+    """Worker processes and Dask receive the model function (and ``preprocess``)
+    cloudpickled: try it now; ``argument`` names it in the message."""
     in_workers = (
         executor is not None
         or (workers is not None and workers > 1)
@@ -259,7 +261,7 @@ def check_model_pickles(
         name = getattr(model, "__qualname__", type(model).__name__)
         raise ScanArgumentTypeError(
             rule_message(
-                "model",
+                argument,
                 "must be picklable (cloudpickle) to run in worker processes (workers, "
                 "executor, trial_timeout, max_runs_per_worker, workers_per_gpu); pickling "
                 f"it raised {type(exc).__name__}: {exc}",

@@ -28,9 +28,11 @@ import pandas as pd
 
 from scanlab._builder import BUILDER
 from scanlab._crash_marker import DEATHS_BEFORE_FAILING, RunMarker, process_death
+from scanlab._cv import prepare_scan_data
 from scanlab._engine_budget import budgeted_loop, trial_options
 from scanlab._engine_plain import after_run_reduction, plain_loop, row_keys
 from scanlab._experiment_folder import ExperimentFolder, fingerprint
+from scanlab._folded import FoldedExecutor
 from scanlab._halving_base import BudgetedScheduler
 from scanlab._manifest import recorded_seed, write_manifest
 from scanlab._metric_names import is_loss_like, resolve_metric
@@ -53,7 +55,6 @@ from scanlab._tracking import (
     check_history_keys,
     choose_metric,
 )
-from scanlab.data import fingerprint_data, prepare_data
 from scanlab.errors import (
     FatalScanError,
     ResultsWriteError,
@@ -138,8 +139,12 @@ class _Engine:
                 out.seed = (
                     previous if previous is not None else random.SystemRandom().randrange(2**32)
                 )
-            data = prepare_data(*inputs, seed=out.seed)
-            data_fingerprint, model = fingerprint_data(data), model_identity(s.model)
+            data, data_fingerprint = prepare_scan_data(
+                inputs, out.seed, s.cv, s.groups, s.preprocess
+            )
+            model = model_identity(s.model)
+            if s.preprocess is not None:  # rows of another preprocessing are not reused
+                model = f"{model}+{model_identity(s.preprocess)}"
             try:
                 self.log = ResultLog(out.round_path, s.space.names, budgeted=s.search is not None)
                 out.manifest = start_manifest(s, out, info.manifest, data_fingerprint, model)
@@ -186,7 +191,7 @@ class _Engine:
 
     def _make_executor(self, data: Any) -> Any:
         s = self.settings
-        return make_executor(
+        executor = make_executor(
             s.model,
             data,
             self.outcome.round_path,
@@ -198,6 +203,12 @@ class _Engine:
             max_runs_per_worker=s.max_runs_per_worker,
             trial_timeout=s.trial_timeout,
             options=trial_options(s, self.outcome.round_path),
+        )
+        n_folds = getattr(data, "n_folds", None)
+        return (
+            executor
+            if n_folds is None
+            else FoldedExecutor(executor, n_folds, self.outcome.round_path)
         )
 
     # -- the loop -------------------------------------------------------------------------
@@ -264,7 +275,14 @@ class _Engine:
                 contract_error = exc
             row = run_row(task, result, self.outcome, self.continued)
             try:
-                log.append(row, result.history, result.traceback, scores=result.score_details)
+                log.append(
+                    row,
+                    result.history,
+                    result.traceback,
+                    scores=result.score_details,
+                    folds=result.folds,
+                    preprocess=result.preprocess,
+                )
             except OSError as exc:
                 exc.filename = exc.filename or log.current_file
                 raise ResultsWriteError.from_os_error(exc, log.round_dir, task.run_id) from None

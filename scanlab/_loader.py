@@ -22,6 +22,7 @@ from scanlab._files import (
     typed,
 )
 from scanlab._manifest import manifest_params, read_manifest
+from scanlab._metric_names import is_fold_detail
 from scanlab._reuse import round_view
 from scanlab._schema import REQUIRED_COLUMNS, is_reserved
 from scanlab.errors import AnalysisError, ResultsFormatError, rule_message
@@ -116,10 +117,14 @@ def load_results(path: str | os.PathLike, attempts: bool = False) -> pd.DataFram
     params = _manifest_params(path)
     if params is not None and set(params) <= set(frame.columns):
         frame.attrs["params"] = params
+        columns = set(map(str, frame.columns))
         frame.attrs["metrics"] = sorted(
             c
             for c in frame.columns
-            if isinstance(c, str) and c not in params and not is_reserved(c)
+            if isinstance(c, str)
+            and c not in params
+            and not is_reserved(c)
+            and not is_fold_detail(c, columns)
         )
     return frame
 

@@ -10,7 +10,11 @@ loader and ``Analyze``, ``suggest``, the report and the command line alike:
   accuracy when the runs have it (Talos's ``val_acc``), else validation loss, else another
   validation metric, else the training ones;
 - **what looks like a metric**: :func:`looks_like_metric`, used only to read results that
-  carry no manifest (a Talos CSV, a hand-made table).
+  carry no manifest (a Talos CSV, a hand-made table);
+- **folds** (``Scan(cv=...)``): a cross-validated run reports every metric ``m`` as
+  ``split<i>_m``, ``mean_m`` and ``std_m`` (scikit-learn's grammar); ``mean_m`` is the metric
+  (``metric='val_accuracy'`` resolves to ``mean_val_accuracy``), the others are its details
+  (:func:`is_fold_detail`, :func:`fold_columns`).
 
 Nothing here imports pandas or a deep-learning framework.
 """
@@ -26,6 +30,8 @@ __all__ = [
     "COMMON_METRIC_NAMES",
     "default_metric",
     "direction_words",
+    "fold_columns",
+    "is_fold_detail",
     "is_loss_like",
     "looks_like_metric",
     "metric_aliases",
@@ -190,7 +196,8 @@ def resolve_metric(metric: str, available: Collection[str], argument: str = "met
     Returns
     -------
     str
-        ``metric`` itself, or its alias when only that exists.
+        ``metric`` itself, or its alias when only that exists; in a cross-validated round
+        ``mean_<metric>`` (the mean over folds).
 
     Raises
     ------
@@ -201,12 +208,13 @@ def resolve_metric(metric: str, available: Collection[str], argument: str = "met
     --------
     >>> resolve_metric('val_acc', ['loss', 'val_loss', 'accuracy', 'val_accuracy'])
     'val_accuracy'
+    >>> resolve_metric('val_acc', ['mean_val_accuracy', 'mean_val_loss'])
+    'mean_val_accuracy'
     """
-    if metric in available:
-        return metric
-    for alias in metric_aliases(metric):
-        if alias in available:
-            return alias
+    for name in (metric, *metric_aliases(metric)):
+        for candidate in (name, f"mean_{name}"):  # a cross-validated round: the fold mean
+            if candidate in available:
+                return candidate
     raise MetricNotFoundError(
         f"{argument}={metric!r} is not one of the runs' metrics {sorted(available)}. Fix: use "
         f"one of those (model.compile(metrics=[...]) decides the history keys; Talos's 'acc' "
@@ -226,7 +234,8 @@ def default_metric(available: Iterable[str]) -> str:
     -------
     str
         The first present of ``val_accuracy``, ``val_acc``, ``val_loss``, any other
-        ``val_*`` (sorted), ``accuracy``, ``acc``, ``loss``, else the first name sorted.
+        ``val_*`` (sorted), ``accuracy``, ``acc``, ``loss``, else the first name sorted
+        (each also as the fold mean ``mean_<name>`` of a cross-validated round).
 
     Raises
     ------
@@ -239,6 +248,8 @@ def default_metric(available: Iterable[str]) -> str:
     'val_accuracy'
     >>> default_metric(['loss', 'val_loss', 'val_mae'])
     'val_loss'
+    >>> default_metric(['mean_loss', 'mean_val_accuracy', 'mean_val_loss'])
+    'mean_val_accuracy'
     """
     names = sorted(set(available))
     if not names:
@@ -246,15 +257,21 @@ def default_metric(available: Iterable[str]) -> str:
             "the runs have no metric (no loss, val_loss, accuracy, ...). Fix: make the model "
             "function return model.fit's History, or name the metric columns explicitly."
         )
+    if any(name.startswith("mean_") for name in names):  # a cross-validated round
+        names = [n for n in names if n.startswith("mean_")] + [
+            n for n in names if not n.startswith("mean_")
+        ]
     for name in _DEFAULT_VALIDATION:
-        if name in names:
-            return name
+        for candidate in (name, f"mean_{name}"):
+            if candidate in names:
+                return candidate
     for name in names:
-        if name.startswith("val_"):
+        if name.startswith(("val_", "mean_val_")):
             return name
     for name in _DEFAULT_TRAINING:
-        if name in names:
-            return name
+        for candidate in (name, f"mean_{name}"):
+            if candidate in names:
+                return candidate
     return names[0]
 
 
@@ -289,3 +306,76 @@ def looks_like_metric(name: str, columns: Collection[str] = ()) -> bool:
         base = name[4:]
         return base in columns or looks_like_metric(base)
     return False
+
+
+_SPLIT = re.compile(r"split(\d+)_(.+)")
+
+
+def fold_columns(metric: str, columns: Collection[str]) -> tuple[list[str], str | None]:
+    """The per-fold columns and the spread column of a cross-validated metric.
+
+    Parameters
+    ----------
+    metric : str
+        A metric column: the fold mean ``mean_<m>`` or the bare name ``<m>``.
+    columns : collection of str
+        The columns of the results.
+
+    Returns
+    -------
+    (splits, std)
+        ``split<i>_<m>`` columns in fold order and ``std_<m>`` (population standard
+        deviation over the folds, as scikit-learn's ``cv_results_``); ``([], None)`` when
+        the runs were not cross-validated.
+
+    Examples
+    --------
+    >>> columns = ['split0_val_acc', 'split1_val_acc', 'mean_val_acc', 'std_val_acc']
+    >>> fold_columns('mean_val_acc', columns)
+    (['split0_val_acc', 'split1_val_acc'], 'std_val_acc')
+    >>> fold_columns('val_loss', ['val_loss'])
+    ([], None)
+    """
+    base = metric[len("mean_") :] if metric.startswith("mean_") else metric
+    splits: list[tuple[int, str]] = []
+    for column in columns:
+        match = _SPLIT.fullmatch(column)
+        if match and match.group(2) == base:
+            splits.append((int(match.group(1)), column))
+    if not splits:
+        return [], None
+    std = f"std_{base}"
+    return [c for _, c in sorted(splits)], std if std in columns else None
+
+
+def is_fold_detail(name: str, columns: Collection[str]) -> bool:
+    """Whether a column is a fold detail of a cross-validated metric (not a metric itself).
+
+    ``split<i>_<m>`` and ``std_<m>`` are details when ``mean_<m>`` is a column too (the
+    metric); a plain column such as Keras's ``mean_absolute_error`` is not.
+
+    Parameters
+    ----------
+    name : str
+        The column name.
+    columns : collection of str
+        All the columns of the table.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> columns = ['split0_loss', 'split1_loss', 'mean_loss', 'std_loss', 'mean_squared_error']
+    >>> [is_fold_detail(c, columns) for c in columns]
+    [True, True, False, True, False]
+    """
+    match = _SPLIT.fullmatch(name)
+    if match:
+        return f"mean_{match.group(2)}" in columns
+    return (
+        name.startswith("std_")
+        and f"mean_{name[4:]}" in columns
+        and (f"split0_{name[4:]}" in columns)
+    )

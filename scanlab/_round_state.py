@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from scanlab._cv import describe_cv
 from scanlab._experiment_folder import fingerprint, versions
 from scanlab._manifest import encode_params, write_manifest
 from scanlab._tracking import best_epoch
@@ -107,6 +108,8 @@ def start_manifest(
             "early_stopping": s.early_stopping,
             "scoring": list(s.scoring),
             "search": s.search.as_dict() if s.search is not None else None,
+            "cv": None if s.cv is None else _cv_record(s.cv),
+            "preprocess": None if s.preprocess is None else _name(s.preprocess),
             "versions": versions(),
             "status": "running",
         }
@@ -198,6 +201,15 @@ def run_row(
         "duration_s": result.duration_s,
         "error": result.error,
     }
+
+
+def _cv_record(cv: Any) -> dict[str, Any]:
+    splits = cv if isinstance(cv, int) else getattr(cv, "n_splits", None)
+    return {"n_splits": splits, "splitter": describe_cv(cv)}
+
+
+def _name(function: Any) -> str:
+    return f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', function)}"
 
 
 def _now() -> str:

@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from scanlab._metric_names import looks_like_metric
+from scanlab._metric_names import is_fold_detail, looks_like_metric
 from scanlab.errors import ResultsFormatError
 
 __all__ = [
@@ -219,7 +219,9 @@ def split_columns(
     from ``data.attrs['params']``/``data.attrs['metrics']`` (set by :func:`load_results` from
     the rounds' manifests), or from the column names: a numeric column is a metric when it is
     named like a Keras history key (see :func:`scanlab._metric_names.looks_like_metric`);
-    every other non-reserved column is a parameter.
+    every other non-reserved column is a parameter. The fold details of a cross-validated
+    metric (``split<i>_m``, ``std_m``; :func:`scanlab._metric_names.is_fold_detail`) are
+    neither: the metric is the fold mean ``mean_m``.
 
     Parameters
     ----------
@@ -242,7 +244,12 @@ def split_columns(
     """
     params = params if params is not None else data.attrs.get("params")
     metrics = metrics if metrics is not None else data.attrs.get("metrics")
-    candidates = [c for c in data.columns if isinstance(c, str) and not is_reserved(c)]
+    names = set(map(str, data.columns))
+    candidates = [
+        c
+        for c in data.columns
+        if isinstance(c, str) and not is_reserved(c) and not is_fold_detail(c, names)
+    ]
     for given, what in ((params, "parameter"), (metrics, "metric")):
         missing = [c for c in given or () if c not in data.columns]
         if missing:

@@ -23,6 +23,7 @@ from scanlab._argument_checks import (
     check_results_dir,
 )
 from scanlab._builder import check_builder_params, check_early_stopping, model_contract
+from scanlab._cv import check_cv, check_preprocess, describe_cv
 from scanlab._search_settings import check_search
 from scanlab.budget import Budget
 from scanlab.limits import (
@@ -148,6 +149,11 @@ class ScanSettings:
         Print the plan and train nothing.
     scoring : tuple of str
         scikit-learn scorer names computed from every run's validation predictions.
+    cv, groups : optional
+        Cross-validation: the number of folds or a splitter, and group labels
+        (:mod:`scanlab._cv`); None: one validation split.
+    preprocess : callable, optional
+        Per-run preprocessing fitted on the training part (:mod:`scanlab._fold_data`).
     """
 
     params: dict
@@ -183,6 +189,9 @@ class ScanSettings:
     search: Budget | None = None
     dry_run: bool = False
     scoring: tuple[str, ...] = ()
+    cv: Any = None
+    groups: Any = None
+    preprocess: Callable[..., Any] | None = None
 
     def fingerprint_settings(self) -> dict[str, Any]:
         """What decides a round's set of runs besides the grid (part of its fingerprint).
@@ -196,7 +205,7 @@ class ScanSettings:
             not keep them (it starts a round that trains and saves them; rounds without
             ``save_models`` keep the fingerprint they had); ``early_stopping`` when set (rows
             trained with and without it are not mixed in one round); ``search``
-            (:meth:`scanlab.budget.Budget.as_dict`) and ``scoring`` when set.
+            (:meth:`scanlab.budget.Budget.as_dict`), ``scoring`` and ``cv`` when set.
         """
         settings: dict[str, Any] = {
             "random_method": self.random_method,
@@ -213,6 +222,8 @@ class ScanSettings:
             settings["search"] = self.search.as_dict()
         if self.scoring:
             settings["scoring"] = list(self.scoring)
+        if self.cv is not None:
+            settings["cv"] = describe_cv(self.cv)
         return settings
 
 
@@ -252,6 +263,9 @@ def check_scan_arguments(
     search: Any = None,
     dry_run: Any = False,
     scoring: Any = None,
+    cv: Any = None,
+    groups: Any = None,
+    preprocess: Any = None,
 ) -> ScanSettings:
     """Check every Scan argument (no training, no files) and return the frozen settings.
 
@@ -277,6 +291,9 @@ def check_scan_arguments(
         Flag (a bool): print the plan, train nothing.
     scoring : object
         A scikit-learn scorer name or a list of them (:mod:`scanlab.scoring`), or None.
+    cv, groups, preprocess : object
+        Cross-validation and preprocessing (:func:`scanlab._cv.check_cv`,
+        :func:`scanlab._cv.check_preprocess`), or None.
     max_consecutive_failures, workers, executor, workers_per_gpu : object
         Failure limit and parallelism, unchecked.
     max_runs_per_worker, trial_timeout : object
@@ -312,6 +329,8 @@ def check_scan_arguments(
         check_builder_params(space.names, contract)
     stopping = check_early_stopping(early_stopping, contract)
     scorers = check_scoring(scoring)
+    folds = check_cv(cv, groups, search=budgeted, save_models=bool(save_models))
+    prepare = check_preprocess(preprocess)
     warn_if_weighted_recall(metric or reduction_metric)
     check_experiment_seed_and_limits(experiment_name, boolean_limit, seed, max_consecutive_failures)
     experiment_path = check_results_dir(results_dir, experiment_name)
@@ -328,9 +347,17 @@ def check_scan_arguments(
         }
     )
     check_parallel_arguments(workers, executor, workers_per_gpu, max_runs_per_worker, trial_timeout)
-    check_model_pickles(
-        model, workers, executor, workers_per_gpu, max_runs_per_worker, trial_timeout
-    )
+    for argument, function in (("model", model), ("preprocess", prepare)):
+        if function is not None:
+            check_model_pickles(
+                function,
+                workers,
+                executor,
+                workers_per_gpu,
+                max_runs_per_worker,
+                trial_timeout,
+                argument,
+            )
     check_reduction_arguments(
         reduction_method, reduction_interval, reduction_window, reduction_threshold
     )
@@ -375,4 +402,7 @@ def check_scan_arguments(
         search=budgeted,
         dry_run=bool(dry_run),
         scoring=scorers,
+        cv=folds,
+        groups=groups,
+        preprocess=prepare,
     )

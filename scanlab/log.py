@@ -232,6 +232,8 @@ class ResultLog:
         history: Mapping[str, list] | None = None,
         traceback: str | None = None,
         scores: Mapping[str, Any] | None = None,
+        folds: list[dict[str, Any]] | None = None,
+        preprocess: Mapping[str, Any] | None = None,
     ) -> None:
         """Write one finished run: its history to the sidecar, then its row to the CSV.
 
@@ -247,7 +249,13 @@ class ResultLog:
             The traceback of a failed run, kept in the sidecar.
         scores : mapping, optional
             ``Scan(scoring=...)``: the per-class details and confusion matrix of the run's
-            validation predictions, kept in the sidecar under ``"scores"``.
+            validation predictions, kept in the sidecar under ``"scores"`` (pooled over the
+            folds of a cross-validated run).
+        folds : list of dict, optional
+            ``Scan(cv=...)``: each fold's history, scores and outcome (``"folds"``).
+        preprocess : mapping, optional
+            ``Scan(preprocess=...)``: whether the run's data came from the cache, and the
+            seconds spent preprocessing (``"preprocess"``).
         """
         record = {
             "run_id": row["run_id"],
@@ -257,6 +265,10 @@ class ResultLog:
         }
         if scores:
             record["scores"] = dict(scores)
+        if folds:
+            record["folds"] = list(folds)
+        if preprocess:
+            record["preprocess"] = dict(preprocess)
         if self.budgeted:  # a run's rungs are joined in rung order when read back
             record.update({c: row.get(c) for c in BUDGET_COLUMNS})
         self._history_file.write(json.dumps(record, default=_json_default) + "\n")

@@ -135,6 +135,32 @@ class Scan:
         columns are the last epoch's or, with ``restore_best_weights``, the restored best
         epoch's. A Talos model function is refused: add
         ``callbacks=[scanlab.callbacks.early_stopper(params['epochs'])]`` to its fit.
+    search : Hyperband, SuccessiveHalving or ASHA, optional
+        A budgeted search (:mod:`scanlab.budget`): one row per run and rung; ``dry_run``
+        prints its plan and trains nothing.
+    scoring : str or list of str, optional
+        scikit-learn scorer names (``'recall_macro'``, ``'f1_macro'``, ``'roc_auc'``, ...)
+        computed once per run from the model's validation predictions: ``val_<name>``
+        columns, any of which can be the ``metric`` (:mod:`scanlab.scoring`).
+    cv : int or scikit-learn splitter, optional
+        Cross-validate every run: ``cv=5`` makes 5 folds of ``x, y`` (stratified for class
+        labels, else k-fold; shuffled with the round's seed, the same for every run), or
+        pass a splitter (``StratifiedKFold``, ``GroupKFold`` with ``groups``,
+        ``TimeSeriesSplit``). Each run fits once per fold with the model function unchanged;
+        its row has ``split<i>_m``, ``mean_m`` and ``std_m`` for every metric ``m`` (the
+        tracked metric is the fold mean: ``metric='val_accuracy'`` tracks
+        ``mean_val_accuracy``). Folds are units of work (they spread over workers), every
+        finished fold is on disk at once (a resume trains only the missing ones), and early
+        stopping watches each fold's own validation rows. Not with ``x_val``, ``search`` or
+        ``save_models``.
+    groups : array-like, optional
+        Group labels for a group splitter (``cv=GroupKFold(5)``).
+    preprocess : callable, optional
+        ``preprocess(x_train, y_train, x_val, y_val, params) -> (x_train, y_train, x_val,
+        y_val)``, called before each run (each fold) so that it fits on the training part
+        only (a scaler, a ``TextVectorization`` adapted on the training texts, a vocabulary
+        size from params). Its output is cached per fold and per value of the params it
+        reads: runs that differ only in other params reuse it (per process, the latest 16).
 
     Attributes
     ----------
@@ -211,6 +237,9 @@ class Scan:
         search: Budget | None = None,
         dry_run: bool = False,
         scoring: str | list[str] | None = None,
+        cv: Any = None,
+        groups: Any = None,
+        preprocess: Callable[..., Any] | None = None,
     ) -> None:
         self.settings = check_scan_arguments(
             params=params,
@@ -247,6 +276,9 @@ class Scan:
             search=search,
             dry_run=dry_run,
             scoring=scoring,
+            cv=cv,
+            groups=groups,
+            preprocess=preprocess,
         )
         self.params = params
         self.model = model
@@ -254,6 +286,7 @@ class Scan:
         self.space = self.settings.space
         self.experiment_path = self.settings.experiment_path
         self.save_models = self.settings.save_models
+        self.inputs = (x, y, x_val, y_val, val_split)  # references, for scanlab.evaluate
         self.plan: pd.DataFrame | None = search_plan(self.settings)
         if self.settings.dry_run:
             self._dry_run()

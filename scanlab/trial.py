@@ -52,6 +52,8 @@ class Task(NamedTuple):
         Budgeted search: the epochs the run has trained at the end of this task.
     initial_epoch : int
         Budgeted search: the epochs trained before this task (continuation starts there).
+    fold : int, optional
+        Cross-validation (``Scan(cv=...)``): the fold this task trains; None: the whole run.
     """
 
     index: int  # type: ignore[assignment]  # the field shadows tuple.index on purpose
@@ -61,6 +63,7 @@ class Task(NamedTuple):
     rung: int | None = None
     budget: int | None = None
     initial_epoch: int = 0
+    fold: int | None = None
 
 
 class TrialData(NamedTuple):
@@ -117,6 +120,11 @@ class TrialResult:
         ``Scan(scoring=...)``: ``val_<name>`` computed from the validation predictions.
     score_details : dict, optional
         Their per-class details and confusion matrix (:func:`scanlab.scoring.score_predictions`).
+    folds : list of dict, optional
+        Cross-validation: each fold's ``history``, ``scores`` and outcome (the sidecar keeps
+        them); the result itself combines the folds (:mod:`scanlab._folded`).
+    preprocess : dict, optional
+        ``Scan(preprocess=...)``: ``{'cached': bool, 'seconds': float}`` of this run's data.
     """
 
     status: str
@@ -132,6 +140,8 @@ class TrialResult:
     metrics_epoch: int | None = None
     scores: dict[str, float] = field(default_factory=dict)
     score_details: dict[str, Any] | None = None
+    folds: list[dict[str, Any]] | None = None
+    preprocess: dict[str, Any] | None = None
 
     @property
     def metrics(self) -> dict[str, float]:
@@ -171,6 +181,7 @@ def run_trial(
     resume_from: str | PathLike | None = None,
     checkpoint_to: str | PathLike | None = None,
     scoring: tuple[str, ...] = (),
+    fold: int | None = None,
 ) -> TrialResult:
     """Train one permutation and return its result; never raises for a failed run.
 
@@ -202,6 +213,10 @@ def run_trial(
     scoring : tuple of str
         scikit-learn scorer names: the trained model predicts the validation data once and
         :func:`scanlab.scoring.score_model` scores it (``val_<name>``).
+    fold : int, optional
+        Cross-validation: the fold to train. ``data`` may be a
+        :class:`scanlab._fold_data.ScanData` (folds, preprocessing): its ``for_run(fold,
+        params)`` gives the arrays; a preprocessing that raises fails the run.
 
     Returns
     -------
@@ -230,8 +245,13 @@ def run_trial(
     stopped = restored = None
     scores: tuple[dict[str, float], dict[str, Any] | None] = ({}, None)
     ctrl_c = _WatchCtrlC()
+    prepared: dict[str, Any] | None = None
     with ctrl_c:
         try:
+            for_run = getattr(data, "for_run", None)
+            if for_run is not None:  # folds and preprocessing (scanlab._fold_data.ScanData)
+                data = for_run(fold, params)
+                prepared = getattr(for_run.__self__, "last", None)
             if builder:
                 fitted = fit_builder(
                     model_fn,
@@ -287,6 +307,7 @@ def run_trial(
     result = _finish(start_wall, start, history, "ok", None, None, raised=False)
     result.stopped_epoch, result.metrics_epoch = stopped, restored
     result.scores, result.score_details = scores
+    result.preprocess = prepared
     return result
 
 

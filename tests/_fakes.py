@@ -107,3 +107,29 @@ def flaky_builder(params):
     if BUILDS[key] == 2 and os.environ.get("SCANLAB_FAKE_FAIL") == "1":
         raise RuntimeError("the first continuation broke")
     return tiny_builder(params)
+
+
+FOLD_CALLS: list[tuple] = []
+
+
+def fold_model(x_train, y_train, x_val, y_val, params):
+    """A Talos-contract model that trains nothing; its validation accuracy is the share of
+    class 1 in the validation rows plus ``lr`` (so folds differ), and it records each call
+    (``FOLD_CALLS``: sizes and the first validation row). Sleeps ``SCANLAB_FAKE_DELAY``;
+    ``SCANLAB_FAKE_FAIL_FOLD=<row>`` fails the fold whose first validation value is that."""
+    import time
+
+    import numpy as np
+
+    time.sleep(float(os.environ.get("SCANLAB_FAKE_DELAY", "0")))
+    first = float(np.asarray(x_val).ravel()[0])
+    FOLD_CALLS.append((len(x_train), len(x_val), first, params.get("lr")))
+    if os.environ.get("SCANLAB_FAKE_FAIL_FOLD") == str(int(first)):
+        raise RuntimeError(f"the fold starting at {int(first)} broke")
+    accuracy = float(np.mean(y_val)) + float(params.get("lr", 0))
+    epochs = int(params.get("epochs", 2))
+    history = {
+        "loss": [1.0 - accuracy + 1 / (e + 2) for e in range(epochs)],
+        "val_accuracy": [accuracy - 0.1 / (e + 1) for e in range(epochs - 1)] + [accuracy],
+    }
+    return FakeHistory(history), None

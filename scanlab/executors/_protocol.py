@@ -76,7 +76,7 @@ def trial_arguments(task: Task, options: TrialOptions | None) -> dict[str, Any]:
     -------
     dict
         ``early_stopping``, ``scoring``, ``budget``, ``initial_epoch``, ``resume_from``,
-        ``checkpoint_to``.
+        ``checkpoint_to``, ``fold``.
 
     Examples
     --------
@@ -93,6 +93,7 @@ def trial_arguments(task: Task, options: TrialOptions | None) -> dict[str, Any]:
         "initial_epoch": 0,
         "resume_from": None,
         "checkpoint_to": None,
+        "fold": task.fold,
     }
     if task.budget is not None and options.checkpoint_dir is not None:
         if task.initial_epoch > 0:

@@ -151,7 +151,7 @@ class DaskExecutor:
             self._threads,
             trial_arguments(task, self._options),
             pure=False,
-            # one key per (run, rung): Dask hands back a finished key's result, not a new run
+            # one key per (run, rung, fold): Dask hands back a finished key's result
             key=f"scanlab-trial-{task.run_id}{_rung(task)}-{self._token[:8]}",
         )
         in_flight[future] = (task, time.monotonic())
@@ -165,7 +165,8 @@ class DaskExecutor:
 
 
 def _rung(task: Task) -> str:
-    return "" if task.rung is None else f"-r{task.rung}"
+    rung = "" if task.rung is None else f"-r{task.rung}"
+    return rung if task.fold is None else f"{rung}-f{task.fold}"
 
 
 def dask_client_type() -> type:
