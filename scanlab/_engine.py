@@ -381,16 +381,6 @@ class _Engine:
             return True
         return False
 
-    def boolean_limit(self, params: dict[str, Any], labels: Any) -> bool:
-        assert self.settings.boolean_limit is not None
-        try:
-            return bool(self.settings.boolean_limit(dict(params)))
-        except Exception as exc:
-            raise ScanArgumentError(
-                f"boolean_limit raised {type(exc).__name__}: {exc} for the permutation "
-                f"{params}. It must accept every permutation dict and return True or False."
-            ) from exc
-
     # -- rows and metrics -----------------------------------------------------------------
 
     def rows(self) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from scanlab._builder import BUILDER
-from scanlab._engine_plain import row_keys
+from scanlab._engine_plain import boolean_filter, row_keys
 from scanlab._engine_protocol import RoundEngine
 from scanlab._halving_base import BudgetedScheduler
 from scanlab._round_notes import KEPT_FAILURES
@@ -164,7 +164,7 @@ def budgeted_loop(engine: RoundEngine, make: Callable[[], Any], existing: pd.Dat
         out.seed,
         fraction_limit=s.fraction_limit,
         round_limit=s.round_limit,
-        filters=[engine.boolean_limit] if s.boolean_limit is not None else [],
+        filters=[boolean_filter(s.boolean_limit)] if s.boolean_limit is not None else [],
     )
     plan = scheduler.plan()  # a filtered-out permutation is replaced: the plan holds
     planned_rows = int(plan["configurations"].sum())

@@ -15,10 +15,11 @@ from scanlab._manifest import write_manifest
 from scanlab._reduction import AutoReduction
 from scanlab._schema import RESERVED_COLUMNS
 from scanlab._tracking import progress_bar, shrink
+from scanlab.errors import ScanArgumentError
 from scanlab.schedulers import RunAll
 from scanlab.trial import Task
 
-__all__ = ["after_run_reduction", "plain_loop", "row_keys"]
+__all__ = ["after_run_reduction", "boolean_filter", "plain_loop", "row_keys"]
 
 
 def row_keys(rows: pd.DataFrame, budgeted: bool) -> pd.Series:
@@ -64,7 +65,7 @@ def plain_loop(engine: RoundEngine, make: Callable[[], Any], existing: pd.DataFr
     with progress_bar(s, out.round, initial=len(done)) as bar:
         filters = []
         if s.boolean_limit is not None:
-            filters.append(engine.boolean_limit)
+            filters.append(boolean_filter(s.boolean_limit))
         if s.reduction is not None:
             engine.reduction = AutoReduction(
                 s.reduction, s.space, out.manifest.setdefault("reductions", []), len(kept)
@@ -89,6 +90,38 @@ def plain_loop(engine: RoundEngine, make: Callable[[], Any], existing: pd.DataFr
             if executor is not None:
                 executor.close()
     engine.check_round(scheduler, done, failed, first is None)
+
+
+def boolean_filter(condition: Callable[[dict], Any]) -> Callable[[dict, Any], bool]:
+    """``boolean_limit`` as a scheduler filter: ``filter(params, labels) -> bool``.
+
+    Parameters
+    ----------
+    condition : callable
+        The user's ``boolean_limit(params)``.
+
+    Returns
+    -------
+    callable
+        Raises :class:`~scanlab.errors.ScanArgumentError` when ``condition`` raises.
+
+    Examples
+    --------
+    >>> keep = boolean_filter(lambda p: p['units'] > 8)
+    >>> keep({'units': 16}, {}), keep({'units': 4}, {})
+    (True, False)
+    """
+
+    def keep(params: dict[str, Any], labels: Any) -> bool:
+        try:
+            return bool(condition(dict(params)))
+        except Exception as exc:
+            raise ScanArgumentError(
+                f"boolean_limit raised {type(exc).__name__}: {exc} for the permutation "
+                f"{params}. It must accept every permutation dict and return True or False."
+            ) from exc
+
+    return keep
 
 
 def _reuse(engine: RoundEngine, scheduler: RunAll, bar: Any, failed: set[str]) -> Iterator[Task]:

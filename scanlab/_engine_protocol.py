@@ -50,10 +50,6 @@ class RoundEngine(Protocol):
         """Raise when the round ends without an ok run; say what happened."""
         ...
 
-    def boolean_limit(self, params: dict[str, Any], labels: Any) -> bool:
-        """``boolean_limit`` as a scheduler filter."""
-        ...
-
     def resolve_metrics(self, available: Any) -> None:
         """Resolve the tracked metric from the keys of an ok row."""
         ...

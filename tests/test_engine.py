@@ -94,11 +94,11 @@ def test_a_full_disk_is_one_clear_error_and_the_round_resumes(scan_kwargs, monke
     original = ResultLog.append
     writes = []
 
-    def fills_up(self, row, history=None, traceback=None, scores=None):
+    def fills_up(self, row, history=None, traceback=None, **sidecar):
         writes.append(row["run_id"])
         if len(writes) > 2:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return original(self, row, history, traceback, scores)
+        return original(self, row, history, traceback, **sidecar)
 
     monkeypatch.setattr(ResultLog, "append", fills_up)
     with pytest.raises(ResultsWriteError) as info:
