@@ -40,6 +40,7 @@ from scanlab.errors import (
     TooManyFailuresError,
     WorkerStartError,
 )
+from scanlab.evaluate import evaluate  # the function; the module loads here once
 from scanlab.executors import shutdown_workers
 from scanlab.experiment import Experiment
 from scanlab.results import Results, load_results, read_results
@@ -77,6 +78,7 @@ __all__ = [
     "__version__",
     "budget",
     "callbacks",
+    "evaluate",
     "load_results",
     "read_histories",
     "read_results",

@@ -30,7 +30,7 @@ import numpy as np
 
 from scanlab.trial import Task, TrialResult
 
-__all__ = ["FOLDS_FILE", "CrossValidatedResult", "FoldLog", "FoldedExecutor", "combine_folds"]
+__all__ = ["CrossValidatedResult", "FOLDS_FILE", "FoldLog", "FoldedExecutor", "combine_folds"]
 
 #: The finished folds of a cross-validated round, inside the round folder.
 FOLDS_FILE = "folds.jsonl"

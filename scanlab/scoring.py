@@ -360,19 +360,17 @@ def predict(model: Any, x: Any) -> np.ndarray:
     -------
     ndarray
     """
-    from scanlab.data import n_samples, take
-
-    if callable(model) and hasattr(model, "layers"):  # a Keras model
-        try:
+    inputs = list(x) if isinstance(x, (list, tuple)) else [x]
+    if callable(model) and hasattr(model, "layers") and all(hasattr(a, "shape") for a in inputs):
+        try:  # a Keras model on arrays
             import keras
 
-            n = n_samples(x, "x_val")
-            parts = [
-                keras.ops.convert_to_numpy(
-                    model(take(x, np.arange(i, min(i + PREDICT_BATCH, n))), training=False)
-                )
-                for i in range(0, n, PREDICT_BATCH)
-            ]
+            n = len(inputs[0])
+            parts = []
+            for i in range(0, n, PREDICT_BATCH):
+                rows = [a[i : i + PREDICT_BATCH] for a in inputs]
+                batch = rows if isinstance(x, (list, tuple)) else rows[0]
+                parts.append(keras.ops.convert_to_numpy(model(batch, training=False)))
             return np.concatenate(parts) if parts else np.empty((0,))
         except Exception:  # inputs the model only takes through predict (a dataset, ...)
             pass

@@ -525,6 +525,7 @@ def test_public_api_is_the_decided_list():
         "__version__",
         "budget",
         "callbacks",
+        "evaluate",
         "load_results",
         "read_histories",
         "read_results",
