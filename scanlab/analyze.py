@@ -27,13 +27,14 @@ import pandas as pd
 
 from scanlab import analysis as an
 from scanlab._analyze_plots import AnalyzePlots
+from scanlab._analyze_validation import AnalyzeValidation
 
 __all__ = ["Analyze"]
 
 Histories = Mapping[str, Mapping[str, Sequence[float]]]
 
 
-class Analyze(AnalyzePlots):
+class Analyze(AnalyzePlots, AnalyzeValidation):
     """Analyse the runs of a scan: best values, correlations, importance, plots, report.
 
     Parameters

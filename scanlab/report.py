@@ -4,9 +4,11 @@ One file: inline CSS, every figure a PNG embedded as base64, no script, no netwo
 so it can be mailed, archived or opened offline. Sections: summary (runs ok / failed,
 metric, direction, best value, failures, rounds, and the rounds compared when there are
 several; for budgeted results, the budget whose rows every statistic compares, and a section
-on the rungs with every run's metric against epochs), best runs, parameters (correlations, importance, per-value summary), distributions
-of the metric, parameter plots (bars, boxes, parallel coordinates), training vs validation
-(regressions, learning entropy, learning curves of the best runs).
+on the rungs with every run's metric against epochs), best runs, validation (fold spread,
+per-class scores, held-out gaps; only when recorded), parameters (correlations, importance,
+per-value summary), distributions of the metric, parameter plots (bars, boxes, parallel
+coordinates), training vs validation (regressions, learning entropy, learning curves of the
+best runs).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from scanlab._budget_view import budget_view
 from scanlab._html import CSS, HtmlBuilder, fmt
 from scanlab._metric_names import direction_words
 from scanlab._report_budgets import BUDGET_SECTION, budget_note, write_budget_section
+from scanlab._report_validation import VALIDATION_SECTION, write_validation_section
 from scanlab._schema import ResultColumns
 from scanlab.results import Results, read_results
 
@@ -189,6 +192,7 @@ def write_report(
     # ---- best runs -------------------------------------------------------------------------
     b.h(2, f"Best runs (top {k} by {metric})", "best-runs")
     b.table(an.best_runs(data, metric, k, minimize, columns), index=True, scroll=True)
+    validated = write_validation_section(b, runs, metric, minimize, k)
 
     # ---- parameters ------------------------------------------------------------------------
     b.h(2, "Parameters vs metric", "parameters")
@@ -357,7 +361,8 @@ def write_report(
 
     heading = title or f"scanlab report: {runs.source}"
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    sections = (SECTIONS[0], BUDGET_SECTION, *SECTIONS[1:]) if choice else SECTIONS
+    sections = (SECTIONS[0], *([BUDGET_SECTION] if choice else []), SECTIONS[1])
+    sections += (*([VALIDATION_SECTION] if validated else []), *SECTIONS[2:])
     nav = "".join(f'<a href="#{a}">{html.escape(t)}</a>' for a, t in sections)
     page = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'

@@ -218,3 +218,31 @@ def test_report_of_budgeted_results_has_the_budgets_section(tmp_path):
 def test_report_of_plain_results_has_no_budgets_section(report_html):
     assert 'id="budgets"' not in report_html and "Budgeted search" not in report_html
     assert 'alt="budgets"' not in report_html
+
+
+# ---- validation ----------------------------------------------------------------------------
+
+
+def test_report_of_validated_results_has_the_validation_section(tmp_path):
+    from _validation import write_experiment
+
+    exp = write_experiment(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a plot that fails to draw warns
+        text = Analyze(exp).report(tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'id="validation"' in text and '<a href="#validation">Validation</a>' in text
+    nav = re.findall(r'<a href="#([\w-]+)">', text)
+    assert nav.index("validation") == nav.index("best-runs") + 1
+    section = text.split('id="validation"')[1].split("<h2")[0]
+    assert "Folds: the top 7 configurations" in section and "mean ± std" in section
+    assert "Run r01 leads run r00 by" in section and ">winner<" in section
+    assert "Classes of run r01" in section and "Predictions of the 5 folds pooled" not in section
+    assert "The predictions of its 5 folds are pooled." in section and ">recall<" in section
+    assert "Held-out check: validation vs test" in section and ">gap_accuracy<" in section
+    assert "The search winner r01 (rank 1) is not the best on test" in section
+    for alt in ("folds", "confusion", "held-out"):
+        assert f'<img alt="{alt}"' in section, alt
+
+
+def test_report_without_folds_scores_or_heldout_has_no_validation_section(report_html):
+    assert 'id="validation"' not in report_html and 'href="#validation"' not in report_html

@@ -18,7 +18,12 @@ over both. One family of statistics per module, all re-exported here:
 - :mod:`~scanlab.analysis.regression`: validation vs training metric across runs;
 - :mod:`~scanlab.analysis.histories`: per-epoch histories (learning entropy, curves);
 - :mod:`~scanlab.analysis.importance`: parameter importance;
-- :mod:`~scanlab.analysis.parallel`: parallel coordinates.
+- :mod:`~scanlab.analysis.parallel`: parallel coordinates;
+- :mod:`~scanlab.analysis.folds`: cross-validated runs: mean ± std over the folds, and
+  whether the winner's lead is larger than that spread;
+- :mod:`~scanlab.analysis.classes`: one run's per-class scores and confusion matrix;
+- :mod:`~scanlab.analysis.heldout`: the validation-versus-test gaps of the held-out check;
+- :mod:`~scanlab.analysis.power`: the smallest effect the runs at hand could have detected.
 
 Every function takes the runs as a DataFrame that follows the results schema
 (``docs/results-format.md``): one row per run with ``run_id``, ``round``, ``status``, one
@@ -59,6 +64,7 @@ from scanlab.analysis.budgets import (
     is_budgeted,
     rung_summary,
 )
+from scanlab.analysis.classes import ClassReport, best_scored_run, class_report
 from scanlab.analysis.correlations import (
     corr_matrix,
     correlations,
@@ -66,9 +72,18 @@ from scanlab.analysis.correlations import (
     value_summary,
 )
 from scanlab.analysis.distributions import as_levels, subsample
+from scanlab.analysis.folds import fold_summary, paired_fold_t
+from scanlab.analysis.heldout import heldout_gaps, heldout_metrics
 from scanlab.analysis.histories import entropy_summary, learning_curves, learning_entropy
 from scanlab.analysis.importance import param_importance
 from scanlab.analysis.parallel import ParallelInfo, parallel_coordinates
+from scanlab.analysis.power import (
+    detectable_correlation,
+    detectable_difference,
+    pooled_spread,
+    runs_to_reach_top,
+    trend_difference,
+)
 from scanlab.analysis.regression import (
     Regression,
     regression,
@@ -91,6 +106,7 @@ __all__ = [
     "AnalysisError",
     "BudgetChoice",
     "BudgetCurves",
+    "ClassReport",
     "MIN_OK_AT_BUDGET",
     "NoRunsError",
     "ParallelInfo",
@@ -99,14 +115,21 @@ __all__ = [
     "as_levels",
     "at_budget",
     "best_runs",
+    "best_scored_run",
     "best_value",
     "budget_curves",
     "budget_values",
     "choose_budget",
+    "class_report",
     "corr_matrix",
     "correlations",
+    "detectable_correlation",
+    "detectable_difference",
     "entropy_summary",
     "failures",
+    "fold_summary",
+    "heldout_gaps",
+    "heldout_metrics",
     "histories_at_budget",
     "is_budgeted",
     "is_numeric",
@@ -117,8 +140,10 @@ __all__ = [
     "metric_values",
     "ok_mask",
     "ok_runs",
+    "paired_fold_t",
     "parallel_coordinates",
     "param_importance",
+    "pooled_spread",
     "regression",
     "require_ok",
     "resolve_minimize",
@@ -127,12 +152,14 @@ __all__ = [
     "rounds2high",
     "run_curve",
     "rung_summary",
+    "runs_to_reach_top",
     "subsample",
     "summarize",
     "table",
     "top_mask",
     "train_val_pairs",
     "train_val_regressions",
+    "trend_difference",
     "value_correlations",
     "value_summary",
     "worst_value",

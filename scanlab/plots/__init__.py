@@ -20,8 +20,11 @@ from __future__ import annotations
 
 from scanlab.plots._common import MAX_POINTS, figure_of, sample_size_note
 from scanlab.plots.budgets import MAX_CURVES, plot_budgets
+from scanlab.plots.classes import plot_confusion
 from scanlab.plots.correlations import plot_corr_matrix, plot_correlations
 from scanlab.plots.distributions import plot_bars, plot_box, plot_hist, plot_kde
+from scanlab.plots.folds import plot_folds
+from scanlab.plots.heldout import plot_heldout
 from scanlab.plots.histories import plot_entropy, plot_learning_curves
 from scanlab.plots.importance import plot_importance
 from scanlab.plots.parallel import plot_parallel
@@ -36,9 +39,12 @@ __all__ = [
     "plot_bars",
     "plot_box",
     "plot_budgets",
+    "plot_confusion",
     "plot_corr_matrix",
     "plot_correlations",
     "plot_entropy",
+    "plot_folds",
+    "plot_heldout",
     "plot_hist",
     "plot_importance",
     "plot_kde",
