@@ -19,6 +19,13 @@ def echo_model(x_train, y_train, x_val, y_val, params):
     return FakeHistory({"loss": [float(params["x"])], "n_train": [float(len(x_train))]}), None
 
 
+def fold_echo_model(x_train, y_train, x_val, y_val, params):
+    """``val_first``: the first validation row's first value (which fold ran), ``loss``:
+    ``params['x']``."""
+    history = {"loss": [float(params["x"])], "val_first": [float(x_val[0][0])]}
+    return FakeHistory(history), None
+
+
 def raising_model(x_train, y_train, x_val, y_val, params):
     """Raises for x = 1, 4, 7, ...; echoes otherwise."""
     if params["x"] % 3 == 1:

@@ -13,7 +13,16 @@ import numpy as np
 import pytest
 from _fakes import fake_model
 
-from executors._models import echo_model, epochs_model, nan_model, raising_model, saving_model
+from executors._models import (
+    echo_model,
+    epochs_model,
+    fold_echo_model,
+    nan_model,
+    raising_model,
+    saving_model,
+)
+from scanlab._fold_data import ScanData
+from scanlab._folded import FoldedExecutor
 from scanlab.executors import (
     DaskExecutor,
     Executor,
@@ -40,23 +49,23 @@ def make_executor(request, tmp_path, monkeypatch):
     client = request.getfixturevalue("dask_client") if request.param == "dask" else None
     made: list[Executor] = []
 
-    def make(model_fn, models_dir=None) -> Executor:
+    def make(model_fn, models_dir=None, data=DATA) -> Executor:
         if request.param == "inprocess":
-            executor = InProcessExecutor(model_fn, DATA, MemoryHygiene(**HYGIENE), models_dir)
+            executor = InProcessExecutor(model_fn, data, MemoryHygiene(**HYGIENE), models_dir)
         elif request.param == "processes":
             # Workers inherit the environment, where pytest names the running test: without
             # that name, the next test claims the workers this one parks (as a next Scan does).
             monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
             executor = ProcessExecutor(
                 model_fn,
-                DATA,
+                data,
                 workers=2,
                 hygiene=HYGIENE,
                 log_path=tmp_path / "workers.log",
                 models_dir=models_dir,
             )
         else:
-            executor = DaskExecutor(client, model_fn, DATA, HYGIENE, models_dir)
+            executor = DaskExecutor(client, model_fn, data, HYGIENE, models_dir)
         made.append(executor)
         return executor
 
@@ -194,3 +203,18 @@ def test_run_can_be_called_again_and_start_more_workers(make_executor):
     again = run_all(executor, make_tasks(4)[1:])  # a budgeted search asks again
     assert sorted(first) + sorted(again) == [f"run-{i:03d}" for i in range(4)]
     assert all(result.status == "ok" for _, result in again.values())
+
+
+def test_folds_are_units_of_work_and_come_back_as_whole_runs(make_executor, tmp_path):
+    x, y = np.arange(12.0).reshape(6, 2), np.array([0, 1] * 3)
+    rows = np.arange(6)
+    folds = tuple((np.setdiff1d(rows, val), val) for val in np.split(rows, 3))
+    data = ScanData(TrialData(x, y, None, None), folds)
+    executor = FoldedExecutor(make_executor(fold_echo_model, data=data), 3, tmp_path)
+    back = {task.run_id: result for task, result in executor.run(iter(make_tasks(3)))}
+    assert sorted(back) == ["run-000", "run-001", "run-002"] and executor.trained == 9
+    for run_id, result in back.items():
+        assert result.status == "ok" and result.folds is not None and len(result.folds) == 3
+        firsts = [result.metrics[f"split{i}_val_first"] for i in range(3)]
+        assert firsts == [0.0, 4.0, 8.0]  # each fold's own validation rows
+        assert result.metrics["mean_loss"] == float(run_id[-1])
