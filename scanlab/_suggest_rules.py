@@ -1,8 +1,9 @@
-"""The rules behind :func:`scanlab.suggest`: match result values to the params dict, count
-each value's runs and top runs, test each parameter, and decide drop / fix / narrow / keep.
+"""The evidence behind :func:`scanlab.suggest`: match result values to the params dict, count
+each value's runs and top runs, and test each parameter against the metric.
 
-Pure functions over NumPy arrays and the results DataFrame; the public function, its inputs
-and its output live in :mod:`scanlab.suggest`.
+Pure functions over NumPy arrays and the results DataFrame; the decisions taken from this
+evidence live in :mod:`scanlab._suggest_decide`, the public function, its inputs and its
+output in :mod:`scanlab.suggest`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,18 @@ import numpy as np
 import pandas as pd
 
 from scanlab import analysis as an
+from scanlab._metric_names import fold_columns
 from scanlab.space import value_label
 
-__all__ = ["COST_LIKE", "decide", "param_tests", "value_codes", "value_stats"]
+__all__ = [
+    "COST_LIKE",
+    "as_number",
+    "cost_direction",
+    "param_tests",
+    "scales",
+    "value_codes",
+    "value_stats",
+]
 
 #: Name fragments of *cost-like* parameters and which end of their range is cheapest:
 #: fewer epochs, narrower or shallower networks (neurons, units, layers, width, depth,
@@ -49,7 +59,8 @@ def _result_label(value: Any) -> str:
     return value_label(value)
 
 
-def _as_number(value: Any) -> float | None:
+def as_number(value: Any) -> float | None:
+    """``value`` as a finite float, or None (booleans, text that is no number, NaN, inf)."""
     if isinstance(value, (bool, np.bool_)) or value is None:
         return None
     if isinstance(value, numbers.Real):
@@ -92,14 +103,14 @@ def value_codes(column: pd.Series, values: list) -> np.ndarray:
     numbers_ = [
         (i, num)
         for i, v in enumerate(values)
-        if not isinstance(v, str) and (num := _as_number(v)) is not None
+        if not isinstance(v, str) and (num := as_number(v)) is not None
     ]
     raw_codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
     mapping = np.full(len(uniques), -1, dtype=np.int64)
     for j, raw in enumerate(uniques):
         index = by_label.get(_result_label(raw))
         if index is None:
-            number = _as_number(raw)
+            number = as_number(raw)
             if number is not None:
                 index = next(
                     (
@@ -140,8 +151,9 @@ def value_stats(
     Returns
     -------
     dict of ndarray
-        Arrays of length ``k``: ``runs``, ``ok``, ``top`` (counts), ``mean`` and ``median``
-        of the metric (NaN for a value without an ok run).
+        Arrays of length ``k``: ``runs``, ``ok``, ``top`` (counts), ``mean``, ``median`` and
+        ``sd`` (sample standard deviation, ``ddof=1``) of the metric (NaN for a value
+        without an ok run; ``sd`` NaN with fewer than two).
     """
     in_grid = codes >= 0
     runs = np.bincount(codes[in_grid], minlength=k)
@@ -151,10 +163,13 @@ def value_stats(
     tops = np.bincount(ok_codes[valid & top], minlength=k)
     mean = np.full(k, np.nan)
     median = np.full(k, np.nan)
+    sd = np.full(k, np.nan)
     for i in np.flatnonzero(ok):
         part = y[ok_codes == i]
         mean[i], median[i] = float(np.mean(part)), float(np.median(part))
-    return {"runs": runs, "ok": ok, "top": tops, "mean": mean, "median": median}
+        if len(part) >= 2:
+            sd[i] = float(np.std(part, ddof=1))
+    return {"runs": runs, "ok": ok, "top": tops, "mean": mean, "median": median, "sd": sd}
 
 
 def _adjusted_eps2(h: float, n: int, k: int) -> float:
@@ -208,174 +223,77 @@ def param_tests(data: pd.DataFrame, metric: str, name: str, row: pd.Series) -> d
     return out
 
 
-def _cost_direction(name: str, cost: Mapping[str, str | None] | None) -> str | None:
+def cost_direction(name: str, cost: Mapping[str, str | None] | None) -> str | None:
+    """Which end of parameter ``name`` is cheapest: ``cost``'s say, else :data:`COST_LIKE`'s.
+
+    Examples
+    --------
+    >>> cost_direction('batch_size', None), cost_direction('lr', None)
+    ('max', None)
+    >>> cost_direction('first_neuron', {'first_neuron': None}) is None
+    True
+    """
     if cost is not None and name in cost:
         return cost[name]
     low = name.lower()
     return next((direction for fragment, direction in COST_LIKE if fragment in low), None)
 
 
-def _fmt(value: float) -> str:
-    return "nan" if value is None or math.isnan(value) else f"{value:.3g}"
-
-
-def _test_words(tests: dict[str, Any]) -> str:
-    parts = []
-    if not math.isnan(tests["rho_p"]):
-        parts.append(f"spearman rho={_fmt(tests['rho'])} p={_fmt(tests['rho_p'])}")
-    if not math.isnan(tests["kw_p"]):
-        parts.append(f"kruskal eps2={_fmt(tests['eps2'])} p={_fmt(tests['kw_p'])}")
-    return "; ".join(parts) or "no test (one value tried, or too few runs)"
-
-
-def _no_effect(tests: dict[str, Any], p_threshold: float, max_effect: float) -> bool:
-    ps = [p for p in (tests["rho_p"], tests["kw_p"]) if not math.isnan(p)]
-    if not ps:
-        return False
-    small_rho = math.isnan(tests["rho"]) or abs(tests["rho"]) < max_effect
-    small_eps = math.isnan(tests["eps2"]) or tests["eps2"] < max_effect**2
-    return all(p > p_threshold for p in ps) and small_rho and small_eps
-
-
-def _best_index(candidates: list[int], stats: dict[str, np.ndarray], minimize: bool) -> int:
-    """The candidate with the best median, then the best top rate, then the first."""
-
-    def key(i: int) -> tuple[float, float, int]:
-        median = stats["median"][i]
-        rate = stats["top"][i] / stats["ok"][i] if stats["ok"][i] else 0.0
-        if math.isnan(median):
-            return (math.inf, -rate, i)
-        return (median if minimize else -median, -rate, i)
-
-    return min(candidates, key=key)
-
-
-def decide(
-    name: str,
-    values: list,
-    labels: list[str],
-    stats: dict[str, np.ndarray],
-    tests: dict[str, Any],
-    minimize: bool,
-    quantile: float,
-    n_top: int,
-    min_runs: int,
-    p_threshold: float,
-    max_effect: float,
-    cost: Mapping[str, str | None] | None,
-) -> dict[str, Any]:
-    """Decide one parameter: keep, drop values, narrow or fix (see :func:`scanlab.suggest`).
+def scales(
+    data: pd.DataFrame,
+    metric: str,
+    y: np.ndarray,
+    judged: np.ndarray,
+    top: np.ndarray,
+    tolerance: float | None,
+) -> tuple[float, float, float, bool]:
+    """The scales decisions are judged with: tolerance, fold noise, spread, and whether the
+    metric lies in [0, 1] (effects then read as percentage points).
 
     Parameters
     ----------
-    name : str
-        The parameter.
-    values, labels : list
-        Its values in the params dict, and their labels.
-    stats : dict of ndarray
-        :func:`value_stats` of its values.
-    tests : dict
-        :func:`param_tests` of the parameter.
-    minimize : bool
-        Whether lower values of the metric are better.
-    quantile : float
-        The top quantile (for the reason's wording).
-    n_top : int
-        Runs in the top quantile (unused).
-    min_runs : int
-        Runs a value needs before it can be dropped or count toward fixing.
-    p_threshold, max_effect : float
-        The "no detectable effect" rule of :func:`scanlab.suggest`.
-    cost : mapping or None
-        ``{param: 'min' | 'max' | None}`` overriding :data:`COST_LIKE`.
+    data : DataFrame
+        The runs.
+    metric : str
+        The metric column (a fold mean ``mean_<m>`` when cross-validated).
+    y : ndarray of float
+        The metric values of the judged rows (ok, with a value).
+    judged : ndarray of bool
+        Per row of ``data``: judged.
+    top : ndarray of bool
+        Per judged row: in the top quantile.
+    tolerance : float or None
+        The user's tolerance; None for the default.
 
     Returns
     -------
-    dict
-        ``kind`` (``keep``, ``drop values``, ``narrow``, ``fix``), ``kept`` (indices of the
-        kept values), ``status`` (an object array, one status per value) and ``reason``.
+    (tolerance, noise_floor, spread, unit_interval)
+        ``spread`` is the standard deviation (``ddof=0``) of ``y``; NaN where unknown.
+
+    The fold noise is the median ``std_<m>`` of the top runs when the metric is a fold mean
+    (:func:`scanlab._metric_names.fold_columns`); the default tolerance is the standard
+    deviation of the metric over the top runs, and at least that noise.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({'mean_acc': [0.9, 0.8, 0.7, 0.6], 'std_acc': [0.02, 0.04, 0.0, 0.0],
+    ...                    'split0_acc': [0.88, 0.76, 0.7, 0.6]})
+    >>> y = df['mean_acc'].to_numpy()
+    >>> top = np.array([True, True, False, False])
+    >>> [round(x, 4) for x in scales(df, 'mean_acc', y, np.ones(4, bool), top, None)[:3]]
+    [0.0707, 0.03, 0.1118]
     """
-    k = len(values)
-    runs, tops = stats["runs"], stats["top"]
-    enough = runs >= min_runs
-    status = np.where(runs == 0, "untried", np.where(enough, "kept", "too few runs"))
-    status = status.astype(object)
-    top_words = f"top {quantile:.0%}"
-    words = _test_words(tests)
-
-    def result(kind: str, kept: list[int], reason: str) -> dict[str, Any]:
-        final = status.copy()
-        for i in range(k):
-            if i not in kept:
-                final[i] = "dropped"
-        return {"kind": kind, "kept": kept, "status": final, "reason": reason}
-
-    def number(i: int) -> float:
-        """``values[i]`` as a float; asked only of values known to be numbers."""
-        x = _as_number(values[i])
-        assert x is not None
-        return x
-
-    everything = list(range(k))
-    if k == 1:
-        return result("keep", everything, "a single value: nothing to decide")
-    if runs.sum() == 0:
-        return result("keep", everything, "no run used any of these values: no evidence, all kept")
-    no_evidence = [i for i in range(k) if not enough[i]]
-    spare = (
-        f"; kept untried / thin: {', '.join(labels[i] for i in no_evidence)}" if no_evidence else ""
-    )
-    candidates = [i for i in range(k) if enough[i] and stats["ok"][i] > 0]
-    if len(candidates) >= 2 and _no_effect(tests, p_threshold, max_effect):
-        direction = _cost_direction(name, cost)
-        numeric = [
-            i
-            for i in candidates
-            if _as_number(values[i]) is not None and not isinstance(values[i], str)
-        ]
-        if direction is not None and len(numeric) == len(candidates):
-            pick = (min if direction == "min" else max)(candidates, key=number)
-            why = (
-                f"its cheapest value {labels[pick]} (cost-like: "
-                f"{'smaller' if direction == 'min' else 'larger'} is cheaper)"
-            )
-        else:
-            pick = _best_index(candidates, stats, minimize)
-            why = f"its best value {labels[pick]} (median {_fmt(stats['median'][pick])})"
-        kept = sorted([pick, *no_evidence])
-        kind = "fix" if len(kept) == 1 else "drop values"
-        return result(kind, kept, f"no detectable effect ({words}): fixed to {why}{spare}")
-
-    losers = [i for i in range(k) if enough[i] and tops[i] == 0]
-    numeric_param = all(_as_number(v) is not None and not isinstance(v, str) for v in values)
-    kind = "drop values"
-    inside = ""
-    if numeric_param and k >= 2:
-        in_top = [i for i in range(k) if tops[i] > 0]
-        if in_top:
-            lo = min(in_top, key=number)
-            hi = max(in_top, key=number)
-            low, high = number(lo), number(hi)
-            losers = [i for i in losers if not low <= number(i) <= high]
-            kind = "narrow"
-            inside = f"{top_words} runs lie in [{labels[lo]}, {labels[hi]}]; "
-    kept = [i for i in range(k) if i not in losers]
-    if not kept:
-        pick = _best_index(candidates or everything, stats, minimize)
-        return result(
-            "fix",
-            [pick],
-            f"no value reached the {top_words} (the top runs used values no longer "
-            f"in params): kept the best median, {labels[pick]} ({words})",
-        )
-    if not losers:
-        if no_evidence and len(no_evidence) == k:
-            reason = f"every value tried fewer than {min_runs} times: too few runs to judge"
-        else:
-            reason = (
-                f"{inside}every value tried {min_runs}+ times has runs in the "
-                f"{top_words} ({words}){spare}"
-            )
-        return result("keep", everything, reason)
-    dropped = ", ".join(f"{labels[i]} (0 of {runs[i]} runs)" for i in losers)
-    return result(kind, kept, f"{inside}dropped {dropped} in the {top_words} ({words}){spare}")
+    _, std_column = fold_columns(metric, data.columns)
+    noise = math.nan
+    if std_column is not None and metric.startswith("mean_"):
+        spreads = pd.to_numeric(data[std_column], errors="coerce").to_numpy(float)[judged][top]
+        spreads = spreads[np.isfinite(spreads)]
+        noise = float(np.median(spreads)) if len(spreads) else math.nan
+    if tolerance is None:
+        tops = y[top]
+        tolerance = float(np.std(tops, ddof=1)) if len(tops) >= 2 else math.nan
+        if not math.isnan(noise):
+            tolerance = max(tolerance, noise) if not math.isnan(tolerance) else noise
+    unit_interval = bool(len(y)) and float(np.min(y)) >= 0 and float(np.max(y)) <= 1
+    spread = float(np.std(y)) if len(y) else math.nan
+    return float(tolerance), noise, spread, unit_interval

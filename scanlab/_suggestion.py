@@ -4,6 +4,7 @@ a table in a terminal or a notebook."""
 from __future__ import annotations
 
 import html
+import math
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -18,7 +19,8 @@ class Suggestion(NamedTuple):
 
     Parameters
     ----------
-    params, evidence, values, metric, minimize, quantile, n_runs, grid_before, grid_after, budget
+    params, evidence, values, metric, minimize, quantile, n_runs, grid_before, grid_after, \
+budget, tolerance, noise_floor
         The fields, in this order (see Attributes); :func:`suggest` builds it.
 
     Attributes
@@ -28,10 +30,15 @@ class Suggestion(NamedTuple):
         their original spec, Talos ranges included).
     evidence : DataFrame
         One row per parameter: ``param``, ``decision`` (``keep``, ``drop values``,
-        ``narrow``, ``fix``), ``kept`` / ``dropped`` / ``untried`` value labels, ``n`` (ok
-        runs used), ``spearman_rho`` and ``spearman_p`` (numeric parameters),
-        ``kruskal_eps2`` (bias-corrected epsilon-squared) and ``kruskal_p``, ``top_share``
-        (share of the top-quantile runs per value, as text) and a one-line ``reason``.
+        ``narrow``, ``small set``, ``fix``), ``kept`` / ``dropped`` / ``untried`` value
+        labels, ``n`` (ok runs used), ``spearman_rho`` and ``spearman_p`` (numeric
+        parameters), ``kruskal_eps2`` (bias-corrected epsilon-squared) and ``kruskal_p``,
+        ``top_share`` (share of the top-quantile runs per value, as text),
+        ``detectable_rho`` (the smallest ``|rho|`` the Spearman test could detect, numeric
+        parameters), ``detectable_effect`` (the smallest effect the tests could detect, in
+        metric units), ``expected_effect`` (the kept values' mean metric minus the dropped
+        ones'; 0 for keep and fix, whose effect is within ± ``detectable_effect``; NaN when
+        the dropped values have no successful run) and a one-line ``reason``.
     values : DataFrame
         One row per parameter value: ``runs`` (recorded, failed included), ``ok`` (with a
         metric value), ``failed``, ``top`` (runs in the top quantile), ``top_share``,
@@ -49,6 +56,12 @@ class Suggestion(NamedTuple):
         Number of permutations of ``params`` and of the proposal.
     budget : int or None
         Budgeted results: the epoch budget of the rows judged; None otherwise.
+    tolerance : float
+        The smallest effect that matters (metric units): a parameter is fixed only when its
+        tests could detect an effect this large; NaN when unknown.
+    noise_floor : float
+        Cross-validated runs: the median fold standard deviation of the top runs, below
+        which a difference is not an effect; NaN without folds.
     """
 
     params: dict[str, Any]
@@ -61,14 +74,24 @@ class Suggestion(NamedTuple):
     grid_before: int
     grid_after: int
     budget: int | None = None
+    tolerance: float = math.nan
+    noise_floor: float = math.nan
 
     def _headline(self) -> str:
         at = f" at {self.budget} epochs" if self.budget is not None else ""
         return (
             f"Suggestion from {self.n_runs:,} ok runs{at}: {self.metric} "
             f"({direction_words(self.minimize)}), top {self.quantile:.0%}; grid "
-            f"{self.grid_before:,} -> {self.grid_after:,} permutations"
+            f"{self.grid_before:,} -> {self.grid_after:,} permutations{self._scale_words()}"
         )
+
+    def _scale_words(self) -> str:
+        words = ""
+        if not math.isnan(self.tolerance):
+            words += f"; tolerance {self.tolerance:.3g}"
+        if not math.isnan(self.noise_floor):
+            words += f"; fold noise {self.noise_floor:.3g}"
+        return words
 
     def _shown(self) -> pd.DataFrame:
         shown = self.evidence[["param", "decision", "kept", "dropped", "reason"]].copy()

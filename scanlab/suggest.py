@@ -6,23 +6,32 @@ proposes a narrower params dict for the next round, with one row of evidence per
 that says what was decided and why. It never trains anything and never imports matplotlib
 or Keras.
 
-The rules, applied to each parameter of ``params`` on its own (see :func:`suggest`):
+The rules, applied to each parameter of ``params`` on its own (see :func:`suggest`), ask
+for evidence before they narrow: absence of evidence is not evidence of absence.
 
-1. **Drop losers.** A value tried in at least ``min_runs`` runs (failed runs count: they
-   are not in the top either) none of which is in the top quantile of the metric is
-   dropped.
+1. **Drop losers, on evidence.** A value tried in at least ``min_runs`` runs (failed runs
+   count: they are not in the top either) none of which is in the top quantile of the
+   metric is dropped when its runs were enough to show it would reach the top had it been
+   as good as the rest (:func:`scanlab.analysis.runs_to_reach_top`: 8 runs for the top
+   20 %), or its mean falls significantly short of the values that reach the top. With
+   folds, a shortfall within the fold noise (the typical ``std_<m>`` of the top runs) is
+   not an effect.
 2. **Narrow numeric ranges.** For a numeric parameter, the dropping above only removes
-   values *outside* ``[min, max]`` of the values the top runs used: values inside the range
-   are kept even when no top run used them (numeric effects are assumed smooth, so the
-   range stays contiguous).
-3. **Fix what does not matter.** When no test detects an effect (every p-value
-   > ``p_threshold`` and every effect < ``max_effect``) and at least two values were tried
-   ``min_runs`` times, the parameter is fixed to its best value (best median metric) or,
-   for a *cost-like* parameter, to its cheapest value (see :data:`COST_LIKE`).
+   values *outside* ``[min, max]`` of the values the top runs used (numeric effects are
+   assumed smooth, so the range stays contiguous).
+3. **Fix only what could have shown an effect.** When no test detects an effect, the
+   parameter is fixed (to its best value, or its cheapest for a *cost-like* parameter, see
+   :data:`COST_LIKE`) only if the tests could have detected an effect larger than
+   ``tolerance`` (:mod:`scanlab.analysis.power`); otherwise its best 2-3 values are kept
+   (a **small set**; adjacent values for a numeric parameter).
 4. **No evidence, no change.** Values never tried (or tried fewer than ``min_runs`` times)
    are always kept.
 5. **Never empty.** When the rules would remove every value (the top runs used values that
    are no longer in ``params``), the value with the best median metric is kept.
+
+The evidence table says, per parameter, the smallest effect its tests could have detected
+(``detectable_effect``, metric units) and the expected effect of the decision
+(``expected_effect``: the kept values' mean minus the dropped ones').
 
 Examples
 --------
@@ -40,6 +49,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Mapping
 from typing import Any
@@ -50,7 +60,8 @@ import pandas as pd
 from scanlab import analysis as an
 from scanlab import reduce
 from scanlab._budget_view import budget_view
-from scanlab._suggest_rules import COST_LIKE, decide, param_tests, value_codes, value_stats
+from scanlab._suggest_decide import Judging, decide
+from scanlab._suggest_rules import COST_LIKE, param_tests, scales, value_codes, value_stats
 from scanlab._suggestion import Suggestion
 from scanlab.errors import AnalysisError, ParamsError, rule_message
 from scanlab.results import Results, read_results
@@ -70,6 +81,9 @@ _EVIDENCE_COLUMNS = [
     "kruskal_eps2",
     "kruskal_p",
     "top_share",
+    "detectable_rho",
+    "detectable_effect",
+    "expected_effect",
     "reason",
 ]
 _VALUE_COLUMNS = [
@@ -97,6 +111,7 @@ def suggest(
     min_runs: int = 2,
     p_threshold: float = 0.2,
     max_effect: float = 0.1,
+    tolerance: float | None = None,
     cost: Mapping[str, str | None] | None = None,
     budget: int | str | an.BudgetChoice | None = None,
 ) -> Suggestion:
@@ -107,17 +122,25 @@ def suggest(
     as tried and not in the top):
 
     * **drop**: a value tried in ``min_runs`` runs or more with none of them in the top
-      ``quantile`` (see :func:`scanlab.analysis.top_mask`) is dropped;
+      ``quantile`` (see :func:`scanlab.analysis.top_mask`) is dropped when that is evidence:
+      its runs were enough that one would have reached the top with probability 0.8 had it
+      been as good as the rest (:func:`scanlab.analysis.runs_to_reach_top`), or its mean is
+      significantly worse than that of the values with top runs (two-sample z test at
+      5 %); with folds, never
+      when it is behind by less than the fold noise (median ``std_<m>`` of the top runs);
+      a value whose every run failed is dropped;
     * **narrow** (numeric parameters): only values outside ``[min, max]`` of the values the
       top runs used are dropped that way, so the range stays contiguous;
-    * **fix**: when no test finds an effect, i.e. the Spearman p-value (numeric
-      parameters) and the Kruskal-Wallis p-value (categorical ones, and numeric ones with 3
-      or more values tried) are all above ``p_threshold`` and the effects are small
-      (``|rho| < max_effect`` and bias-corrected epsilon-squared
-      ``(H - k + 1) / (n - k) < max_effect**2``), and at least two values were tried
-      ``min_runs`` times, the parameter is fixed to its value with the best median metric,
-      or to its cheapest value when it is cost-like (:data:`COST_LIKE`: fewest epochs,
-      largest batch size, fewest neurons / units / layers / filters);
+    * **fix** or **small set**: when no test finds an effect (the Spearman p-value of a
+      numeric parameter and the Kruskal-Wallis p-value of a categorical one, or of a numeric
+      one with 3 or more values, all above ``p_threshold``, ``|rho| < max_effect`` and
+      bias-corrected epsilon-squared ``(H - k + 1) / (n - k) < max_effect**2``) with at
+      least two values tried ``min_runs`` times, the parameter is fixed only if the tests
+      could have detected an effect larger than ``tolerance`` (``detectable_effect <=
+      tolerance``; :func:`scanlab._suggest_decide.param_power`): to its value with the
+      best median, or its cheapest when cost-like (:data:`COST_LIKE`: fewest epochs,
+      largest batch size, fewest neurons / units / layers / filters). Otherwise its best
+      2-3 values by mean are kept (adjacent ones for a numeric parameter), not one;
     * **keep**: values never tried, or tried fewer than ``min_runs`` times, are kept (no
       evidence); so is every value of a parameter with a single value.
 
@@ -150,6 +173,13 @@ def suggest(
         by Cohen's convention; it is the condition that binds when there are few runs (with
         50 runs, ``p > 0.2`` alone still allows ``|rho|`` up to 0.18), so a parameter is not
         fixed merely because a small round could not show its effect.
+    tolerance : float, optional
+        The smallest effect that matters, in metric units: a parameter is fixed only when
+        its tests could have detected an effect this large. Default: the standard deviation
+        of the metric over the top-quantile runs (with folds, at least the fold noise). An
+        effect smaller than the spread among the runs one would pick from barely changes
+        which runs make the top; a larger one does. When the top runs all tie it is 0, and
+        nothing is fixed.
     cost : dict, optional
         ``{param: 'min' | 'max' | None}``: which end of a numeric parameter is cheapest
         (None: not cost-like), overriding :data:`COST_LIKE`'s name rule.
@@ -161,8 +191,9 @@ def suggest(
     Returns
     -------
     Suggestion
-        ``params`` (the new dict), ``evidence`` (one row per parameter), ``values`` (one
-        row per value) and the settings used; its repr shows the evidence.
+        ``params`` (the new dict), ``evidence`` (one row per parameter, with
+        ``detectable_effect`` and ``expected_effect``), ``values`` (one row per value) and
+        the settings used (``tolerance``, ``noise_floor``); its repr shows the evidence.
 
     Raises
     ------
@@ -204,6 +235,19 @@ def suggest(
         )
     if isinstance(min_runs, bool) or not isinstance(min_runs, numbers.Integral) or min_runs < 1:
         raise AnalysisError(rule_message("min_runs", "must be an int >= 1", min_runs, "use e.g. 3"))
+    if tolerance is not None and (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, numbers.Real)
+        or not 0 <= tolerance < math.inf
+    ):
+        raise AnalysisError(
+            rule_message(
+                "tolerance",
+                "must be a number >= 0 in the metric's units, or None",
+                tolerance,
+                "e.g. tolerance=0.005 for half a point of accuracy, or leave it out",
+            )
+        )
     for name, direction in (cost or {}).items():
         if direction not in ("min", "max", None):
             raise AnalysisError(
@@ -236,6 +280,19 @@ def suggest(
     top = an.top_mask(y, quantile, minimize)
     n_top = int(top.sum())
     corr = an.correlations(data, metric, names).set_index("param")
+    tolerance, noise, spread, unit_interval = scales(data, metric, y, judged, top, tolerance)
+    judging = Judging(
+        minimize=minimize,
+        quantile=float(quantile),
+        min_runs=int(min_runs),
+        p_threshold=float(p_threshold),
+        max_effect=float(max_effect),
+        cost=cost,
+        tolerance=tolerance,
+        noise_floor=noise,
+        spread=spread,
+        points=unit_interval and not minimize,
+    )
 
     proposal: dict[str, Any] = dict(params)
     evidence_rows: list[dict[str, Any]] = []
@@ -246,20 +303,7 @@ def suggest(
         codes = value_codes(data[name], values)
         stats = value_stats(codes, judged, y, top, len(values))
         tests = param_tests(data, metric, name, corr.loc[name])
-        decision = decide(
-            name,
-            values,
-            labels,
-            stats,
-            tests,
-            minimize,
-            quantile,
-            n_top,
-            min_runs,
-            p_threshold,
-            max_effect,
-            cost,
-        )
+        decision = decide(name, values, labels, stats, tests, judging)
         kept, status = decision["kept"], decision["status"]
         if decision["kind"] == "fix":
             proposal = reduce.fix(proposal, name, values[kept[0]])
@@ -282,6 +326,9 @@ def suggest(
                     for i in range(len(values))
                     if stats["runs"][i] > 0
                 ),
+                "detectable_rho": decision["detectable_rho"],
+                "detectable_effect": decision["detectable_effect"],
+                "expected_effect": decision["expected_effect"],
                 "reason": decision["reason"],
             }
         )
@@ -321,6 +368,8 @@ def suggest(
         space.size,
         ParamSpace(proposal).size,
         choice.budget if choice is not None else None,
+        judging.tolerance,
+        judging.noise_floor,
     )
 
 

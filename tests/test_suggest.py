@@ -107,17 +107,30 @@ def test_narrowing_keeps_interior_values_that_never_reached_the_top():
     s = suggest(df, {"units": [8, 16, 32, 64, 128]}, quantile=0.3)
     assert s.params["units"] == [16, 32, 64]
     assert row_of(s, "units")["dropped"] == ["8", "128"]
+    assert row_of(s, "units")["reason"].startswith(
+        "top 30% runs lie in [16, 64]; kept 32 inside that range; dropped 8 (0 of 4 runs)"
+    )
 
 
-def test_no_effect_parameter_is_fixed_to_its_best_or_cheapest_value():
+def test_no_effect_is_not_fixed_when_the_runs_could_not_have_shown_one():
+    # was: fixed to relu on p > 0.2 alone. With 60 runs, whose other parameters spread the
+    # metric by 13 points, only an activation effect of ~10 points was detectable: too little
+    # power to call it "no effect", so both values stay.
     s = suggest(RUNS, PARAMS)
     act = row_of(s, "activation")
-    assert act["decision"] == "fix" and s.params["activation"] == ["relu"]
+    assert act["decision"] == "keep" and s.params["activation"] == ["relu", "elu"]
     assert act["kruskal_p"] == pytest.approx(1.0) and act["kruskal_eps2"] == 0.0
+    assert act["detectable_effect"] > 10 * s.tolerance
     assert act["reason"].startswith(
-        "no detectable effect (kruskal eps2=0 p=1): fixed to its best value relu"
+        "no effect seen (kruskal eps2=0 p=1), but only effects above 9.7 points were "
+        "detectable with 60 runs (tolerance 0.47 points): all kept rather than fixing"
     )
-    # cost-like names: fewest epochs, largest batch size; overridable with cost=
+
+
+def test_no_effect_with_power_is_fixed_to_its_best_or_cheapest_value():
+    # cost-like names: fewest epochs, largest batch size; overridable with cost=. With a
+    # tolerance of 1 point (the top runs tie, so the default would be 0), 36 runs can show
+    # an effect of that size; none is seen, so the parameters are fixed.
     df = grid_runs(
         lambda r: 0.9 + 0.01 * (r["lr"] == 0.01) + 0.001 * r["seed"],
         lr=[0.1, 0.01],
@@ -126,11 +139,19 @@ def test_no_effect_parameter_is_fixed_to_its_best_or_cheapest_value():
         seed=[0, 1],
     )
     params = {"lr": [0.1, 0.01], "epochs": [40, 10, 20], "batch_size": [16, 64, 32]}
-    s = suggest(df, params)
+    untold = suggest(df, params)  # the top runs tie: tolerance 0, nothing is fixed
+    assert untold.tolerance == 0.0
+    assert untold.params["epochs"] == [10, 20] and untold.params["batch_size"] == [64, 32]
+    assert row_of(untold, "epochs")["decision"] == "small set"  # the cheapest on a tie
+    s = suggest(df, params, tolerance=0.01)
     assert s.params["epochs"] == [10] and s.params["batch_size"] == [64]
-    assert "cheapest value 10 (cost-like: smaller is cheaper)" in row_of(s, "epochs")["reason"]
+    epochs = row_of(s, "epochs")
+    assert epochs["decision"] == "fix" and epochs["expected_effect"] == 0.0
+    assert epochs["detectable_effect"] < 0.01
+    assert "cheapest value 10 (cost-like: smaller is cheaper)" in epochs["reason"]
+    assert "expected effect 0 ± 0.45 points" in epochs["reason"]
     assert "cheapest value 64 (cost-like: larger is cheaper)" in row_of(s, "batch_size")["reason"]
-    s = suggest(df, params, cost={"epochs": "max", "batch_size": None})
+    s = suggest(df, params, tolerance=0.01, cost={"epochs": "max", "batch_size": None})
     assert s.params["epochs"] == [40]
     assert s.params["batch_size"] in ([16], [64], [32])
     assert "best value" in row_of(s, "batch_size")["reason"]
@@ -314,6 +335,12 @@ def test_errors_name_the_problem():
         suggest(RUNS, {})
     with pytest.raises(an.AnalysisError, match="between 0 and 1"):
         suggest(RUNS, PARAMS, quantile=1.5)
+    for bad in (-0.1, float("inf"), True, "1%"):
+        with pytest.raises(
+            an.AnalysisError,
+            match=r"tolerance must be a number >= 0 in the metric's units, or None, got .*Fix: ",
+        ):
+            suggest(RUNS, PARAMS, tolerance=bad)
     with pytest.raises(an.AnalysisError, match=r"cost\['units'\] must be 'min', 'max' or None"):
         suggest(
             RUNS,
@@ -336,11 +363,11 @@ def test_repr_shows_the_evidence():
     text = repr(s)
     assert text.startswith(
         "Suggestion from 60 ok runs: val_accuracy (higher is better), "
-        "top 20%; grid 40 -> 6 permutations"
+        "top 20%; grid 40 -> 12 permutations; tolerance 0.0047"
     )
-    assert "drop values" in text and "narrow" in text and "fix" in text
+    assert "drop values" in text and "narrow" in text and "all kept rather than fixing" in text
     page = s._repr_html_()
-    assert "<table" in page and "grid 40 -&gt; 6 permutations" in page
+    assert "<table" in page and "grid 40 -&gt; 12 permutations" in page
     params, evidence, *_ = s  # a NamedTuple
     assert params == s.params and evidence is s.evidence
 
@@ -361,17 +388,24 @@ def test_budgeted_results_are_judged_at_one_budget():
     from _budgeted import halving_rows
 
     rows, params = halving_rows(), {"lr": [0.1, 0.2, 0.3, 0.4, 0.5]}
-    # default: 1 epoch (4 ok rows), where c (lr 0.1) is best; not a at 9 epochs (lr 0.2)
+    # default: 1 epoch (4 ok rows), where c (lr 0.1) is best; not a at 9 epochs (lr 0.2).
+    # One run per value is no evidence against the others (was: narrowed to [0.1]); the
+    # value that only failed (0.4) is dropped
     s = suggest(rows, params, quantile=0.25, min_runs=1)
-    assert (s.budget, s.n_runs, s.params) == (1, 4, {"lr": [0.1]})
+    assert (s.budget, s.n_runs, s.params) == (1, 4, {"lr": [0.1, 0.2, 0.3, 0.5]})
+    tops = s.values.set_index("value")["top"]
+    assert tops[tops > 0].index.tolist() == ["0.1"]
+    assert "0 of 1 runs in the top 25%, 6 needed to tell" in s.evidence.loc[0, "reason"]
     assert repr(s).startswith("Suggestion from 4 ok runs at 1 epochs: val_loss")
     at_3 = suggest(rows, params, quantile=0.25, min_runs=1, budget=3)
-    assert (at_3.budget, at_3.n_runs, at_3.params) == (3, 2, {"lr": [0.2, 0.3, 0.4, 0.5]})
+    assert (at_3.budget, at_3.n_runs) == (3, 2)
+    tops = at_3.values.set_index("value")["top"]
+    assert tops[tops > 0].index.tolist() == ["0.2"]
     every = suggest(rows, params, quantile=0.25, min_runs=1, budget="all")
-    assert (every.budget, every.n_runs, every.params) == (None, 7, {"lr": [0.2]})
+    assert (every.budget, every.n_runs) == (None, 7)
     # an Analyze's budget is the default, through its method or passed as the results
     a = Analyze(rows, budget=3)
-    assert a.suggest(params, quantile=0.25, min_runs=1).params == at_3.params
+    assert a.suggest(params, quantile=0.25, min_runs=1).values.equals(at_3.values)
     assert suggest(a, params, quantile=0.25, min_runs=1).budget == 3
     with pytest.raises(an.AnalysisError, match=r"budget must be one of .*\(1, 3, 9 epochs\)"):
         suggest(rows, params, budget=2)
