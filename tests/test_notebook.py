@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 nbformat = pytest.importorskip("nbformat")
@@ -64,6 +65,14 @@ def test_notebook_runs_in_quick_mode(tmp_path, monkeypatch):
     assert len(rows) >= 2, text
     assert [int(r[0]) for r in rows] == list(range(1, len(rows) + 1))
     assert "best val_accuracy per round:" in text
+    assert "TARGET median/q25 never fall: " in text
+
+    heldout_cell = next(c for c in nb.cells if "heldout" in c.metadata.get("tags", []))
+    heldout = _stream_text(heldout_cell)
+    assert "HELD-OUT CHECK" in heldout and "TARGET held-out accuracy" in heldout, heldout
+    checked = pd.read_csv(tmp_path / "results" / EXPERIMENT / "heldout.csv")
+    assert len(checked) == 3 and (checked["status"] == "ok").all()
+    assert checked["test_accuracy"].between(0, 1).all()
 
     runs = scanlab.load_results(tmp_path / "results" / EXPERIMENT)
     assert runs["round"].nunique() == len(rows)
