@@ -160,7 +160,8 @@ class AnalyzeStatistics(AnalyzeBase):
         """Propose the next round's params dict from these runs, with the evidence.
 
         See :func:`scanlab.suggest.suggest` (``options``: ``min_runs``, ``p_threshold``,
-        ``max_effect``, ``cost``, ``budget``: default this Analyze's). Returns a :class:`scanlab.suggest.Suggestion`: its
+        ``max_effect``, ``tolerance``, ``cost``, ``budget``: default this Analyze's).
+        Returns a :class:`scanlab.suggest.Suggestion`: its
         ``params`` is the new dict, its ``evidence`` says why, one row per parameter.
 
         Parameters
@@ -174,8 +175,8 @@ class AnalyzeStatistics(AnalyzeBase):
         minimize : bool, optional
             Whether lower is better; default: :meth:`minimize`.
         **options
-            ``min_runs``, ``p_threshold``, ``max_effect``, ``cost``: passed on to
-            :func:`scanlab.suggest.suggest`.
+            ``min_runs``, ``p_threshold``, ``max_effect``, ``tolerance``, ``cost``: passed
+            on to :func:`scanlab.suggest.suggest`.
 
         Returns
         -------

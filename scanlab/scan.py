@@ -12,15 +12,14 @@ from typing import Any
 
 import pandas as pd
 
+from scanlab._best_model import load_best_model
 from scanlab._engine import run_scan
 from scanlab._files import read_round
-from scanlab._metric_names import is_loss_like, resolve_metric
 from scanlab._reuse import histories as read_histories
 from scanlab._schema import order_columns
 from scanlab._search_plan import dry_run_text, search_details, search_plan
 from scanlab._settings import ScanSettings, check_scan_arguments
 from scanlab.budget import Budget
-from scanlab.errors import ScanArgumentError
 
 __all__ = ["Scan"]
 
@@ -383,25 +382,9 @@ class Scan:
         ScanArgumentError
             Without ``save_models=True``, without a successful run, or without a saved model.
         """
-        import keras
-
-        if not self.save_models:
-            raise ScanArgumentError(
-                "best_model() needs the models on disk: run the Scan with save_models=True."
-            )
-        ok = self.data[self.data["status"] == "ok"]
-        if "rung" in ok:  # a budgeted round: each run's model is its highest rung's
-            ok = ok.sort_values("rung").drop_duplicates("run_id", keep="last")
-        if ok.empty:
-            raise ScanArgumentError("best_model(): this round has no successful run.")
-        metric = resolve_metric(metric or (self.tracked_metric or ""), ok.columns, "metric")
-        minimize = is_loss_like(metric) if minimize is None else minimize
-        ranked = ok.sort_values(metric, ascending=minimize, na_position="last")
-        for run_id in ranked["run_id"]:
-            path = self.round_path / "models" / f"{run_id}.keras"
-            if path.exists():
-                return keras.saving.load_model(path)
-        raise ScanArgumentError(f"best_model(): no saved model under {self.round_path / 'models'}.")
+        return load_best_model(
+            self.round_path, self.data, metric or self.tracked_metric, minimize, self.save_models
+        )
 
     def __getattr__(self, name: str) -> Any:
         # Only called for names not set in __init__: the checked arguments, read-only.
