@@ -134,7 +134,9 @@ def top_rows(data: pd.DataFrame, metric: str, minimize: bool, top: int) -> pd.Da
     -------
     DataFrame
         At most ``top`` rows; a run with several rows (a budgeted search's rungs) appears
-        once, with its best row; rows without a value rank last.
+        once, with its best row; rows without a value rank last. Ties (an accuracy measured
+        on a small validation set ties often) go to the lower ``val_loss`` (``mean_val_loss``)
+        when the rows have it.
 
     Raises
     ------
@@ -147,6 +149,10 @@ def top_rows(data: pd.DataFrame, metric: str, minimize: bool, top: int) -> pd.Da
     ...                      'val_loss': [0.5, 0.3, 0.1]})
     >>> top_rows(runs, 'val_loss', True, 5)['run_id'].tolist()
     ['b', 'a']
+    >>> tied = pd.DataFrame({'run_id': ['a', 'b'], 'status': 'ok', 'val_accuracy': [0.9, 0.9],
+    ...                      'val_loss': [0.4, 0.2]})
+    >>> top_rows(tied, 'val_accuracy', False, 1)['run_id'].tolist()
+    ['b']
     """
     ok = data[ok_mask(data)]
     if ok.empty:
@@ -159,8 +165,12 @@ def top_rows(data: pd.DataFrame, metric: str, minimize: bool, top: int) -> pd.Da
             )
         )
     values = pd.to_numeric(ok[metric], errors="coerce").reset_index(drop=True)
-    key = values if minimize else -values
-    ranked = ok.iloc[key.sort_values(na_position="last", kind="stable").index]
+    keys = pd.DataFrame({"metric": values if minimize else -values})
+    loss = next((c for c in ("val_loss", "mean_val_loss") if c in ok.columns), None)
+    if loss is not None and loss != metric:  # ties (an accuracy on a small set): lower loss
+        keys["loss"] = pd.to_numeric(ok[loss], errors="coerce").to_numpy()
+    order = keys.sort_values(list(keys.columns), na_position="last", kind="stable").index
+    ranked = ok.iloc[order]
     if "run_id" in ranked.columns:
         ranked = ranked.drop_duplicates("run_id", keep="first")
     return ranked.head(top)
