@@ -323,8 +323,16 @@ def prepare_scan_data(
                 "search), or drop cv",
             )
         )
-    whole = prepare_data(x, y, None, None, 0.5, seed=seed)  # the length checks only
-    del whole
+    n, labels = n_samples(x, "x"), n_samples(y, "y")
+    if labels != n:
+        raise ScanArgumentError(
+            rule_message(
+                "y",
+                "must have one row per sample of x",
+                f"len(x)={n}, len(y)={labels}",
+                "check that the labels belong to these inputs",
+            )
+        )
     folds = make_folds(cv, x, y, groups, seed)
     fingerprint = fingerprint_data(
         TrialData(x, y, [val for _, val in folds], [train for train, _ in folds])

@@ -274,7 +274,7 @@ def test_trial_arguments_name_the_checkpoints_by_epochs():
     plain = trial_arguments(Task(0, "r1", {}, {}), None)
     assert plain == dict.fromkeys(
         ("early_stopping", "budget", "resume_from", "checkpoint_to"), None
-    ) | {"initial_epoch": 0, "scoring": ()}
+    ) | {"initial_epoch": 0, "scoring": (), "fold": None}
 
 
 class _DiesMidWrite:

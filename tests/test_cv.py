@@ -242,3 +242,9 @@ def test_a_real_keras_builder_cross_validated_with_scores(tmp_path):
     assert pooled.sum() == 60  # every sample predicted once, out of fold
     assert [f["scores"]["support"] for f in record["folds"]] != []
     assert isinstance(pd.Series(splits).std(), float)
+
+
+def test_labels_of_another_length_are_refused_with_cv(tmp_path):
+    with pytest.raises(ScanArgumentError, match=r"y must have one row per sample of x"):
+        scanlab.Scan(X, Y[:-1], PARAMS, fold_model, "cv", results_dir=tmp_path, cv=3)
+    assert FOLD_CALLS == []
