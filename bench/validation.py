@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 import pandas as pd
-from parallel import _bare_init, mlp
+from parallel import _bare_init, compile_and_fit, mlp
 
 from scanlab import Scan
 from scanlab._cv import make_folds
@@ -226,20 +226,8 @@ def lstm_model(x_train, y_train, x_val, y_val, params):
             keras.layers.Dense(1, activation="sigmoid"),
         ]
     )
-    model.compile(
-        optimizer=keras.optimizers.Adam(params["lr"]),
-        loss="binary_crossentropy",
-        metrics=["accuracy"],
-    )
-    history = model.fit(
-        x_train,
-        y_train,
-        validation_data=(x_val, y_val),
-        epochs=params["epochs"],
-        batch_size=64,
-        verbose=0,
-    )
-    return history, model
+    params = {**params, "batch_size": 64}
+    return compile_and_fit(model, x_train, y_train, x_val, y_val, params)
 
 
 def preprocessing_cache(runs: int, order: int = 0) -> pd.DataFrame:

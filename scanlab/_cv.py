@@ -305,7 +305,7 @@ def prepare_scan_data(
         ``cv``, or data ``cv`` cannot split (:func:`make_folds`).
     """
     from scanlab._fold_data import ScanData
-    from scanlab.data import fingerprint_data, prepare_data
+    from scanlab.data import check_lengths, fingerprint_data, prepare_data
     from scanlab.trial import TrialData
 
     x, y, x_val, y_val, val_split = inputs
@@ -323,16 +323,7 @@ def prepare_scan_data(
                 "search), or drop cv",
             )
         )
-    n, labels = n_samples(x, "x"), n_samples(y, "y")
-    if labels != n:
-        raise ScanArgumentError(
-            rule_message(
-                "y",
-                "must have one row per sample of x",
-                f"len(x)={n}, len(y)={labels}",
-                "check that the labels belong to these inputs",
-            )
-        )
+    check_lengths(x, y)
     folds = make_folds(cv, x, y, groups, seed)
     fingerprint = fingerprint_data(
         TrialData(x, y, [val for _, val in folds], [train for train, _ in folds])

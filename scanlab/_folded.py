@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from scanlab.log import json_default
 from scanlab.trial import Task, TrialResult
 
 __all__ = ["CrossValidatedResult", "FOLDS_FILE", "FoldLog", "FoldedExecutor", "combine_folds"]
@@ -242,7 +243,7 @@ class FoldLog:
             "n_folds": n_folds,
             **{k: getattr(result, k) for k in _RESULT_FIELDS},
         }
-        self._file.write(json.dumps(record, default=_json_default) + "\n")
+        self._file.write(json.dumps(record, default=json_default) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())
 
@@ -251,14 +252,6 @@ class FoldLog:
         if self._file is not None:
             self._file.close()
             self._file = None
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return str(value)
 
 
 class FoldedExecutor:

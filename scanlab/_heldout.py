@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import itertools
 import math
-import numbers
 import os
 import re
 import stat
@@ -29,10 +28,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from scanlab._log_files import csv_line, cut_torn_tail
+from scanlab._suggest_rules import as_number, result_label
 from scanlab.analysis.runs import ok_mask
 from scanlab.errors import NoRunsError, ResultsFormatError, ScanArgumentError, rule_message
 from scanlab.space import ParamSpace
@@ -177,19 +176,10 @@ def top_rows(data: pd.DataFrame, metric: str, minimize: bool, top: int) -> pd.Da
 
 
 def _same_label(cell: Any, label: str) -> bool:
-    """Whether a results cell (a label, or a label pandas read as a number) is ``label``."""
-    if isinstance(cell, str):
-        return cell == label
-    if cell is None or cell is pd.NA or (isinstance(cell, float) and math.isnan(cell)):
-        return label in ("None", "nan", "")
-    if isinstance(cell, (bool, np.bool_)):
-        return label == str(bool(cell))
-    if isinstance(cell, numbers.Number):
-        try:
-            return float(label) == float(cell)  # type: ignore[arg-type]
-        except ValueError:
-            return False
-    return str(cell) == label
+    """Whether a results cell is ``label``: the same label, or the same number (suggest's
+    matching rules, :func:`scanlab._suggest_rules.value_codes`)."""
+    number = as_number(cell)
+    return result_label(cell) == label or (number is not None and number == as_number(label))
 
 
 def decode_row(space: ParamSpace, row: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

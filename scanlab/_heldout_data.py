@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from scanlab._fold_data import ScanData
 from scanlab._metric_names import metric_aliases
 from scanlab.data import n_samples
 from scanlab.errors import ContractError, ScanArgumentError, rule_message
@@ -170,7 +171,8 @@ def preprocessed(preprocess: Callable | None, data: TrialData, params: dict) -> 
     Raises
     ------
     ContractError
-        When ``preprocess`` does not return four values.
+        When ``preprocess`` does not return four values (the scan's own check,
+        :meth:`scanlab._fold_data.ScanData.for_run`).
 
     Examples
     --------
@@ -181,13 +183,7 @@ def preprocessed(preprocess: Callable | None, data: TrialData, params: dict) -> 
     """
     if preprocess is None:
         return data
-    returned = preprocess(data.x_train, data.y_train, data.x_val, data.y_val, dict(params))
-    if not isinstance(returned, (tuple, list)) or len(returned) != 4:
-        raise ContractError(
-            f"preprocess must return (x_fit, y_fit, x_val, y_val), got "
-            f"{type(returned).__name__}. Fix: return the four arrays, transformed."
-        )
-    return TrialData(*returned)
+    return ScanData(data, None, preprocess, cache_size=0).for_run(None, dict(params))
 
 
 def score_test(

@@ -25,6 +25,7 @@ __all__ = [
     "as_number",
     "cost_direction",
     "param_tests",
+    "result_label",
     "scales",
     "value_codes",
     "value_stats",
@@ -48,8 +49,14 @@ COST_LIKE: tuple[tuple[str, str], ...] = (
 )
 
 
-def _result_label(value: Any) -> str:
-    """The label of a value read back from a results table."""
+def result_label(value: Any) -> str:
+    """The label of a value read back from a results table.
+
+    Examples
+    --------
+    >>> result_label(None), result_label(True), result_label('Adam'), result_label(16)
+    ('None', 'True', 'Adam', '16')
+    """
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "None"
     if isinstance(value, (bool, np.bool_)):
@@ -108,7 +115,7 @@ def value_codes(column: pd.Series, values: list) -> np.ndarray:
     raw_codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=False)
     mapping = np.full(len(uniques), -1, dtype=np.int64)
     for j, raw in enumerate(uniques):
-        index = by_label.get(_result_label(raw))
+        index = by_label.get(result_label(raw))
         if index is None:
             number = as_number(raw)
             if number is not None:

@@ -14,7 +14,7 @@ import numpy as np
 from scanlab.errors import ScanArgumentError
 from scanlab.trial import TrialData
 
-__all__ = ["fingerprint_data", "n_samples", "prepare_data", "take"]
+__all__ = ["check_lengths", "fingerprint_data", "n_samples", "prepare_data", "take"]
 
 
 def n_samples(value: Any, name: str) -> int:
@@ -54,6 +54,37 @@ def n_samples(value: Any, name: str) -> int:
             f"object, or a list of arrays), got {type(value).__name__}. Fix: pass e.g. "
             f"{name}=np.asarray(...) with one row per sample."
         ) from None
+
+
+def check_lengths(x: Any, y: Any) -> int:
+    """The number of samples of ``x``, after checking that ``y`` has as many.
+
+    Parameters
+    ----------
+    x, y : array-like or list of arrays
+        Inputs and targets.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ScanArgumentError
+        When the lengths differ (or one has no length).
+
+    Examples
+    --------
+    >>> check_lengths(np.zeros((3, 2)), [0, 1, 0])
+    3
+    """
+    n = n_samples(x, "x")
+    if n_samples(y, "y") != n:
+        raise ScanArgumentError(
+            f"x and y must have the same number of samples, got len(x)={n} and "
+            f"len(y)={n_samples(y, 'y')}. Check that the labels belong to these inputs."
+        )
+    return n
 
 
 def take(value: Any, rows: np.ndarray) -> Any:
@@ -113,12 +144,7 @@ def prepare_data(
     >>> len(d.x_train), len(d.x_val)
     (7, 3)
     """
-    n = n_samples(x, "x")
-    if n_samples(y, "y") != n:
-        raise ScanArgumentError(
-            f"x and y must have the same number of samples, got len(x)={n} and "
-            f"len(y)={n_samples(y, 'y')}. Check that the labels belong to these inputs."
-        )
+    n = check_lengths(x, y)
     if (x_val is None) != (y_val is None):
         given, missing = ("x_val", "y_val") if x_val is not None else ("y_val", "x_val")
         raise ScanArgumentError(

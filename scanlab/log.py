@@ -39,7 +39,7 @@ from scanlab._schema import (
 )
 from scanlab.errors import ResultsFormatError
 
-__all__ = ["ResultLog", "format_cell"]
+__all__ = ["ResultLog", "format_cell", "json_default"]
 
 
 def format_cell(value: Any) -> str:
@@ -271,7 +271,7 @@ class ResultLog:
             record["preprocess"] = dict(preprocess)
         if self.budgeted:  # a run's rungs are joined in rung order when read back
             record.update({c: row.get(c) for c in BUDGET_COLUMNS})
-        self._history_file.write(json.dumps(record, default=_json_default) + "\n")
+        self._history_file.write(json.dumps(record, default=json_default) + "\n")
         self._history_file.flush()
         metric_names = [k for k in row if k not in self._not_metrics]  # O(1) per key
         if (
@@ -337,7 +337,8 @@ class ResultLog:
         self.close()
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """``json.dumps``'s ``default``: NumPy scalars and arrays as Python values, else str."""
     if hasattr(value, "item"):
         return value.item()
     if hasattr(value, "tolist"):

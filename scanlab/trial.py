@@ -248,10 +248,10 @@ def run_trial(
     prepared: dict[str, Any] | None = None
     with ctrl_c:
         try:
-            for_run = getattr(data, "for_run", None)
-            if for_run is not None:  # folds and preprocessing (scanlab._fold_data.ScanData)
-                data = for_run(fold, params)
-                prepared = getattr(for_run.__self__, "last", None)
+            source: Any = data
+            if hasattr(source, "for_run"):  # folds, preprocessing (scanlab._fold_data.ScanData)
+                data = source.for_run(fold, params)
+                prepared = source.last
             if builder:
                 fitted = fit_builder(
                     model_fn,

@@ -245,6 +245,6 @@ def test_a_real_keras_builder_cross_validated_with_scores(tmp_path):
 
 
 def test_labels_of_another_length_are_refused_with_cv(tmp_path):
-    with pytest.raises(ScanArgumentError, match=r"y must have one row per sample of x"):
+    with pytest.raises(ScanArgumentError, match=r"x and y must have the same number of samples"):
         scanlab.Scan(X, Y[:-1], PARAMS, fold_model, "cv", results_dir=tmp_path, cv=3)
     assert FOLD_CALLS == []

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from scanlab.analysis.power import (
     detectable_correlation,
@@ -15,8 +16,6 @@ from scanlab.analysis.power import (
     trend_difference,
 )
 from scanlab.errors import AnalysisError
-
-stats = pytest.importorskip("scipy.stats")
 
 
 @pytest.mark.parametrize(
