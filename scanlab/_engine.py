@@ -29,15 +29,15 @@ import pandas as pd
 from scanlab._builder import BUILDER
 from scanlab._crash_marker import DEATHS_BEFORE_FAILING, RunMarker, process_death
 from scanlab._cv import prepare_scan_data
-from scanlab._engine_budget import budgeted_loop, trial_options
+from scanlab._engine_budget import budgeted_loop
 from scanlab._engine_plain import after_run_reduction, plain_loop, row_keys
 from scanlab._experiment_folder import ExperimentFolder, fingerprint
-from scanlab._folded import FoldedExecutor
 from scanlab._halving_base import BudgetedScheduler
 from scanlab._manifest import recorded_seed, write_manifest
 from scanlab._metric_names import is_loss_like, resolve_metric
 from scanlab._reduction import AutoReduction
 from scanlab._reuse import RoundReuse, model_identity, reused_ids, round_view
+from scanlab._round_executor import round_executor
 from scanlab._round_notes import (
     KEPT_FAILURES,
     all_failed_message,
@@ -63,7 +63,7 @@ from scanlab.errors import (
     TooManyFailuresError,
     rule_message,
 )
-from scanlab.executors.choose import make_executor, runs_in_process
+from scanlab.executors.choose import runs_in_process
 from scanlab.limits import PerformanceTarget
 from scanlab.log import ResultLog
 from scanlab.trial import Task
@@ -167,7 +167,7 @@ class _Engine:
                 s.workers, s.executor, s.workers_per_gpu, s.max_runs_per_worker, s.trial_timeout
             )
             self.marker = RunMarker(out.round_path) if in_process else None
-            make = lambda: self._make_executor(data)  # noqa: E731 - started only if needed
+            make = lambda: round_executor(s, data, out.round_path)  # noqa: E731 - if needed
             if s.search is not None:
                 budgeted_loop(self, make, existing)
             else:
@@ -188,28 +188,6 @@ class _Engine:
                 self.marker.clear()
             if self.log is not None:
                 self.log.close()
-
-    def _make_executor(self, data: Any) -> Any:
-        s = self.settings
-        executor = make_executor(
-            s.model,
-            data,
-            self.outcome.round_path,
-            clear_session=s.clear_session,
-            save_models=s.save_models,
-            workers=s.workers,
-            client=s.executor,
-            workers_per_gpu=s.workers_per_gpu,
-            max_runs_per_worker=s.max_runs_per_worker,
-            trial_timeout=s.trial_timeout,
-            options=trial_options(s, self.outcome.round_path),
-        )
-        n_folds = getattr(data, "n_folds", None)
-        return (
-            executor
-            if n_folds is None
-            else FoldedExecutor(executor, n_folds, self.outcome.round_path)
-        )
 
     # -- the loop -------------------------------------------------------------------------
 

@@ -38,13 +38,12 @@ from scanlab._engine_protocol import RoundEngine
 from scanlab._halving_base import BudgetedScheduler
 from scanlab._round_notes import KEPT_FAILURES
 from scanlab._tracking import progress_bar
-from scanlab.executors._protocol import TrialOptions
 from scanlab.trial import Task
 
 if TYPE_CHECKING:
-    from scanlab._settings import ScanSettings
+    pass
 
-__all__ = ["CHECKPOINT_DIR", "Checkpoints", "budgeted_loop", "trial_options"]
+__all__ = ["CHECKPOINT_DIR", "Checkpoints", "budgeted_loop"]
 
 #: The folder of a budgeted round's checkpoints, inside the round folder.
 CHECKPOINT_DIR = "checkpoints"
@@ -113,32 +112,6 @@ class Checkpoints:
 def _unlink(file: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         file.unlink()
-
-
-def trial_options(settings: ScanSettings, round_path: Path) -> TrialOptions:
-    """Every run's options: early stopping, scoring; for a builder under a search, its
-    checkpoints.
-
-    Parameters
-    ----------
-    settings : ScanSettings
-        The checked arguments.
-    round_path : Path
-        The round folder (its ``checkpoints`` folder).
-
-    Returns
-    -------
-    TrialOptions
-    """
-    s = settings
-    if s.search is None or s.model_contract != BUILDER:
-        return TrialOptions(early_stopping=s.early_stopping, scoring=s.scoring)
-    return TrialOptions(
-        early_stopping=s.early_stopping,
-        checkpoint_dir=str((round_path / CHECKPOINT_DIR).absolute()),  # a worker's cwd may differ
-        final_budget=s.search.max_epochs,  # the top rung's budget
-        scoring=s.scoring,
-    )
 
 
 def budgeted_loop(engine: RoundEngine, make: Callable[[], Any], existing: pd.DataFrame) -> None:
