@@ -346,18 +346,11 @@ def check_scan_arguments(
             "dry_run": dry_run,
         }
     )
-    check_parallel_arguments(workers, executor, workers_per_gpu, max_runs_per_worker, trial_timeout)
+    parallel = (workers, executor, workers_per_gpu, max_runs_per_worker, trial_timeout)
+    check_parallel_arguments(*parallel)
     for argument, function in (("model", model), ("preprocess", prepare)):
         if function is not None:
-            check_model_pickles(
-                function,
-                workers,
-                executor,
-                workers_per_gpu,
-                max_runs_per_worker,
-                trial_timeout,
-                argument,
-            )
+            check_model_pickles(function, *parallel, argument)
     check_reduction_arguments(
         reduction_method, reduction_interval, reduction_window, reduction_threshold
     )

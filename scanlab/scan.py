@@ -148,10 +148,8 @@ class Scan:
         ``TimeSeriesSplit``). Each run fits once per fold with the model function unchanged;
         its row has ``split<i>_m``, ``mean_m`` and ``std_m`` for every metric ``m`` (the
         tracked metric is the fold mean: ``metric='val_accuracy'`` tracks
-        ``mean_val_accuracy``). Folds are units of work (they spread over workers), every
-        finished fold is on disk at once (a resume trains only the missing ones), and early
-        stopping watches each fold's own validation rows. Not with ``x_val``, ``search`` or
-        ``save_models``.
+        ``mean_val_accuracy``). A resume trains only the folds not on disk. Not with
+        ``x_val``, ``search`` or ``save_models``.
     groups : array-like, optional
         Group labels for a group splitter (``cv=GroupKFold(5)``).
     preprocess : callable, optional
