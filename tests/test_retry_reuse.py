@@ -229,7 +229,7 @@ def test_nothing_left_to_run_starts_no_executor(kwargs, monkeypatch):
     def refuse(*args, **kw):
         raise AssertionError("an executor was started with nothing to run")
 
-    monkeypatch.setattr("scanlab._engine.make_executor", refuse)
+    monkeypatch.setattr("scanlab._round_executor.make_executor", refuse)
     started = time.perf_counter()
     again = Scan(**kwargs, round_limit=3, workers=2)
     assert again.details["runs_trained"] == 0 and len(again.data) == 3
