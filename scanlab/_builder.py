@@ -8,7 +8,8 @@ asked (:func:`save_checkpoint`: written under a temporary name, then renamed, so
 mid-write never leaves a corrupt checkpoint).
 
 Fit settings taken from params (the keys :data:`FIT_SETTINGS`): ``epochs`` (needed unless a
-budget is given), ``batch_size``, ``shuffle`` and ``class_weight``; every other key is for
+budget is given), ``batch_size``, ``shuffle`` and ``class_weight`` (a dict, None, or
+``'balanced'``: scikit-learn's balanced weights of the run's training labels); every other key is for
 ``build`` only. scanlab passes ``validation_data=(x_val, y_val)`` and ``verbose=0``.
 The Scan arguments that only a builder takes are checked here too, before any training
 (:func:`check_builder_params`, :func:`check_early_stopping`). Keras is imported only inside
@@ -287,7 +288,7 @@ def fit_builder(
         initial_epoch=initial_epoch,
         verbose=0,
         callbacks=callbacks,
-        **{key: _whole(params[key]) for key in FIT_SETTINGS if key in params},
+        **_fit_settings(params, data.y_train),
     )
     stopped = restored = None
     if stopper is not None:
@@ -309,6 +310,19 @@ def _restore_state(keras: Any, model: Any, checkpoint: str | os.PathLike) -> Any
     model.optimizer.build(model.trainable_variables)
     model.load_weights(checkpoint)
     return model
+
+
+def _fit_settings(params: dict, y_train: Any) -> dict[str, Any]:
+    """The fit keywords in params; ``class_weight='balanced'`` computed from the training
+    labels (:func:`scanlab.data.balanced_class_weight`), None left out."""
+    settings = {key: _whole(params[key]) for key in FIT_SETTINGS if key in params}
+    if isinstance(settings.get("class_weight"), str) and settings["class_weight"] == "balanced":
+        from scanlab.data import balanced_class_weight
+
+        settings["class_weight"] = balanced_class_weight(y_train)
+    elif "class_weight" in settings and settings["class_weight"] is None:
+        del settings["class_weight"]
+    return settings
 
 
 def _whole(value: Any) -> Any:
@@ -348,8 +362,10 @@ def _monitor_check(keras: Any, stopper: Any) -> Any:
     return keras.callbacks.LambdaCallback(on_epoch_end=check)
 
 
-def check_builder_params(names: Any, contract: str) -> None:
-    """A builder's params give ``epochs`` (scanlab calls fit with it)."""
+def check_builder_params(space: Any, contract: str) -> None:
+    """A builder's params give ``epochs`` (scanlab calls fit with it), and each
+    ``class_weight`` value is a dict, None or ``'balanced'``."""
+    names = space.names
     if contract == BUILDER and "epochs" not in names:
         raise ScanArgumentError(
             rule_message(
@@ -360,6 +376,17 @@ def check_builder_params(names: Any, contract: str) -> None:
                 "add e.g. 'epochs': [20] (and 'batch_size': [32]) to params",
             )
         )
+    if contract == BUILDER and "class_weight" in names:
+        for value in space.values["class_weight"]:
+            if not (value is None or value == "balanced" or isinstance(value, dict)):
+                raise ScanArgumentError(
+                    rule_message(
+                        "params['class_weight']",
+                        "each value must be a dict {class: weight}, None or 'balanced'",
+                        value,
+                        "use e.g. 'class_weight': [None, 'balanced']",
+                    )
+                )
 
 
 def check_early_stopping(early_stopping: Any, contract: str) -> dict[str, Any] | None:

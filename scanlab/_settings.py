@@ -326,7 +326,7 @@ def check_scan_arguments(
         round_limit=round_limit,
     )
     if budgeted is None:  # else each rung's budget sets the epochs
-        check_builder_params(space.names, contract)
+        check_builder_params(space, contract)
     stopping = check_early_stopping(early_stopping, contract)
     scorers = check_scoring(scoring)
     folds = check_cv(cv, groups, search=budgeted, save_models=bool(save_models))

@@ -133,6 +133,12 @@ def builder_kwargs(tmp_path, data):
             r"^params must have an 'epochs' key with the builder contract",
         ),
         (
+            {"params": {"units": [2], "epochs": [1], "class_weight": [None, "balance"]}},
+            ScanArgumentError,
+            r"^params\['class_weight'\] each value must be a dict \{class: weight\}, None or "
+            r"'balanced', got 'balance'. Fix: use e.g. 'class_weight': \[None, 'balanced'\]",
+        ),
+        (
             {"model": lambda x, params: None},
             ScanArgumentTypeError,
             r"cannot be called as model\(x_train, .* nor as build\(params\)",
@@ -190,6 +196,25 @@ def test_fit_settings_come_from_params(data):
     assert kwargs["epochs"] == 1 and kwargs["batch_size"] == 8 and kwargs["shuffle"] is False
     assert kwargs["class_weight"] == {0: 1.0, 1: 2.0} and kwargs["verbose"] == 0
     assert len(kwargs["validation_data"]) == 2 and "units" not in kwargs
+
+
+def test_balanced_class_weight_comes_from_the_training_labels_and_none_is_left_out(data):
+    calls = []
+    build = make_builder()
+
+    def spying(params):
+        model = build(params)
+        fit = model.fit
+        model.fit = lambda *a, **k: calls.append(k) or fit(*a, **k)
+        return model
+
+    for weight in ("balanced", None):
+        assert run_trial(spying, data, {"epochs": 1, "class_weight": weight}).status == "ok"
+    balanced, plain = calls
+    counts = np.bincount(data.y_train.astype(int))
+    expected = {c: len(data.y_train) / (2 * n) for c, n in enumerate(counts)}
+    assert balanced["class_weight"] == pytest.approx(expected)
+    assert "class_weight" not in plain
 
 
 def test_talos_contract_with_a_budget_trains_the_budget_from_scratch(data, tmp_path):

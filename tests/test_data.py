@@ -262,3 +262,11 @@ def test_fingerprint_of_a_tuple_of_inputs_with_a_given_validation_set():
     a, b = np.zeros((10, 3)), np.zeros((10, 1))
     d = prepare_data((a, b), np.zeros(10), x_val=(a[:4], b[:4]), y_val=np.zeros(4))
     assert re.fullmatch(r"[0-9a-f]{16}", fingerprint_data(d))
+
+
+def test_balanced_class_weight_reads_one_hot_rows_as_their_class():
+    from scanlab.data import balanced_class_weight
+
+    labels = np.array([0, 0, 0, 1, 2, 2])
+    assert balanced_class_weight(np.eye(3)[labels]) == balanced_class_weight(labels)
+    assert balanced_class_weight(labels) == pytest.approx({0: 2 / 3, 1: 2.0, 2: 1.0})
