@@ -21,13 +21,13 @@ from __future__ import annotations
 import contextlib
 import inspect
 import json
-import numbers
 import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from scanlab._fit_settings import FIT_SETTINGS, fit_settings, whole
 from scanlab.callbacks import early_stopping_options
 from scanlab.errors import (
     ContractError,
@@ -53,8 +53,6 @@ __all__ = [
 
 #: The contract names :func:`model_contract` returns.
 BUILDER, TALOS = "builder", "talos"
-#: Params keys passed to ``fit`` for a builder (``epochs`` too, or the budget).
-FIT_SETTINGS = ("batch_size", "class_weight", "shuffle")
 
 
 def model_contract(model: Any) -> str:
@@ -230,7 +228,7 @@ def fit_builder(
     -------
     FitOutcome
     """
-    epochs = _whole(budget if budget is not None else params.get("epochs"))
+    epochs = whole(budget if budget is not None else params.get("epochs"))
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ContractError(
             rule_message(
@@ -288,7 +286,7 @@ def fit_builder(
         initial_epoch=initial_epoch,
         verbose=0,
         callbacks=callbacks,
-        **_fit_settings(params, data.y_train),
+        **fit_settings(params, data.y_train),
     )
     stopped = restored = None
     if stopper is not None:
@@ -310,28 +308,6 @@ def _restore_state(keras: Any, model: Any, checkpoint: str | os.PathLike) -> Any
     model.optimizer.build(model.trainable_variables)
     model.load_weights(checkpoint)
     return model
-
-
-def _fit_settings(params: dict, y_train: Any) -> dict[str, Any]:
-    """The fit keywords in params; ``class_weight='balanced'`` computed from the training
-    labels (:func:`scanlab.data.balanced_class_weight`), None left out."""
-    settings = {key: _whole(params[key]) for key in FIT_SETTINGS if key in params}
-    if isinstance(settings.get("class_weight"), str) and settings["class_weight"] == "balanced":
-        from scanlab.data import balanced_class_weight
-
-        settings["class_weight"] = balanced_class_weight(y_train)
-    elif "class_weight" in settings and settings["class_weight"] is None:
-        del settings["class_weight"]
-    return settings
-
-
-def _whole(value: Any) -> Any:
-    """A NumPy integer or a whole float as an int (``np.arange`` gives such values)."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return int(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def _monitor_check(keras: Any, stopper: Any) -> Any:

@@ -15,7 +15,6 @@ from scanlab.errors import ScanArgumentError
 from scanlab.trial import TrialData
 
 __all__ = [
-    "balanced_class_weight",
     "check_lengths",
     "fingerprint_data",
     "n_samples",
@@ -210,34 +209,3 @@ def fingerprint_data(data: TrialData) -> str:
             else:
                 digest.update(values.tobytes())
     return digest.hexdigest()[:16]
-
-
-def balanced_class_weight(y: Any) -> dict[int, float]:
-    """scikit-learn's ``'balanced'`` class weights of labels ``y`` as a dict for Keras's fit.
-
-    ``n_samples / (n_classes * count)`` per class: a class with half the average count
-    weighs 2. Integer labels, or one-hot rows (their argmax).
-
-    Parameters
-    ----------
-    y : array-like
-        Class labels (1-D) or one-hot rows (2-D).
-
-    Returns
-    -------
-    dict of int to float
-
-    Examples
-    --------
-    >>> balanced_class_weight([0, 0, 0, 1])
-    {0: 0.6666666666666666, 1: 2.0}
-    """
-    from sklearn.utils.class_weight import compute_class_weight
-
-    labels = np.asarray(y)
-    if labels.ndim == 2:
-        labels = labels.argmax(axis=1)
-    labels = labels.astype(int).ravel()
-    classes = np.unique(labels)
-    weights = compute_class_weight("balanced", classes=classes, y=labels)
-    return {int(c): float(w) for c, w in zip(classes, weights, strict=True)}

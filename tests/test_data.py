@@ -265,7 +265,7 @@ def test_fingerprint_of_a_tuple_of_inputs_with_a_given_validation_set():
 
 
 def test_balanced_class_weight_reads_one_hot_rows_as_their_class():
-    from scanlab.data import balanced_class_weight
+    from scanlab._fit_settings import balanced_class_weight
 
     labels = np.array([0, 0, 0, 1, 2, 2])
     assert balanced_class_weight(np.eye(3)[labels]) == balanced_class_weight(labels)
