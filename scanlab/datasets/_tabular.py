@@ -1,4 +1,4 @@
-"""Bundled data for demos and tests (shipped inside scikit-learn, no download)."""
+"""Bundled tabular data for demos and tests (shipped inside scikit-learn, no download)."""
 
 from __future__ import annotations
 
