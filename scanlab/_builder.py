@@ -338,11 +338,12 @@ def _monitor_check(keras: Any, stopper: Any) -> Any:
     return keras.callbacks.LambdaCallback(on_epoch_end=check)
 
 
-def check_builder_params(space: Any, contract: str) -> None:
-    """A builder's params give ``epochs`` (scanlab calls fit with it), and each
-    ``class_weight`` value is a dict, None or ``'balanced'``."""
+def check_builder_params(space: Any, contract: str, *, needs_epochs: bool = True) -> None:
+    """A builder's params give ``epochs`` (scanlab calls fit with it; not under a budget,
+    whose rungs set the epochs), and each ``class_weight`` value is a dict, None or
+    ``'balanced'``."""
     names = space.names
-    if contract == BUILDER and "epochs" not in names:
+    if contract == BUILDER and needs_epochs and "epochs" not in names:
         raise ScanArgumentError(
             rule_message(
                 "params",

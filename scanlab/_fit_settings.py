@@ -38,12 +38,12 @@ def balanced_class_weight(y: Any) -> dict[int, float]:
     """scikit-learn's ``'balanced'`` class weights of labels ``y`` as a dict for Keras's fit.
 
     ``n_samples / (n_classes * count)`` per class: a class with half the average count
-    weighs 2. Integer labels, or one-hot rows (their argmax).
+    weighs 2. Integer labels (1-D, or one column), or one-hot rows (their argmax).
 
     Parameters
     ----------
     y : array-like
-        Class labels (1-D) or one-hot rows (2-D).
+        Class labels (1-D or one column) or one-hot rows (2-D).
 
     Returns
     -------
@@ -53,11 +53,13 @@ def balanced_class_weight(y: Any) -> dict[int, float]:
     --------
     >>> balanced_class_weight([0, 0, 0, 1])
     {0: 0.6666666666666666, 1: 2.0}
+    >>> balanced_class_weight([[0], [0], [0], [1]])  # binary labels of shape (n, 1)
+    {0: 0.6666666666666666, 1: 2.0}
     """
     from sklearn.utils.class_weight import compute_class_weight
 
     labels = np.asarray(y)
-    if labels.ndim == 2:
+    if labels.ndim == 2 and labels.shape[1] > 1:  # one-hot; a single column holds labels
         labels = labels.argmax(axis=1)
     labels = labels.astype(int).ravel()
     classes = np.unique(labels)

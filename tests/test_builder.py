@@ -151,6 +151,23 @@ def test_scan_refuses_before_training(builder_kwargs, tmp_path, override, error,
     assert not (tmp_path / "exp").exists()
 
 
+def test_class_weight_is_checked_before_training_under_a_budget_too(builder_kwargs, tmp_path):
+    import scanlab
+
+    params = {"units": [2], "class_weight": ["balance"]}
+    with pytest.raises(ScanArgumentError, match=r"^params\['class_weight'\] each value must be"):
+        Scan(**{**builder_kwargs, "params": params, "search": scanlab.Hyperband(max_epochs=3)})
+    assert not (tmp_path / "exp").exists()
+
+
+def test_balanced_class_weight_reads_one_column_labels_as_labels():
+    from scanlab._fit_settings import balanced_class_weight
+
+    column = np.array([[0.0], [0.0], [0.0], [1.0]])  # binary labels for a sigmoid output
+    assert balanced_class_weight(column) == pytest.approx({0: 4 / 6, 1: 2.0})
+    assert balanced_class_weight(np.eye(2)[[0, 0, 0, 1]]) == pytest.approx({0: 4 / 6, 1: 2.0})
+
+
 def test_early_stopping_off_values_are_accepted_with_the_talos_contract(builder_kwargs):
     for off in (None, False):
         scan = Scan(**{**builder_kwargs, "model": talos_model, "early_stopping": off})

@@ -24,7 +24,14 @@ from scanlab.errors import ScanArgumentError, ScanArgumentTypeError, rule_messag
 from scanlab.keras_tuner._grids import FLOAT_POINTS, Spec, is_active
 from scanlab.keras_tuner._hyperparameters import HyperParameters
 
-__all__ = ["Conditions", "HyperBuilder", "MAX_BUILDS", "discover"]
+__all__ = [
+    "Conditions",
+    "FunctionHyperModel",
+    "HyperBuilder",
+    "MAX_BUILDS",
+    "as_hypermodel",
+    "discover",
+]
 
 #: Builds :func:`discover` makes at most.
 MAX_BUILDS = 200
@@ -121,6 +128,52 @@ class HyperBuilder:
     def __call__(self, params: dict) -> Any:
         hp = HyperParameters._assigning(params, float_points=self.float_points)
         return _call(self.hypermodel, hp)
+
+
+class FunctionHyperModel:
+    """A ``build(hp)`` function with KerasTuner's ``HyperModel`` interface, as a tuner's
+    ``hypermodel`` attribute is in KerasTuner: ``tuner.hypermodel.build(best_hp)``.
+    Calling it calls the function too. Picklable when the function is.
+
+    Parameters
+    ----------
+    function : callable
+        ``build(hp)``.
+
+    Examples
+    --------
+    >>> hypermodel = FunctionHyperModel(lambda hp: hp.Int('units', 8, 16, step=8))
+    >>> hypermodel.build(HyperParameters._assigning({'units': 16}))
+    16
+    """
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+
+    def build(self, hp: Any) -> Any:
+        """``function(hp)``."""
+        return self.function(hp)
+
+    def __call__(self, hp: Any) -> Any:
+        return self.function(hp)
+
+
+def as_hypermodel(hypermodel: Any) -> Any:
+    """``hypermodel`` checked; a plain ``build(hp)`` function wrapped in
+    :class:`FunctionHyperModel` so that it has ``.build`` as in KerasTuner.
+
+    Parameters
+    ----------
+    hypermodel : callable or object with ``.build``
+
+    Returns
+    -------
+    object with ``.build``
+    """
+    check_hypermodel(hypermodel)
+    if callable(getattr(hypermodel, "build", None)) and not isinstance(hypermodel, type):
+        return hypermodel
+    return FunctionHyperModel(hypermodel)
 
 
 def discover(

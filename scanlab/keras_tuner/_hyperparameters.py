@@ -9,7 +9,9 @@ registered and returns None, as in KerasTuner.
 
 The values of an Int/Float range are KerasTuner's where it has a finite set (with
 ``step``; ``'log'``: the step multiplies); without ``step`` an Int takes every integer and a
-Float ``float_points`` points (:mod:`scanlab.keras_tuner._grids`).
+Float ``float_points`` points (:mod:`scanlab.keras_tuner._grids`). A ``default`` inside the
+range but off its step joins the grid (KerasTuner returns it as the default but never
+samples it: ``Int('u', 32, 128, step=32, default=50)`` is 32, 50, 64, 96, 128 here).
 
 Examples
 --------

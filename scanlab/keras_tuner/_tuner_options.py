@@ -8,6 +8,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from scanlab._metric_names import is_loss_like
 from scanlab.errors import ScanArgumentError, rule_message
 from scanlab.keras_tuner._discover import Conditions
 
@@ -62,8 +63,9 @@ def as_objective(objective: Any) -> Objective:
     Parameters
     ----------
     objective : str, Objective or None
-        None means ``'val_loss'``; a name containing ``loss`` or ``error`` is minimized,
-        any other maximized (KerasTuner's rule).
+        None means ``'val_loss'``; a loss-like name is minimized (``loss``, ``error``,
+        ``mae``, ``mse``, ``hinge``, ...: :func:`scanlab._metric_names.is_loss_like`, as
+        KerasTuner infers them from Keras's metrics), any other maximized.
 
     Returns
     -------
@@ -71,7 +73,7 @@ def as_objective(objective: Any) -> Objective:
 
     Examples
     --------
-    >>> as_objective('val_mean_absolute_error').direction, as_objective('val_auc').direction
+    >>> as_objective('val_mae').direction, as_objective('val_auc').direction
     ('min', 'max')
     """
     if objective is None:
@@ -79,8 +81,7 @@ def as_objective(objective: Any) -> Objective:
     if isinstance(objective, Objective):
         return objective
     if isinstance(objective, str) and objective:
-        low = objective.lower()
-        return Objective(objective, "min" if "loss" in low or "error" in low else "max")
+        return Objective(objective, "min" if is_loss_like(objective) else "max")
     raise ScanArgumentError(
         rule_message(
             "objective",

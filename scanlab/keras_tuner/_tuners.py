@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from scanlab.errors import ScanArgumentError, rule_message
-from scanlab.keras_tuner._discover import HyperBuilder, check_hypermodel, discover
+from scanlab.keras_tuner._discover import HyperBuilder, as_hypermodel, discover
 from scanlab.keras_tuner._grids import FLOAT_POINTS
 from scanlab.keras_tuner._hyperparameters import HyperParameters
 from scanlab.keras_tuner._tuner_options import (
@@ -45,7 +45,7 @@ class Tuner:
         float_points: int = FLOAT_POINTS,
         **scan_kwargs: Any,
     ) -> None:
-        check_hypermodel(hypermodel)
+        hypermodel = as_hypermodel(hypermodel)  # a function gets .build, as in KerasTuner
         check_scan_kwargs(scan_kwargs)
         self.hypermodel = hypermodel
         self.objective = as_objective(objective)
@@ -218,7 +218,7 @@ class Tuner:
                         f"({path} is missing: save_models was off, cv was used, or the run was "
                         "reused from an earlier round)",
                         run_id,
-                        "rebuild it with tuner.hypermodel(tuner.get_best_hyperparameters()[0]) "
+                        "rebuild it with tuner.hypermodel.build(tuner.get_best_hyperparameters()[0]) "
                         "and fit it, or search again with overwrite=True",
                     )
                 )
@@ -298,7 +298,10 @@ class RandomSearch(Tuner):
     objective : str or Objective, optional
         Default ``'val_loss'`` (minimized).
     max_trials : int
-        Runs (Scan's ``round_limit``).
+        Runs trained. Only with a ``seed``: without one (Scan draws it when the round
+        starts) ``max_trials`` permutations are drawn and those in which an inactive
+        parameter is off its default are skipped, so fewer runs train when ``build``
+        has conditional parameters. Pass a seed to get ``max_trials`` runs.
     seed : int, optional
         The sample's and split's seed.
     directory, project_name : optional
@@ -332,6 +335,13 @@ class GridSearch(Tuner):
 class Hyperband(Tuner):
     """KerasTuner's ``Hyperband`` as ``Scan(search=scanlab.Hyperband(max_epochs, factor,
     iterations=hyperband_iterations))``; runs continue from their checkpoints between rungs.
+
+    The schedule is :class:`scanlab.Hyperband`'s, which is not KerasTuner's to the model:
+    when ``max_epochs`` is a power of ``factor`` the brackets and their first rungs agree,
+    but KerasTuner promotes ``ceil`` of each rung's share where scanlab keeps ``floor``
+    (``max_epochs=9``: scanlab trains 69 epochs in all, KerasTuner 75), and for other ``max_epochs`` it also
+    rounds epochs and models up (``max_epochs=100``: its largest bracket starts 98 models
+    at 2 epochs, scanlab's 81 at 1). Print ``tuner.budget.plan(tuner.params)`` to see it.
 
     Parameters
     ----------

@@ -22,6 +22,10 @@ def test_objectives_follow_keras_tuner_directions():
     assert as_objective(None) == Objective("val_loss", "min")
     assert as_objective("val_accuracy").direction == "max"
     assert as_objective("val_mean_squared_error").direction == "min"
+    # KerasTuner 1.4.8 infers these from Keras's metrics: all minimized
+    for name in ("val_mae", "val_mse", "val_hinge", "val_sparse_categorical_crossentropy"):
+        assert as_objective(name).direction == "min", name
+    assert as_objective("val_recall").direction == "max"
     with pytest.raises(
         ScanArgumentError, match="Objective direction must be 'min' or 'max', got 'up'"
     ):

@@ -52,6 +52,9 @@ def test_random_search_end_to_end_and_resume(tmp_path, data):
     assert ("extra_units" in values) == bool(best["extra"])
     model = tuner.get_best_models()[0]
     assert model.predict(data[0][:2], verbose=0).shape == (2, 1)
+    rebuilt = tuner.hypermodel.build(tuner.get_best_hyperparameters()[0])  # KerasTuner's idiom
+    assert rebuilt.layers[0].units == best["units"]
+    assert len(rebuilt.layers) == (3 if best["extra"] else 2)
     again = tuner.search(*data, epochs=2, validation_split=0.25, verbose=0, callbacks=[stop])
     assert again.details["runs_trained"] == 0 and again.round == 1
 
