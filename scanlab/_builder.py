@@ -338,10 +338,21 @@ def _monitor_check(keras: Any, stopper: Any) -> Any:
     return keras.callbacks.LambdaCallback(on_epoch_end=check)
 
 
-def check_builder_params(space: Any, contract: str, *, needs_epochs: bool = True) -> None:
+def check_builder_params(
+    space: Any,
+    contract: str,
+    *,
+    needs_epochs: bool = True,
+    model: Any = None,
+    preprocess: Any = None,
+) -> None:
     """A builder's params give ``epochs`` (scanlab calls fit with it; not under a budget,
     whose rungs set the epochs), and each ``class_weight`` value is a dict, None or
-    ``'balanced'``."""
+    ``'balanced'``. A builder with a ``check_params(values, preprocess)`` method (such as
+    :func:`scanlab.text_models.text_classifier`'s) checks every value of the grid too."""
+    checker = getattr(model, "check_params", None)
+    if contract == BUILDER and callable(checker):
+        checker(space.values, preprocess)
     names = space.names
     if contract == BUILDER and needs_epochs and "epochs" not in names:
         raise ScanArgumentError(

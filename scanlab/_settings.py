@@ -325,8 +325,9 @@ def check_scan_arguments(
         fraction_limit=fraction_limit,
         round_limit=round_limit,
     )
-    # under a budget each rung sets the epochs; class_weight is checked either way
-    check_builder_params(space, contract, needs_epochs=budgeted is None)
+    check_builder_params(
+        space, contract, needs_epochs=budgeted is None, model=model, preprocess=preprocess
+    )
     stopping = check_early_stopping(early_stopping, contract)
     scorers = check_scoring(scoring)
     folds = check_cv(cv, groups, search=budgeted, save_models=bool(save_models))

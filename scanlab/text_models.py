@@ -52,111 +52,105 @@ import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from scanlab._text_model_params import CELLS, DEFAULTS, check_text_params, resolve_settings
 from scanlab.errors import ParamsError, ScanArgumentError, ScanArgumentTypeError, rule_message
 from scanlab.text import DEFAULT_LENGTH, DEFAULT_VOCAB_SIZE, LENGTH_KEY, VOCAB_KEY
 
 __all__ = ["CELLS", "DEFAULTS", "TextClassifier", "text_classifier"]
-
-#: The recurrent layer of each recurrent cell (None: a convolution only).
-CELLS: dict[str, str | None] = {
-    "conv1d": None,
-    "conv1d_lstm": "LSTM",
-    "gru": "GRU",
-    "lstm": "LSTM",
-    "simple_rnn": "SimpleRNN",
-}
-_LOSSES = ("crossentropy", "top_k")
-
-#: The value of each params key the builder reads when params do not set it.
-DEFAULTS: dict[str, Any] = {
-    "bidirectional": False,
-    "cell": "lstm",
-    "conv_filters": 64,
-    "conv_kernel": 5,
-    "dense_layers": 0,
-    "dense_units": 64,
-    "dropout": 0.0,
-    "embedding_dim": 32,
-    "l1": 0.0,
-    "l2": 0.0,
-    "layers": 1,
-    "loss_function": "crossentropy",
-    "lr": 1e-3,
-    "optimizer": "adam",
-    "pool_size": 4,
-    "recurrent_dropout": 0.0,
-    "spatial_dropout": 0.0,
-    "top_k": 16,
-    "units": 100,
-}
-
-
-def _count(params: dict[str, Any], key: str, minimum: int, fix: str, default: Any = None) -> int:
-    value = params.get(key, DEFAULTS[key] if default is None else default)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ParamsError(
-            rule_message(f"params[{key!r}]", f"must be an int >= {minimum}", value, fix)
-        )
-    return int(value)
-
-
-def _rate(params: dict[str, Any], key: str, upper: float = 1.0) -> float:
-    value = params.get(key, DEFAULTS[key])
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not 0 <= float(value) < upper
-    ):
-        raise ParamsError(
-            rule_message(
-                f"params[{key!r}]",
-                f"must be a number in [0, {upper:g})",
-                value,
-                f"use e.g. [0.0, 0.2] for {key}",
-            )
-        )
-    return float(value)
-
-
-def _choice(params: dict[str, Any], key: str, choices: Sequence[str]) -> str:
-    value = params.get(key, DEFAULTS[key])
-    if not isinstance(value, str) or value not in choices:
-        raise ParamsError(
-            rule_message(
-                f"params[{key!r}]",
-                f"must be one of {sorted(choices)}",
-                value,
-                f"use e.g. {choices[0]!r}",
-            )
-        )
-    return value
 
 
 class TextClassifier:
     """The builder :func:`text_classifier` returns: ``build(params) -> compiled keras.Model``.
 
     A module-level class with plain attributes, so it pickles to worker processes and Dask.
+    :meth:`check_params` lets Scan check every params value before any training.
 
     Parameters
     ----------
-    num_classes, vocab_key, length_key, metrics
+    num_classes, vocab_key, length_key, metrics, vocab_size, length
         As :func:`text_classifier`.
     """
 
     def __init__(
-        self, num_classes: int, vocab_key: str, length_key: str, metrics: tuple[Any, ...]
+        self,
+        num_classes: int,
+        vocab_key: str,
+        length_key: str,
+        metrics: tuple[Any, ...],
+        vocab_size: int = DEFAULT_VOCAB_SIZE,
+        length: int = DEFAULT_LENGTH,
     ) -> None:
         self.num_classes = num_classes
         self.vocab_key = vocab_key
         self.length_key = length_key
         self.metrics = metrics
+        self.vocab_size = vocab_size
+        self.length = length
 
     def __repr__(self) -> str:
         return (
             f"text_classifier({self.num_classes}, vocab_key={self.vocab_key!r}, "
-            f"length_key={self.length_key!r}, metrics={self.metrics!r})"
+            f"length_key={self.length_key!r}, metrics={self.metrics!r}, "
+            f"vocab_size={self.vocab_size}, length={self.length})"
+        )
+
+    def resolve(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Every setting of the model ``params`` describe, checked, defaults filled in.
+
+        Parameters
+        ----------
+        params : dict
+            A permutation (module docstring: the keys read and their defaults).
+
+        Returns
+        -------
+        dict
+            The settings :meth:`__call__` builds from (no Keras needed).
+
+        Raises
+        ------
+        ParamsError
+            When a value breaks its rule.
+
+        Examples
+        --------
+        >>> text_classifier(6).resolve({'cell': 'gru', 'dropout': 0.2})['units']
+        100
+        """
+        return resolve_settings(
+            params, self.vocab_key, self.length_key, self.vocab_size, self.length
+        )
+
+    def check_params(self, values: dict[str, list], preprocess: Any = None) -> None:
+        """Check every value of every params key this builder reads, before any training
+        (Scan calls it), and that a :class:`~scanlab.text.TextPreprocess` makes sequences
+        this builder's embedding can read.
+
+        Parameters
+        ----------
+        values : dict of str to list
+            The grid's values per key (``ParamSpace.values``).
+        preprocess : callable, optional
+            Scan's ``preprocess``.
+
+        Raises
+        ------
+        ParamsError
+            A value that breaks its rule.
+        ScanArgumentError
+            A TextPreprocess whose vocabulary is larger than this builder's embedding, or
+            whose sequences are of another length, when the params do not set them.
+
+        Examples
+        --------
+        >>> try:
+        ...     text_classifier(6).check_params({'cell': ['lstm', 'lstn']})
+        ... except Exception as error:
+        ...     print(str(error)[:29])
+        params['cell'] must be one of
+        """
+        check_text_params(
+            values, preprocess, self.vocab_key, self.length_key, self.vocab_size, self.length
         )
 
     def __call__(self, params: dict[str, Any]) -> Any:
@@ -179,38 +173,21 @@ class TextClassifier:
         """
         import keras
 
-        p = dict(params)
-        vocab_size = _count(
-            p,
-            self.vocab_key,
-            3,
-            "use the vocabulary sizes TextPreprocess uses, e.g. [5000, 10000]",
-            DEFAULT_VOCAB_SIZE,
-        )
-        length = _count(
-            p,
-            self.length_key,
-            1,
-            "use the sequence lengths TextPreprocess uses, e.g. [20, 40]",
-            DEFAULT_LENGTH,
-        )
-        cell = _choice(p, "cell", sorted(CELLS, key=lambda name: name != "lstm"))
-        loss_name = _choice(p, "loss_function", _LOSSES)
-        l1, l2 = _rate(p, "l1", float("inf")), _rate(p, "l2", float("inf"))
+        s = self.resolve(params)
+        l1, l2 = s["l1"], s["l2"]
         regularizer = keras.regularizers.L1L2(l1=l1, l2=l2) if l1 or l2 else None
-        dropout, spatial = _rate(p, "dropout"), _rate(p, "spatial_dropout")
-
         layers: list[Any] = [
-            keras.Input((length,), dtype="int32"),
-            keras.layers.Embedding(vocab_size, _count(p, "embedding_dim", 1, "e.g. [32, 64]")),
+            keras.Input((s["length"],), dtype="int32"),
+            keras.layers.Embedding(s["vocab_size"], s["embedding_dim"]),
         ]
-        if spatial:
-            layers.append(keras.layers.SpatialDropout1D(spatial))
+        if s["spatial_dropout"]:
+            layers.append(keras.layers.SpatialDropout1D(s["spatial_dropout"]))
+        cell = s["cell"]
         if cell.startswith("conv1d"):
             layers.append(
                 keras.layers.Conv1D(
-                    _count(p, "conv_filters", 1, "e.g. [32, 64]"),
-                    _count(p, "conv_kernel", 1, "e.g. [3, 5]"),
+                    s["conv_filters"],
+                    s["conv_kernel"],
                     padding="same",
                     activation="relu",
                     kernel_regularizer=regularizer,
@@ -220,24 +197,18 @@ class TextClassifier:
             layers.append(keras.layers.GlobalMaxPooling1D())
         else:
             if cell == "conv1d_lstm":
-                layers.append(
-                    keras.layers.MaxPooling1D(
-                        _count(p, "pool_size", 1, "e.g. [2, 4]"), padding="same"
-                    )
-                )
-            layers.extend(self._recurrent(keras, p, cell, regularizer))
-        if dropout:
-            layers.append(keras.layers.Dropout(dropout))
-        for _ in range(_count(p, "dense_layers", 0, "e.g. [0, 1]")):
+                layers.append(keras.layers.MaxPooling1D(s["pool_size"], padding="same"))
+            layers.extend(self._recurrent(keras, s, regularizer))
+        if s["dropout"]:
+            layers.append(keras.layers.Dropout(s["dropout"]))
+        for _ in range(s["dense_layers"]):
             layers.append(
                 keras.layers.Dense(
-                    _count(p, "dense_units", 1, "e.g. [32, 64]"),
-                    activation="relu",
-                    kernel_regularizer=regularizer,
+                    s["dense_units"], activation="relu", kernel_regularizer=regularizer
                 )
             )
-            if dropout:
-                layers.append(keras.layers.Dropout(dropout))
+            if s["dropout"]:
+                layers.append(keras.layers.Dropout(s["dropout"]))
         layers.append(
             keras.layers.Dense(
                 self.num_classes, activation="softmax", kernel_regularizer=regularizer
@@ -245,42 +216,32 @@ class TextClassifier:
         )
         model = keras.Sequential(layers)
         model.compile(
-            optimizer=self._optimizer(keras, p),
-            loss=self._loss(keras, p, loss_name),
+            optimizer=self._optimizer(keras, s["optimizer"], s["lr"]),
+            loss=self._loss(keras, s),
             metrics=list(self.metrics),
         )
         return model
 
     @staticmethod
-    def _recurrent(keras: Any, p: dict[str, Any], cell: str, regularizer: Any) -> list[Any]:
+    def _recurrent(keras: Any, s: dict[str, Any], regularizer: Any) -> list[Any]:
         """The stacked recurrent layers (``return_sequences`` on all but the last)."""
-        layer_class = getattr(keras.layers, str(CELLS[cell]))
-        count = _count(p, "layers", 1, "e.g. [1, 2]")
-        units = _count(p, "units", 1, "e.g. [50, 100]")
-        recurrent_dropout = _rate(p, "recurrent_dropout")
-        bidirectional = p.get("bidirectional", DEFAULTS["bidirectional"])
-        if isinstance(bidirectional, str) or bidirectional not in (0, 1):  # NumPy bools too
-            raise ParamsError(
-                rule_message(
-                    "params['bidirectional']", "must be a bool", bidirectional, "use [False, True]"
-                )
-            )
+        layer_class = getattr(keras.layers, str(CELLS[s["cell"]]))
+        count = s["layers"]
         stack = []
         for position in range(count):
             layer = layer_class(
-                units,
+                s["units"],
                 return_sequences=position < count - 1,
-                recurrent_dropout=recurrent_dropout,
+                recurrent_dropout=s["recurrent_dropout"],
                 kernel_regularizer=regularizer,
             )
-            stack.append(keras.layers.Bidirectional(layer) if bidirectional else layer)
+            stack.append(keras.layers.Bidirectional(layer) if s["bidirectional"] else layer)
         return stack
 
     @staticmethod
-    def _optimizer(keras: Any, p: dict[str, Any]) -> Any:
+    def _optimizer(keras: Any, chosen: Any, lr: float) -> Any:
         """``params['optimizer']`` (a name or a Keras optimizer class) at ``params['lr']``."""
-        chosen = p.get("optimizer", DEFAULTS["optimizer"])
-        lr = _rate(p, "lr", float("inf"))
+        given = chosen
         if isinstance(chosen, str):
             try:
                 chosen = type(keras.optimizers.get(chosen))
@@ -291,18 +252,18 @@ class TextClassifier:
                 rule_message(
                     "params['optimizer']",
                     "must be a Keras optimizer name or class",
-                    p.get("optimizer"),
+                    given,
                     "use e.g. ['adam', keras.optimizers.RMSprop]",
                 )
             )
         return chosen(learning_rate=lr)
 
     @staticmethod
-    def _loss(keras: Any, p: dict[str, Any], name: str) -> Any:
-        if name == "top_k":
+    def _loss(keras: Any, s: dict[str, Any]) -> Any:
+        if s["loss_function"] == "top_k":
             from scanlab.losses import TopKLoss
 
-            return TopKLoss(_count(p, "top_k", 1, "e.g. [8, 16] (at most the batch size)"))
+            return TopKLoss(s["top_k"])
         return keras.losses.SparseCategoricalCrossentropy()
 
 
@@ -312,6 +273,8 @@ def text_classifier(
     vocab_key: str = VOCAB_KEY,
     length_key: str = LENGTH_KEY,
     metrics: Sequence[Any] = ("accuracy",),
+    vocab_size: int = DEFAULT_VOCAB_SIZE,
+    length: int = DEFAULT_LENGTH,
 ) -> Callable[[dict[str, Any]], Any]:
     """A builder of Embedding + recurrent / convolution text classifiers, chosen by params.
 
@@ -324,6 +287,10 @@ def text_classifier(
         :class:`scanlab.text.TextPreprocess` by default, with the same defaults).
     metrics : sequence
         Passed to ``compile``.
+    vocab_size, length : int
+        The embedding's vocabulary and the input length when params do not set them: those
+        of the :class:`~scanlab.text.TextPreprocess` the scan uses (Scan checks that they
+        fit it before any training).
 
     Returns
     -------
@@ -338,7 +305,8 @@ def text_classifier(
     Examples
     --------
     >>> text_classifier(6)
-    text_classifier(6, vocab_key='vocab_size', length_key='seq_len', metrics=('accuracy',))
+    text_classifier(6, vocab_key='vocab_size', length_key='seq_len', metrics=('accuracy',), \
+vocab_size=10000, length=40)
     """
     if (
         isinstance(num_classes, bool)
@@ -362,4 +330,13 @@ def text_classifier(
         raise ScanArgumentTypeError(
             rule_message("metrics", "must be a list or tuple", metrics, "use e.g. ('accuracy',)")
         )
-    return TextClassifier(int(num_classes), vocab_key, length_key, tuple(metrics))
+    sizes = {}
+    for name, value, minimum in (("vocab_size", vocab_size, 3), ("length", length, 1)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+            raise ScanArgumentError(
+                rule_message(
+                    name, f"must be an int >= {minimum}", value, "use TextPreprocess's value"
+                )
+            )
+        sizes[name] = int(value)
+    return TextClassifier(int(num_classes), vocab_key, length_key, tuple(metrics), **sizes)

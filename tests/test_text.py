@@ -11,6 +11,7 @@ from _fakes import FakeHistory
 
 import scanlab
 from scanlab._fold_data import ReadRecorder
+from scanlab._text_cleaning import _stem
 from scanlab.errors import ParamsError, ScanArgumentError, ScanArgumentTypeError
 from scanlab.text import (
     CLEANING,
@@ -18,7 +19,6 @@ from scanlab.text import (
     PAD_INDEX,
     TextPreprocess,
     Vectorizer,
-    _stem,
     clean_texts,
 )
 

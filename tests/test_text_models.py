@@ -135,6 +135,75 @@ def test_bad_arguments_are_refused_at_once(kwargs, error, match):
         text_classifier(**kwargs)
 
 
+def _scan_kwargs(tmp_path, params, **overrides):
+    texts = np.array(["what is it", "who is he", "how many are there"] * 4)
+    kwargs = dict(
+        x=texts,
+        y=np.arange(12) % 3,
+        params={"epochs": [1], **params},
+        model=text_classifier(3),
+        preprocess=TextPreprocess(),
+        experiment_name="checked",
+        results_dir=tmp_path,
+        disable_progress_bar=True,
+    )
+    return {**kwargs, **overrides}
+
+
+@pytest.mark.parametrize(
+    ("params", "overrides", "error", "match"),
+    [
+        (
+            {"cell": ["lstm", "lstn"]},
+            {},
+            ParamsError,
+            r"^params\['cell'\] must be one of \['conv1d', .*got 'lstn'",
+        ),
+        (
+            {"dropout": [0.2, 1.5]},
+            {},
+            ParamsError,
+            r"^params\['dropout'\] must be a number in \[0, 1\), got 1\.5",
+        ),
+        (
+            {"units": [8]},
+            {"preprocess": TextPreprocess(vocab_size=20_000)},
+            ScanArgumentError,
+            r"^text_classifier's vocab_size must be at least TextPreprocess's vocab_size "
+            r"\(20000\) when params do not set 'vocab_size' .* got 10000\. Fix: pass "
+            r"vocab_size=20000 to text_classifier, or put 'vocab_size' in params",
+        ),
+        (
+            {"units": [8]},
+            {"preprocess": TextPreprocess(length=30)},
+            ScanArgumentError,
+            r"^text_classifier's length must equal TextPreprocess's length \(30\)",
+        ),
+        (
+            {"units": [8]},
+            {"model": text_classifier(3, vocab_key="words")},
+            ScanArgumentError,
+            r"^text_classifier's vocab_key must be the key TextPreprocess reads \('vocab_size'\)",
+        ),
+    ],
+)
+def test_a_scan_refuses_bad_values_and_a_mismatched_preprocess_before_training(
+    tmp_path, params, overrides, error, match
+):
+    with pytest.raises(error, match=match):
+        scanlab.Scan(**_scan_kwargs(tmp_path, params, **overrides))
+    assert not (tmp_path / "checked").exists()
+
+
+def test_matching_sizes_given_to_both_pass_the_check(tmp_path):
+    build = text_classifier(3, vocab_size=20_000, length=30)
+    hook = TextPreprocess(vocab_size=20_000, length=30)
+    build.check_params({"vocab_size": [5_000], "cell": ["gru"]}, hook)
+    build.check_params({"units": [4]}, hook)
+    text_classifier(3, vocab_size=30_000, length=30).check_params({}, hook)  # larger: fine
+    assert build({"units": 4}).input_shape == (None, 30)
+
+
 QUESTIONS = {
     0: ["what is the capital of", "what does the word mean"],
     1: ["who wrote the first book", "who was the president"],
