@@ -109,7 +109,9 @@ def evaluate(
         early stopping and the history see validation data, never test data.
         ``'train+val'``: fit on training and validation data together; the model function
         still gets the validation data as ``x_val``, so its monitoring then sees data it
-        trains on. A cross-validated scan refits all of ``x, y``, handed over as validation
+        trains on. A builder scanned with early stopping then trains, without stopping, for
+        the epochs the chosen run's metrics came from (its ``best_epoch`` when early
+        stopping restored it, else ``epochs_run``). A cross-validated scan refits all of ``x, y``, handed over as validation
         data too.
     model : callable, optional
         The model function (Talos contract or builder); default: the scan's.
@@ -339,6 +341,13 @@ def _refit_one(
     history_bases = [b for b in plan.bases if b not in plan.scorers]
     builder = model_contract(plan.model) == BUILDER
     budget: Any = row.get("budget")
+    early_stopping = plan.early_stopping if builder else None
+    if early_stopping is not None and refit == "train+val" and not _is_number(budget):
+        # the validation part is trained on now: stopping on it would stop late, so train
+        # as long as the chosen run's metrics come from, without stopping
+        column = "best_epoch" if row.get("metrics_from") == "best_epoch" else "epochs_run"
+        if _is_number(row.get(column)):
+            budget, early_stopping = int(row[column]), None
     try:
         unprocessed = fit_data(plan.split, refit, plan.cross_validated)
         data = preprocessed(plan.preprocess, unprocessed, values)
@@ -348,7 +357,7 @@ def _refit_one(
             data,
             values,
             models.append,
-            early_stopping=plan.early_stopping if builder else None,
+            early_stopping=early_stopping,
             budget=int(budget) if _is_number(budget) else None,
         )
         if result.status == "ok":

@@ -517,3 +517,40 @@ def test_a_real_keras_scan_is_checked_on_test_data(tmp_path):
     assert table["test_accuracy"].between(0, 1).all()
     assert table["optimizer"].tolist() == ["Adam", "Adam"]
     assert len(pd.read_csv(tmp_path / "bc" / "heldout.csv")) == 2
+
+
+def test_a_train_and_validation_refit_of_an_early_stopped_builder_trains_its_chosen_epochs(
+    tmp_path,
+):
+    fits: list = []
+
+    def build(params):
+        import keras
+
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(0.3), loss="sparse_categorical_crossentropy")
+        fit = model.fit
+        model.fit = lambda *a, **k: fits.append(k) or fit(*a, **k)
+        return model
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(60, 4)).astype("float32"), rng.integers(0, 2, 60)  # noise: stops
+    scan = Scan(
+        x,
+        y,
+        params={"epochs": [30], "batch_size": [8]},
+        model=build,
+        experiment_name="stopped",
+        results_dir=tmp_path,
+        early_stopping={"monitor": "val_loss", "patience": 1, "restore_best_weights": True},
+        disable_progress_bar=True,
+        seed=0,
+    )
+    row = scan.data.iloc[0]
+    assert row["metrics_from"] == "best_epoch" and row["epochs_run"] < 30
+    x_test, y_test = rng.normal(size=(10, 4)).astype("float32"), rng.integers(0, 2, 10)
+    evaluate(scan, x_test, y_test, top=1, refit="train")
+    assert fits[-1]["epochs"] == 30 and fits[-1]["callbacks"]  # stops on validation data
+    evaluate(scan, x_test, y_test, top=1, refit="train+val")
+    assert fits[-1]["epochs"] == int(row["best_epoch"]) and fits[-1]["callbacks"] == []
