@@ -345,9 +345,9 @@ def _refit_one(
     if early_stopping is not None and refit == "train+val" and not _is_number(budget):
         # the validation part is trained on now: stopping on it would stop late, so train
         # as long as the chosen run's metrics come from, without stopping
-        column = "best_epoch" if row.get("metrics_from") == "best_epoch" else "epochs_run"
-        if _is_number(row.get(column)):
-            budget, early_stopping = int(row[column]), None
+        trained = "best_epoch" if row.get("metrics_from") == "best_epoch" else "epochs_run"
+        if _is_number(row.get(trained)):
+            budget, early_stopping = int(row[trained]), None
     try:
         unprocessed = fit_data(plan.split, refit, plan.cross_validated)
         data = preprocessed(plan.preprocess, unprocessed, values)
