@@ -114,7 +114,7 @@ def test_notebook_runs_in_quick_mode(name, quick_runs):
     checked = pd.concat(pd.read_csv(p) for p in study.glob("*/heldout.csv"))
     assert (checked["status"] == "ok").all() and checked[test_metric].between(0, 1).all()
     steps = [f for f in study.iterdir() if any(f.glob("round-*"))]
-    assert len(steps) >= 3, steps
+    assert len(steps) >= 2, steps
     for step in steps:  # every step's runs are logged and read back
         runs = scanlab.load_results(step)
         assert (runs["status"] == "ok").any(), step
