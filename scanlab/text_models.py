@@ -95,22 +95,8 @@ class TextClassifier:
         )
 
     def resolve(self, params: dict[str, Any]) -> dict[str, Any]:
-        """Every setting of the model ``params`` describe, checked, defaults filled in.
-
-        Parameters
-        ----------
-        params : dict
-            A permutation (module docstring: the keys read and their defaults).
-
-        Returns
-        -------
-        dict
-            The settings :meth:`__call__` builds from (no Keras needed).
-
-        Raises
-        ------
-        ParamsError
-            When a value breaks its rule.
+        """Every setting of the model ``params`` describe, checked, defaults filled in (see
+        :func:`scanlab._text_model_params.resolve_settings`; no Keras needed).
 
         Examples
         --------

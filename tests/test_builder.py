@@ -39,6 +39,19 @@ def make_builder(lr: float = 0.05):
     return build
 
 
+def spying_builder(calls: list):
+    """make_builder()'s builder whose models record the keyword arguments of each fit."""
+    build = make_builder()
+
+    def spying(params):
+        model = build(params)
+        fit = model.fit
+        model.fit = lambda *a, **k: calls.append(k) or fit(*a, **k)
+        return model
+
+    return spying
+
+
 def talos_model(x_train, y_train, x_val, y_val, params):
     return {"loss": [float(params["epochs"])]}, None
 
@@ -198,15 +211,8 @@ def test_a_builder_without_epochs_fails_its_run_naming_the_key(data):
 
 
 def test_fit_settings_come_from_params(data):
-    calls = []
-    build = make_builder()
-
-    def spying(params):
-        model = build(params)
-        fit = model.fit
-        model.fit = lambda *a, **k: calls.append(k) or fit(*a, **k)
-        return model
-
+    calls: list = []
+    spying = spying_builder(calls)
     params = {"epochs": 1, "batch_size": 8, "shuffle": False, "class_weight": {0: 1.0, 1: 2.0}}
     assert run_trial(spying, data, {**params, "units": 2}).status == "ok"
     (kwargs,) = calls
@@ -216,15 +222,8 @@ def test_fit_settings_come_from_params(data):
 
 
 def test_balanced_class_weight_comes_from_the_training_labels_and_none_is_left_out(data):
-    calls = []
-    build = make_builder()
-
-    def spying(params):
-        model = build(params)
-        fit = model.fit
-        model.fit = lambda *a, **k: calls.append(k) or fit(*a, **k)
-        return model
-
+    calls: list = []
+    spying = spying_builder(calls)
     for weight in ("balanced", None):
         assert run_trial(spying, data, {"epochs": 1, "class_weight": weight}).status == "ok"
     balanced, plain = calls
